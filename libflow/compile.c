@@ -1,0 +1,815 @@
+/*
+ * compile.c — turns a model as built into the tables the year step runs on.
+ *
+ * Compiling checks everything that needs the whole model (kinds, routes,
+ * series values and shares in every year), expands flows into edges (one
+ * per material), groups edges by (process, material) for routing, orders
+ * the process graph by strongly connected components (iterative Tarjan,
+ * topological order) and lays out the result items. Afterwards the model
+ * is read-only.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_int.h"
+
+#define SHARE_TOL 1e-9
+
+/* ---- freeing ------------------------------------------------------------------ */
+
+static void free_names(const flow_allocator *a, char **names, int n)
+{
+    if (!names)
+        return;
+    for (int i = 0; i < n; i++)
+        flow_alloc__free(a, names[i]);
+    flow_alloc__free(a, names);
+}
+
+void flow_compile__free(flow_model *m)
+{
+    flow_compiled *c = &m->c;
+    const flow_allocator *a = &m->alloc;
+    free_names(a, c->e_name, c->E);
+    free_names(a, c->s_name, c->S);
+    void *arrs[] = { c->e_from, c->e_to, c->e_mat, c->e_param, c->e_flow, c->e_mode, c->e_coef,
+                     c->p_estart, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
+                     c->g_nfixed, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
+                     c->p_backlog, c->s_proc, c->s_mat, c->p_inuse, c->surv, c->c_start, c->order,
+                     c->c_cycle, c->pv, c->param_use };
+    for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
+        flow_alloc__free(a, arrs[i]);
+    memset(c, 0, sizeof *c);
+    m->compiled = 0;
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+int flow_compile__routes_all(const flow_process *p)
+{
+    return p->kind == FLOW_SOURCE || p->kind == FLOW_SPLIT ||
+           (p->kind == FLOW_STOCK && (p->smode == FLOW_STOCK_INUSE || p->smode == FLOW_STOCK_INUSE_DRIVEN));
+}
+
+/* Takes the inputs only through parameters: no flows may enter it. */
+static int takes_no_inflow(const flow_process *p)
+{
+    return p->kind == FLOW_SOURCE || (p->kind == FLOW_STOCK && p->smode == FLOW_STOCK_INUSE_DRIVEN);
+}
+
+#define ALLOC_ARR(ptr, n)                                                     \
+    do {                                                                      \
+        (ptr) = flow_alloc__calloc(&m->alloc, (size_t)(n),  \
+                                   sizeof *(ptr));                            \
+        if (!(ptr)) {                                                         \
+            rc = flow_error__nomem("the compiled model");                     \
+            goto fail;                                                        \
+        }                                                                     \
+    } while (0)
+
+/* Checks a value fed by an amount: finite, >= 0, and <= 1 for a share. */
+static int check_amount(const flow_model *m, const flow_origin *o, double coef, int param,
+                        int t, int share, const char *what)
+{
+    double v = param == FLOW_NONE ? coef : coef * m->c.pv[(size_t)t * m->c.NP + param];
+    if (isfinite(v) && v >= 0 && (!share || v <= 1 + SHARE_TOL))
+        return 0;
+    const char *pname = param == FLOW_NONE ? NULL : m->params[param].name;
+    const char *why = !isfinite(v) ? "is not finite" : v < 0 ? "is negative" : "is more than 1";
+    if (pname)
+        return flow_model__err(o, FLOW_EVALUE, "parameter '%s', year %d: %s %g %s", pname,
+                               m->first + t, what, v, why);
+    return flow_model__err(o, FLOW_EVALUE, "year %d: %s %g %s", m->first + t, what, v, why);
+}
+
+int flow_compile__group_shares(const flow_model *m, int g, double sum, int t)
+{
+    const flow_compiled *c = &m->c;
+    const flow_process *p = &m->procs[c->g_proc[g]];
+    int exact = flow_compile__routes_all(p) && c->g_rest[g] < 0 && c->g_nfixed[g] == 0;
+    if (exact ? fabs(sum - 1) <= SHARE_TOL : sum <= 1 + SHARE_TOL)
+        return 0;
+    const flow_origin *o = &p->origin;
+    for (int e = c->g_start[g] + c->g_nfixed[g]; e < c->g_end[g]; e++)
+        if (c->e_mode[e] == FLOW_SHARE) {
+            o = &m->flows[c->e_flow[e]].origin;
+            break;
+        }
+    return flow_model__err(o, FLOW_ESHARES, "process '%s', material '%s', year %d: shares add to %.10g, %s",
+                           p->name, m->mats[c->g_mat[g]].name, m->first + t, sum,
+                           exact ? "not 1" : "more than 1");
+}
+
+int flow_compile__check_shares(const flow_model *m, const double *pv_row, int t)
+{
+    const flow_compiled *c = &m->c;
+    for (int g = 0; g < c->G; g++) {
+        double sum = 0;
+        for (int e = c->g_start[g] + c->g_nfixed[g]; e < c->g_end[g]; e++)
+            if (c->e_mode[e] == FLOW_SHARE)
+                sum += c->e_param[e] == FLOW_NONE ? c->e_coef[e] : c->e_coef[e] * pv_row[c->e_param[e]];
+        int rc = flow_compile__group_shares(m, g, sum, t);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- parameters ---------------------------------------------------------------- */
+
+static int eval_params(flow_model *m)
+{
+    flow_compiled *c = &m->c;
+    int T = c->T, NP = c->NP;
+    double col[1000];
+    for (int p = 0; p < NP; p++) {
+        const flow_param *pr = &m->params[p];
+        if (pr->product) {
+            /* a and b were defined before p, so they are evaluated. */
+            for (int t = 0; t < T; t++)
+                c->pv[(size_t)t * NP + p] = c->pv[(size_t)t * NP + pr->a] * c->pv[(size_t)t * NP + pr->b];
+        } else {
+            char prefix[600] = "";
+            if (pr->origin.file)
+                snprintf(prefix, sizeof prefix, "%s:%d: ", pr->origin.file, pr->origin.line);
+            int rc = flow_series__eval(pr, m->first, T, col, prefix);
+            if (rc)
+                return rc;
+            for (int t = 0; t < T; t++)
+                c->pv[(size_t)t * NP + p] = col[t];
+        }
+        for (int t = 0; t < T; t++) {
+            double v = c->pv[(size_t)t * NP + p];
+            if (!isfinite(v))
+                return flow_model__err(&pr->origin, FLOW_EVALUE, "parameter '%s', year %d: value %g is not finite",
+                                       pr->name, m->first + t, v);
+            if (pr->has_bounds && (v < pr->lo || v > pr->hi))
+                return flow_model__err(&pr->origin, FLOW_EVALUE,
+                                       "parameter '%s', year %d: value %g is outside its bounds [%g, %g]",
+                                       pr->name, m->first + t, v, pr->lo, pr->hi);
+        }
+    }
+    return 0;
+}
+
+/* ---- edges ---------------------------------------------------------------------- */
+
+typedef struct tmp_edge {
+    int from, to, mat, flow, param;
+    flow_mode mode;
+    double coef;
+} tmp_edge;
+
+static int mode_rank(flow_mode m)
+{
+    switch (m) {
+    case FLOW_FIXED: return 0;
+    case FLOW_SHARE: return 1;
+    case FLOW_REST: return 2;
+    default: return 3; /* overflow: after every routing group */
+    }
+}
+
+static int cmp_edge(const void *pa, const void *pb)
+{
+    const tmp_edge *a = pa, *b = pb;
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    int oa = a->mode == FLOW_OVERFLOW, ob = b->mode == FLOW_OVERFLOW;
+    if (oa != ob)
+        return oa - ob;
+    if (a->mat != b->mat)
+        return a->mat < b->mat ? -1 : 1;
+    int ra = mode_rank(a->mode), rb = mode_rank(b->mode);
+    if (ra != rb)
+        return ra - rb;
+    if (a->flow != b->flow)
+        return a->flow < b->flow ? -1 : 1;
+    return 0;
+}
+
+static char *edge_name(flow_model *m, int from, int to, int mat)
+{
+    const char *a = m->procs[from].name, *b = m->procs[to].name, *c = m->mats[mat].name;
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 4;
+    char *s = flow_alloc__malloc(&m->alloc, n);
+    if (s)
+        snprintf(s, n, "%s->%s:%s", a, b, c);
+    return s;
+}
+
+static char *stock_name(flow_model *m, int p, const char *tag, int mat)
+{
+    const char *a = m->procs[p].name, *c = m->mats[mat].name;
+    size_t n = strlen(a) + strlen(tag) + strlen(c) + 2;
+    char *s = flow_alloc__malloc(&m->alloc, n);
+    if (s)
+        snprintf(s, n, "%s%s:%s", a, tag, c);
+    return s;
+}
+
+/* ---- Tarjan ---------------------------------------------------------------------- */
+
+/* Iterative Tarjan over processes, edges from p_estart/e_to. Components
+ * come out in reverse topological order; they are written to the back of
+ * order[] so that the result reads in topological order. */
+static int tarjan(flow_model *m)
+{
+    flow_compiled *c = &m->c;
+    int P = c->P, rc = 0;
+    int *index = NULL, *low = NULL, *stack = NULL, *onstk = NULL, *cs_node = NULL, *cs_edge = NULL;
+    int *cstart_rev = NULL;
+    ALLOC_ARR(index, P);
+    ALLOC_ARR(low, P);
+    ALLOC_ARR(stack, P);
+    ALLOC_ARR(onstk, P);
+    ALLOC_ARR(cs_node, P);
+    ALLOC_ARR(cs_edge, P);
+    ALLOC_ARR(cstart_rev, P + 1);
+    for (int i = 0; i < P; i++)
+        index[i] = -1;
+    int next = 0, sp = 0, ncomp = 0, filled = P; /* order is filled from the back */
+    for (int root = 0; root < P; root++) {
+        if (index[root] >= 0)
+            continue;
+        int csp = 0;
+        cs_node[csp] = root;
+        cs_edge[csp] = c->p_estart[root];
+        csp++;
+        index[root] = low[root] = next++;
+        stack[sp++] = root;
+        onstk[root] = 1;
+        while (csp > 0) {
+            int v = cs_node[csp - 1];
+            int e = cs_edge[csp - 1];
+            if (e < c->p_estart[v + 1]) {
+                cs_edge[csp - 1]++;
+                int w = c->e_to[e];
+                if (index[w] < 0) {
+                    index[w] = low[w] = next++;
+                    stack[sp++] = w;
+                    onstk[w] = 1;
+                    cs_node[csp] = w;
+                    cs_edge[csp] = c->p_estart[w];
+                    csp++;
+                } else if (onstk[w] && index[w] < low[v]) {
+                    low[v] = index[w];
+                }
+                continue;
+            }
+            /* v is done */
+            if (low[v] == index[v]) {
+                /* pop the component; place it before what is filled */
+                int w, k = 0;
+                do {
+                    w = stack[--sp];
+                    onstk[w] = 0;
+                    k++;
+                } while (w != v);
+                filled -= k;
+                for (int i = 0; i < k; i++)
+                    c->order[filled + i] = stack[sp + i];
+                cstart_rev[ncomp++] = filled;
+            }
+            csp--;
+            if (csp > 0) {
+                int u = cs_node[csp - 1];
+                if (low[v] < low[u])
+                    low[u] = low[v];
+            }
+        }
+    }
+    /* components were emitted last-first: cstart_rev holds their starts in
+     * decreasing order */
+    c->C = ncomp;
+    ALLOC_ARR(c->c_start, ncomp + 1);
+    ALLOC_ARR(c->c_cycle, ncomp);
+    for (int i = 0; i < ncomp; i++)
+        c->c_start[i] = cstart_rev[ncomp - 1 - i];
+    c->c_start[ncomp] = P;
+    for (int k = 0; k < ncomp; k++) {
+        int n = c->c_start[k + 1] - c->c_start[k];
+        int cyc = n > 1;
+        if (!cyc) {
+            int p = c->order[c->c_start[k]];
+            for (int e = c->p_estart[p]; e < c->p_estart[p + 1]; e++)
+                if (c->e_to[e] == p)
+                    cyc = 1;
+        }
+        c->c_cycle[k] = cyc;
+        if (cyc && n > c->max_cycle)
+            c->max_cycle = n;
+        if (cyc && n > FLOW_DENSE_MAX) {
+            /* internal edges of one material, at most: count all internal
+             * edges of the component (a bound on any one material's) */
+            int nz = 0;
+            for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++) {
+                int p = c->order[i];
+                for (int e = c->p_estart[p]; e < c->p_estart[p + 1]; e++)
+                    nz++;
+            }
+            if (nz > c->max_cycle_edges)
+                c->max_cycle_edges = nz;
+        }
+    }
+fail:
+    flow_alloc__free(&m->alloc, index);
+    flow_alloc__free(&m->alloc, low);
+    flow_alloc__free(&m->alloc, stack);
+    flow_alloc__free(&m->alloc, onstk);
+    flow_alloc__free(&m->alloc, cs_node);
+    flow_alloc__free(&m->alloc, cs_edge);
+    flow_alloc__free(&m->alloc, cstart_rev);
+    return rc;
+}
+
+/* ---- routes ------------------------------------------------------------------------ */
+
+/* Which (process, material) pairs can receive mass: from generation, a
+ * stock path, or an edge out of a pair that receives. A worklist over the
+ * pairs; each pair enters once. */
+static int check_routes(flow_model *m)
+{
+    flow_compiled *c = &m->c;
+    int P = c->P, M = c->M, rc = 0;
+    unsigned char *recv = NULL;
+    int *work = NULL, *from = NULL;
+    ALLOC_ARR(recv, (size_t)P * M);
+    ALLOC_ARR(work, (size_t)P * M);
+    ALLOC_ARR(from, (size_t)P * M);
+    int nw = 0;
+    for (int i = 0; i < P * M; i++) {
+        from[i] = -1;
+        if (c->pm_gen[i] >= 0 || c->pm_path[i] >= 0) {
+            recv[i] = 1;
+            work[nw++] = i;
+        }
+    }
+    /* a source with no generation of a material generates what its fixed
+     * flows take */
+    for (int g = 0; g < c->G; g++) {
+        int pm = c->g_proc[g] * M + c->g_mat[g];
+        if (m->procs[c->g_proc[g]].kind == FLOW_SOURCE && !recv[pm]) {
+            recv[pm] = 1;
+            work[nw++] = pm;
+        }
+    }
+    while (nw > 0) {
+        int pm = work[--nw];
+        int p = pm / M, mat = pm % M;
+        int g = c->pm_group[pm];
+        if (g >= 0) {
+            for (int e = c->g_start[g]; e < c->g_end[g]; e++) {
+                int q = c->e_to[e] * M + mat;
+                if (!recv[q]) {
+                    recv[q] = 1;
+                    from[q] = p;
+                    work[nw++] = q;
+                }
+            }
+        }
+        if (c->p_ovf[p] >= 0) {
+            int q = c->e_to[c->p_ovf[p]] * M + mat;
+            if (!recv[q]) {
+                recv[q] = 1;
+                from[q] = p;
+                work[nw++] = q;
+            }
+        }
+        const flow_process *pr = &m->procs[p];
+        if (g < 0 && flow_compile__routes_all(pr)) {
+            const char *src = from[pm] >= 0 ? m->procs[from[pm]].name : NULL;
+            rc = flow_model__err(&pr->origin, FLOW_EROUTE,
+                                 "process '%s' receives material '%s'%s%s%s but has no flow of it out",
+                                 pr->name, m->mats[mat].name, src ? " (from '" : "", src ? src : "",
+                                 src ? "')" : "");
+            goto fail;
+        }
+    }
+fail:
+    flow_alloc__free(&m->alloc, recv);
+    flow_alloc__free(&m->alloc, work);
+    flow_alloc__free(&m->alloc, from);
+    return rc;
+}
+
+/* ---- compile ----------------------------------------------------------------------- */
+
+static int check_structure(flow_model *m)
+{
+    for (size_t i = 0; i < m->n_flows; i++) {
+        const flow_flowdef *f = &m->flows[i];
+        const flow_process *a = &m->procs[f->from], *b = &m->procs[f->to];
+        if (a->kind == FLOW_SINK)
+            return flow_model__err(&f->origin, FLOW_EINVAL, "flow %s->%s: '%s' is a sink, nothing flows out of it",
+                                   a->name, b->name, a->name);
+        if (takes_no_inflow(b))
+            return flow_model__err(&f->origin, FLOW_EINVAL, "flow %s->%s: '%s' is a %s, nothing flows into it",
+                                   a->name, b->name, b->name,
+                                   b->kind == FLOW_SOURCE ? "source" : "stock-driven in-use stock");
+    }
+    for (size_t i = 0; i < m->n_procs; i++) {
+        const flow_process *p = &m->procs[i];
+        if (p->kind == FLOW_STOCK && (p->smode == FLOW_STOCK_INUSE || p->smode == FLOW_STOCK_INUSE_DRIVEN) &&
+            !p->has_lifetime)
+            return flow_model__err(&p->origin, FLOW_EINVAL, "process '%s': an in-use stock needs a lifetime", p->name);
+        if (p->cap_param != FLOW_NONE && p->overflow != FLOW_NONE && takes_no_inflow(&m->procs[p->overflow]))
+            return flow_model__err(&p->origin, FLOW_EINVAL, "process '%s': overflow cannot go to '%s', a %s",
+                                   p->name, m->procs[p->overflow].name, flow_kind_name(m->procs[p->overflow].kind));
+        if (p->cap_param != FLOW_NONE && p->kind == FLOW_STOCK && p->smode == FLOW_STOCK_INUSE_DRIVEN)
+            return flow_model__err(&p->origin, FLOW_EINVAL,
+                                   "process '%s': a stock-driven in-use stock cannot have a capacity", p->name);
+    }
+    for (size_t i = 0; i < m->n_gens; i++) {
+        const flow_pm_amount *g = &m->gens[i];
+        if (m->procs[g->process].kind != FLOW_SOURCE)
+            return flow_model__err(&g->origin, FLOW_EINVAL, "process '%s' is a %s: only a source has generation",
+                                   m->procs[g->process].name, flow_kind_name(m->procs[g->process].kind));
+    }
+    for (size_t i = 0; i < m->n_paths; i++) {
+        const flow_pm_amount *g = &m->paths[i];
+        const flow_process *p = &m->procs[g->process];
+        if (p->kind != FLOW_STOCK || p->smode != FLOW_STOCK_INUSE_DRIVEN)
+            return flow_model__err(&g->origin, FLOW_EINVAL,
+                                   "process '%s': only a stock-driven in-use stock has a stock path", p->name);
+    }
+    for (size_t i = 0; i < m->n_inits; i++) {
+        const flow_pm_amount *g = &m->inits[i];
+        const flow_process *p = &m->procs[g->process];
+        if (p->kind != FLOW_STOCK || (p->smode != FLOW_STOCK_ACCUMULATE && p->smode != FLOW_STOCK_STORAGE))
+            return flow_model__err(&g->origin, FLOW_EINVAL,
+                                   "process '%s': only an accumulating or storage stock has an initial stock", p->name);
+    }
+    return 0;
+}
+
+int flow_model_compile(flow_model *m)
+{
+    if (m->compiled)
+        return flow_error__set(FLOW_ESTATE, "the model is compiled already");
+    flow_compiled *c = &m->c;
+    memset(c, 0, sizeof *c);
+    int rc = 0;
+    tmp_edge *te = NULL;
+    c->T = m->last - m->first + 1;
+    c->M = (int)m->n_mats;
+    c->P = (int)m->n_procs;
+    c->NP = (int)m->n_params;
+    int T = c->T, M = c->M, P = c->P, NP = c->NP;
+
+    if ((rc = check_structure(m)))
+        goto fail;
+
+    /* parameters over the axis */
+    ALLOC_ARR(c->pv, (size_t)T * NP);
+    ALLOC_ARR(c->param_use, NP);
+    if ((rc = eval_params(m)))
+        goto fail;
+
+    /* edges */
+    size_t ne = 0;
+    for (size_t i = 0; i < m->n_flows; i++)
+        ne += m->flows[i].material == FLOW_ALL ? (size_t)M : 1;
+    for (int p = 0; p < P; p++)
+        if (m->procs[p].cap_param != FLOW_NONE && m->procs[p].overflow != FLOW_NONE)
+            ne += (size_t)M;
+    if (ne > (size_t)0x7fffffff) {
+        rc = flow_error__set(FLOW_EINVAL, "model has too many flows (%zu)", ne);
+        goto fail;
+    }
+    ALLOC_ARR(te, ne);
+    size_t k = 0;
+    for (size_t i = 0; i < m->n_flows; i++) {
+        const flow_flowdef *f = &m->flows[i];
+        int m0 = f->material == FLOW_ALL ? 0 : f->material;
+        int m1 = f->material == FLOW_ALL ? M : f->material + 1;
+        for (int mat = m0; mat < m1; mat++)
+            te[k++] = (tmp_edge){ f->from, f->to, mat, (int)i, f->param, f->mode, f->coef };
+    }
+    for (int p = 0; p < P; p++)
+        if (m->procs[p].cap_param != FLOW_NONE && m->procs[p].overflow != FLOW_NONE)
+            for (int mat = 0; mat < M; mat++)
+                te[k++] = (tmp_edge){ p, m->procs[p].overflow, mat, -1, FLOW_NONE, FLOW_OVERFLOW, 1 };
+    qsort(te, ne, sizeof *te, cmp_edge);
+    int E = c->E = (int)ne;
+    ALLOC_ARR(c->e_from, E);
+    ALLOC_ARR(c->e_to, E);
+    ALLOC_ARR(c->e_mat, E);
+    ALLOC_ARR(c->e_param, E);
+    ALLOC_ARR(c->e_flow, E);
+    ALLOC_ARR(c->e_mode, E);
+    ALLOC_ARR(c->e_coef, E);
+    ALLOC_ARR(c->e_name, E);
+    ALLOC_ARR(c->p_estart, P + 1);
+    ALLOC_ARR(c->p_ovf, P);
+    for (int e = 0; e < E; e++) {
+        c->e_from[e] = te[e].from;
+        c->e_to[e] = te[e].to;
+        c->e_mat[e] = te[e].mat;
+        c->e_param[e] = te[e].param;
+        c->e_flow[e] = te[e].flow;
+        c->e_mode[e] = te[e].mode;
+        c->e_coef[e] = te[e].coef;
+        if (!(c->e_name[e] = edge_name(m, te[e].from, te[e].to, te[e].mat))) {
+            rc = flow_error__nomem("flow names");
+            goto fail;
+        }
+    }
+    flow_alloc__free(&m->alloc, te);
+    te = NULL;
+    for (int p = 0, e = 0; p <= P; p++) {
+        while (e < E && c->e_from[e] < p)
+            e++;
+        c->p_estart[p] = e;
+    }
+    for (int p = 0; p < P; p++) {
+        c->p_ovf[p] = -1;
+        for (int e = c->p_estart[p]; e < c->p_estart[p + 1]; e++)
+            if (c->e_mode[e] == FLOW_OVERFLOW) {
+                c->p_ovf[p] = e;
+                break;
+            }
+    }
+
+    /* routing groups */
+    int G = 0;
+    for (int e = 0; e < E; e++)
+        if (c->e_mode[e] != FLOW_OVERFLOW &&
+            (e == 0 || c->e_from[e] != c->e_from[e - 1] || c->e_mat[e] != c->e_mat[e - 1]))
+            G++;
+    c->G = G;
+    ALLOC_ARR(c->g_proc, G);
+    ALLOC_ARR(c->g_mat, G);
+    ALLOC_ARR(c->g_start, G);
+    ALLOC_ARR(c->g_end, G);
+    ALLOC_ARR(c->g_rest, G);
+    ALLOC_ARR(c->g_nfixed, G);
+    ALLOC_ARR(c->pm_group, (size_t)P * M);
+    ALLOC_ARR(c->pm_gen, (size_t)P * M);
+    ALLOC_ARR(c->pm_path, (size_t)P * M);
+    ALLOC_ARR(c->pm_init, (size_t)P * M);
+    for (int i = 0; i < P * M; i++)
+        c->pm_group[i] = c->pm_gen[i] = c->pm_path[i] = -1;
+    for (int e = 0, g = -1; e < E; e++) {
+        if (c->e_mode[e] == FLOW_OVERFLOW)
+            continue;
+        if (g < 0 || c->e_from[e] != c->g_proc[g] || c->e_mat[e] != c->g_mat[g]) {
+            g++;
+            c->g_proc[g] = c->e_from[e];
+            c->g_mat[g] = c->e_mat[e];
+            c->g_start[g] = e;
+            c->g_rest[g] = -1;
+            c->pm_group[c->e_from[e] * M + c->e_mat[e]] = g;
+        }
+        c->g_end[g] = e + 1;
+        if (c->e_mode[e] == FLOW_FIXED)
+            c->g_nfixed[g]++;
+        if (c->e_mode[e] == FLOW_REST) {
+            if (c->g_rest[g] >= 0) {
+                const flow_flowdef *f = &m->flows[c->e_flow[e]];
+                rc = flow_model__err(&f->origin, FLOW_EINVAL,
+                                     "process '%s', material '%s': two rest flows (to '%s' and '%s')",
+                                     m->procs[c->e_from[e]].name, m->mats[c->e_mat[e]].name,
+                                     m->procs[c->e_to[c->g_rest[g]]].name, m->procs[c->e_to[e]].name);
+                goto fail;
+            }
+            c->g_rest[g] = e;
+        }
+    }
+    for (size_t i = 0; i < m->n_gens; i++)
+        c->pm_gen[m->gens[i].process * M + m->gens[i].material] = (int)i;
+    for (size_t i = 0; i < m->n_paths; i++)
+        c->pm_path[m->paths[i].process * M + m->paths[i].material] = (int)i;
+    for (size_t i = 0; i < m->n_inits; i++)
+        c->pm_init[m->inits[i].process * M + m->inits[i].material] = m->inits[i].coef;
+
+    /* a source's flows of a material it does not generate can only be fixed */
+    for (int g = 0; g < G; g++) {
+        int p = c->g_proc[g];
+        if (m->procs[p].kind == FLOW_SOURCE && c->pm_gen[p * M + c->g_mat[g]] < 0 &&
+            c->g_end[g] - c->g_start[g] != c->g_nfixed[g]) {
+            const flow_flowdef *f = &m->flows[c->e_flow[c->g_start[g] + c->g_nfixed[g]]];
+            rc = flow_model__err(&f->origin, FLOW_EINVAL,
+                                 "source '%s' has share or rest flows of '%s' but no generation of it",
+                                 m->procs[p].name, m->mats[c->g_mat[g]].name);
+            goto fail;
+        }
+    }
+
+    /* amounts in every year */
+    for (int e = 0; e < E; e++) {
+        if (c->e_mode[e] == FLOW_REST || c->e_mode[e] == FLOW_OVERFLOW)
+            continue;
+        const flow_flowdef *f = &m->flows[c->e_flow[e]];
+        if (c->e_param[e] != FLOW_NONE)
+            c->param_use[c->e_param[e]] |= c->e_mode[e] == FLOW_SHARE ? 3 : 1;
+        char what[300];
+        snprintf(what, sizeof what, "%s %s", c->e_mode[e] == FLOW_SHARE ? "share of" : "fixed flow", c->e_name[e]);
+        for (int t = 0; t < T; t++)
+            if ((rc = check_amount(m, &f->origin, c->e_coef[e], c->e_param[e], t, c->e_mode[e] == FLOW_SHARE, what)))
+                goto fail;
+    }
+    flow_pm_amount *lists[2] = { m->gens, m->paths };
+    size_t counts[2] = { m->n_gens, m->n_paths };
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < counts[l]; i++) {
+            const flow_pm_amount *g = &lists[l][i];
+            char what[300];
+            snprintf(what, sizeof what, "%s of '%s' in '%s'", l == 0 ? "generation" : "stock path",
+                     m->mats[g->material].name, m->procs[g->process].name);
+            if (g->param != FLOW_NONE)
+                c->param_use[g->param] |= 1;
+            for (int t = 0; t < T; t++)
+                if ((rc = check_amount(m, &g->origin, g->coef, g->param, t, 0, what)))
+                    goto fail;
+        }
+    for (int p = 0; p < P; p++) {
+        const flow_process *pr = &m->procs[p];
+        if (pr->cap_param == FLOW_NONE)
+            continue;
+        c->param_use[pr->cap_param] |= 1;
+        char what[300];
+        snprintf(what, sizeof what, "capacity of '%s'", pr->name);
+        for (int t = 0; t < T; t++)
+            if ((rc = check_amount(m, &pr->origin, 1, pr->cap_param, t, 0, what)))
+                goto fail;
+    }
+    for (int t = 0; t < T; t++)
+        if ((rc = flow_compile__check_shares(m, c->pv + (size_t)t * NP, t)))
+            goto fail;
+
+    if ((rc = check_routes(m)))
+        goto fail;
+
+    /* order */
+    ALLOC_ARR(c->order, P);
+    if ((rc = tarjan(m)))
+        goto fail;
+
+    /* stock items: stock processes, then backlogs */
+    ALLOC_ARR(c->p_stock, P);
+    ALLOC_ARR(c->p_backlog, P);
+    ALLOC_ARR(c->p_inuse, P);
+    int S = 0, NI = 0;
+    for (int p = 0; p < P; p++) {
+        const flow_process *pr = &m->procs[p];
+        c->p_stock[p] = c->p_backlog[p] = c->p_inuse[p] = -1;
+        if (pr->kind == FLOW_STOCK) {
+            c->p_stock[p] = S;
+            S += M;
+            if (pr->smode == FLOW_STOCK_INUSE || pr->smode == FLOW_STOCK_INUSE_DRIVEN)
+                c->p_inuse[p] = NI++;
+        }
+    }
+    for (int p = 0; p < P; p++)
+        if (m->procs[p].cap_param != FLOW_NONE && m->procs[p].overflow == FLOW_NONE) {
+            c->p_backlog[p] = S;
+            S += M;
+        }
+    c->S = S;
+    c->NI = NI;
+    ALLOC_ARR(c->s_name, S);
+    ALLOC_ARR(c->s_proc, S);
+    ALLOC_ARR(c->s_mat, S);
+    for (int p = 0; p < P; p++)
+        for (int pass = 0; pass < 2; pass++) {
+            int base = pass == 0 ? c->p_stock[p] : c->p_backlog[p];
+            if (base < 0)
+                continue;
+            for (int mat = 0; mat < M; mat++) {
+                c->s_proc[base + mat] = p;
+                c->s_mat[base + mat] = mat;
+                if (!(c->s_name[base + mat] = stock_name(m, p, pass == 0 ? "" : "/backlog", mat))) {
+                    rc = flow_error__nomem("stock names");
+                    goto fail;
+                }
+            }
+        }
+    ALLOC_ARR(c->surv, (size_t)(NI ? NI : 1) * (T + 1));
+    for (int p = 0; p < P; p++) {
+        if (c->p_inuse[p] < 0)
+            continue;
+        double *S0 = c->surv + (size_t)c->p_inuse[p] * (T + 1);
+        for (int a = 0; a <= T; a++)
+            S0[a] = flow_lifetime_survival(&m->procs[p].lt, a);
+        if (m->procs[p].smode == FLOW_STOCK_INUSE_DRIVEN && !(S0[0] > 0)) {
+            rc = flow_model__err(&m->procs[p].origin, FLOW_EINVAL,
+                                 "process '%s': a stock-driven in-use stock needs survival S(0) > 0 "
+                                 "(its lifetime lets nothing survive the inflow year)", m->procs[p].name);
+            goto fail;
+        }
+    }
+    m->compiled = 1;
+    return 0;
+fail:
+    flow_alloc__free(&m->alloc, te);
+    flow_compile__free(m);
+    return rc;
+}
+
+/* ---- items ----------------------------------------------------------------------- */
+
+int flow_model_n_items(const flow_model *m, flow_item_kind kind)
+{
+    if (!m->compiled)
+        return 0;
+    switch (kind) {
+    case FLOW_ITEM_FLOW: return m->c.E;
+    case FLOW_ITEM_STOCK: return m->c.S;
+    case FLOW_ITEM_PARAM: return m->c.NP;
+    default: return 0;
+    }
+}
+
+int flow_model_item_info(const flow_model *m, flow_item_kind kind, int item, flow_item_info *out)
+{
+    if (!m->compiled)
+        return flow_error__set(FLOW_ESTATE, "the model is not compiled: it has no result items yet");
+    int n = flow_model_n_items(m, kind);
+    if ((unsigned)kind >= FLOW_ITEM_KIND_COUNT_ || item < 0 || item >= n)
+        return flow_error__set(FLOW_ENOTFOUND, "no result item %d of kind %d (there are %d)", item, (int)kind, n);
+    const flow_compiled *c = &m->c;
+    memset(out, 0, sizeof *out);
+    switch (kind) {
+    case FLOW_ITEM_FLOW:
+        out->name = c->e_name[item];
+        out->from = c->e_from[item];
+        out->to = c->e_to[item];
+        out->material = c->e_mat[item];
+        out->flow = c->e_flow[item];
+        out->mode = c->e_mode[item];
+        break;
+    case FLOW_ITEM_STOCK:
+        out->name = c->s_name[item];
+        out->from = c->s_proc[item];
+        out->to = -1;
+        out->material = c->s_mat[item];
+        out->flow = -1;
+        break;
+    default:
+        out->name = m->params[item].name;
+        out->from = out->to = out->material = out->flow = -1;
+        break;
+    }
+    return 0;
+}
+
+int flow_model_find_item(const flow_model *m, flow_item_kind kind, const char *name, int *item)
+{
+    if (!m->compiled)
+        return flow_error__set(FLOW_ESTATE, "the model is not compiled: it has no result items yet");
+    if (!name)
+        return flow_error__set(FLOW_EINVAL, "flow_model_find_item: name is NULL");
+    const flow_compiled *c = &m->c;
+    switch (kind) {
+    case FLOW_ITEM_FLOW:
+        for (int e = 0; e < c->E; e++)
+            if (strcmp(c->e_name[e], name) == 0) {
+                if (item)
+                    *item = e;
+                return 0;
+            }
+        {
+            const char *near = flow_model__nearest(name, (const char *const *)c->e_name, (size_t)c->E,
+                                                   sizeof *c->e_name);
+            return flow_error__set(FLOW_ENOTFOUND, "no flow '%s'%s%s%s", name, near ? " (did you mean '" : "",
+                                   near ? near : "", near ? "'?)" : "");
+        }
+    case FLOW_ITEM_STOCK:
+        for (int s = 0; s < c->S; s++)
+            if (strcmp(c->s_name[s], name) == 0) {
+                if (item)
+                    *item = s;
+                return 0;
+            }
+        {
+            const char *near = flow_model__nearest(name, (const char *const *)c->s_name, (size_t)c->S,
+                                                   sizeof *c->s_name);
+            return flow_error__set(FLOW_ENOTFOUND, "no stock '%s'%s%s%s", name, near ? " (did you mean '" : "",
+                                   near ? near : "", near ? "'?)" : "");
+        }
+    case FLOW_ITEM_PARAM:
+        return flow_model_find_param(m, name, item);
+    default:
+        return flow_error__set(FLOW_EINVAL, "invalid item kind %d", (int)kind);
+    }
+}
+
+int flow_model_find_flow_item(const flow_model *m, int from, int to, int material, int *item)
+{
+    if (!m->compiled)
+        return flow_error__set(FLOW_ESTATE, "the model is not compiled: it has no result items yet");
+    const flow_compiled *c = &m->c;
+    if (from < 0 || from >= c->P)
+        return flow_error__set(FLOW_ENOTFOUND, "no process with index %d", from);
+    for (int e = c->p_estart[from]; e < c->p_estart[from + 1]; e++)
+        if (c->e_to[e] == to && c->e_mat[e] == material) {
+            if (item)
+                *item = e;
+            return 0;
+        }
+    return flow_error__set(FLOW_ENOTFOUND, "no flow of material %d from '%s' to process %d",
+                           material, m->procs[from].name, to);
+}

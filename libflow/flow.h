@@ -1,0 +1,454 @@
+/*
+ * flow.h — the public API of libflow, for programs that embed it.
+ *
+ * libflow simulates the material flows of a city's solid-waste system year
+ * by year: materials leave sources, are split, transformed, stored and
+ * landfilled by processes, and every process conserves mass every year.
+ *
+ * The life of a model:
+ *
+ *     flow_model *m;   flow_model_new(&m, 2020, 2025, NULL);
+ *     ...add materials, parameters, processes, flows...
+ *     flow_model_compile(m);          -- names resolved, shares checked,
+ *                                        graph ordered; m is now read-only
+ *     flow_sim *s;     flow_sim_new(&s, m);
+ *     flow_sim_run(s);                -- or flow_sim_step() year by year
+ *     ...read flows and stocks with flow_sim_get()/flow_sim_row()...
+ *     flow_sim_free(s); flow_model_free(m);
+ *
+ * Conventions (docs/architecture.md has the full text):
+ *  - Every function that can fail returns int: 0 on success or a negative
+ *    FLOW_E* code; flow_error_last() then holds one line naming the thing
+ *    at fault. Functions that add an object report its index through an
+ *    optional out parameter (NULL when not wanted).
+ *  - Objects are opaque; *_free(NULL) is a no-op; a failing constructor
+ *    leaves *out = NULL and frees what it built.
+ *  - Strings passed in are copied; strings returned are borrowed from their
+ *    owner and live as long as it does.
+ *  - Passing NULL where this header does not allow it is a broken calling
+ *    contract: an assertion in debug builds, FLOW_EINVAL otherwise.
+ *  - Flows are tonnes per year (t/a); stocks are tonnes at year end.
+ *
+ * Nothing in libflow prints, calls exit(), or changes a process-wide handler.
+ */
+#ifndef FLOW_H
+#define FLOW_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FLOW_VERSION_MAJOR 0
+#define FLOW_VERSION_MINOR 1
+#define FLOW_VERSION_PATCH 0
+#define FLOW_VERSION_STRING "0.1.0"
+
+/* The library's version as "major.minor.patch" (may differ from the
+ * header's FLOW_VERSION_STRING when linked against another build). */
+const char *flow_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+enum {
+    FLOW_OK = 0,
+    FLOW_ENOMEM = -1,     /* an allocation failed */
+    FLOW_EINVAL = -2,     /* an argument is out of its documented range */
+    FLOW_ENOTFOUND = -3,  /* a name or index that does not exist */
+    FLOW_EEXIST = -4,     /* a name that is already taken */
+    FLOW_ESTATE = -5,     /* wrong state: model compiled / not compiled, run finished */
+    FLOW_EVALUE = -6,     /* NaN, infinity, negative or out-of-bounds value in a series */
+    FLOW_ESHARES = -7,    /* shares of a material leaving a process do not add up */
+    FLOW_EROUTE = -8,     /* a material reaches a process that has no way out for it */
+    FLOW_ESINGULAR = -9,  /* a cycle with no exit: its linear system is singular */
+    FLOW_EBALANCE = -10,  /* mass balance violated (a bug or an inconsistent plugin) */
+    FLOW_ECONVERGE = -11, /* an iteration (capacity in a cycle, GMRES) did not converge */
+    FLOW_ERANGE = -12,    /* a year outside the model's time axis */
+    FLOW_EIO = -13,       /* a file could not be read or written */
+    FLOW_ELUA = -14,      /* an error in a Lua model or script */
+    FLOW_EHDF5 = -15,     /* an error from HDF5 */
+    FLOW_EPLUGIN = -16    /* a plugin could not be loaded or misbehaved */
+};
+
+/* The message of the last error raised on this thread: one line that names
+ * the thing at fault, e.g. "process 'sorting', material 'msw', year 2023:
+ * shares add to 1.15, not 1". Never NULL ("" when there was none). The
+ * string stays valid until the next libflow call on this thread. */
+const char *flow_error_last(void);
+
+/* The code of the last error raised on this thread (0 when none). */
+int flow_error_last_code(void);
+
+/* Forget the last error of this thread. */
+void flow_error_clear(void);
+
+/* A short, constant description of an error code ("out of memory"). */
+const char *flow_strerror(int code);
+
+/* ------------------------------------------------------------------ */
+/* Memory                                                              */
+/* ------------------------------------------------------------------ */
+
+/* An allocator, injected per model. Every allocation the model, its
+ * simulations and the dynamic stock model make goes through it (GSL's own
+ * workspaces for the sparse solver and spline set-up excepted; they are
+ * documented in docs/architecture.md). All three functions are required.
+ * realloc(NULL, n) must behave as malloc(n). A failing allocation returns
+ * NULL; libflow then returns FLOW_ENOMEM and frees what it had built. */
+typedef struct flow_allocator {
+    void *(*malloc)(size_t size, void *ud);
+    void *(*realloc)(void *ptr, size_t size, void *ud);
+    void (*free)(void *ptr, void *ud);
+    void *ud;
+} flow_allocator;
+
+/* ------------------------------------------------------------------ */
+/* Lifetimes and the dynamic stock model                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum flow_lifetime_kind {
+    FLOW_LT_FIXED = 0,    /* a = lifetime L (> 0): the cohort leaves in year c + ceil(L) */
+    FLOW_LT_NORMAL,       /* a = mean, b = sd (> 0); not truncated at 0 */
+    FLOW_LT_FOLDEDNORMAL, /* a = mean, b = sd of the underlying normal (> 0) */
+    FLOW_LT_LOGNORMAL,    /* a = mean, b = sd of the lifetime itself (both > 0) */
+    FLOW_LT_WEIBULL,      /* a = shape k (> 0), b = scale lambda (> 0) */
+    FLOW_LT_EXPONENTIAL   /* a = mean (> 0) */
+} flow_lifetime_kind;
+
+typedef struct flow_lifetime {
+    flow_lifetime_kind kind;
+    double a;
+    double b;
+} flow_lifetime;
+
+/* Checks that a lifetime's kind and parameters are valid.
+ * Returns 0, or FLOW_EINVAL naming the parameter at fault. */
+int flow_lifetime_check(const flow_lifetime *lt);
+
+/* Survival S(age) = 1 - CDF(age) at an integer age >= 0 (no half-year
+ * shift, as in ODYM). Returns NaN for an invalid lifetime or age < 0. */
+double flow_lifetime_survival(const flow_lifetime *lt, int age);
+
+/* The dynamic stock model on its own. Cohort c is the year of inflow;
+ * the stock is counted at year end; outflow in the inflow year counts
+ * (inflow_c * (1 - S(0))).
+ *
+ * Inflow-driven: given inflow[0..n-1], computes the stock and outflow.
+ * Stock-driven: given stock[0..n-1] (with no stock before year 0), computes
+ * the inflow needed: inflow_t = (stock_t - sum_{c<t} inflow_c S(t-c)) / S(0).
+ * A stock path that falls faster than its cohorts leave would need a
+ * negative inflow: that is FLOW_EVALUE naming the year, unless
+ * FLOW_DSM_ALLOW_NEGATIVE_INFLOW is given.
+ *
+ * A result owns its arrays; all are indexed from year 0 of the series:
+ *   stock[t], outflow[t], inflow[t], stock_change[t] (= inflow - outflow),
+ *   stock_by_cohort[t * n + c], outflow_by_cohort[t * n + c] (zero for c > t). */
+typedef struct flow_dsm flow_dsm;
+
+enum { FLOW_DSM_ALLOW_NEGATIVE_INFLOW = 1 };
+
+/* alloc may be NULL (malloc). Errors: FLOW_EINVAL (n == 0, bad lifetime),
+ * FLOW_EVALUE (NaN/inf/negative input, naming the index; negative inflow
+ * in the stock-driven case), FLOW_ENOMEM. */
+int flow_dsm_inflow_driven(flow_dsm **out, const double *inflow, size_t n,
+                           const flow_lifetime *lt, const flow_allocator *alloc);
+int flow_dsm_stock_driven(flow_dsm **out, const double *stock, size_t n,
+                          const flow_lifetime *lt, unsigned flags,
+                          const flow_allocator *alloc);
+void flow_dsm_free(flow_dsm *d);
+
+size_t flow_dsm_length(const flow_dsm *d);
+const double *flow_dsm_stock(const flow_dsm *d);
+const double *flow_dsm_outflow(const flow_dsm *d);
+const double *flow_dsm_inflow(const flow_dsm *d);
+const double *flow_dsm_stock_change(const flow_dsm *d);
+const double *flow_dsm_stock_by_cohort(const flow_dsm *d);   /* [t * n + c] */
+const double *flow_dsm_outflow_by_cohort(const flow_dsm *d); /* [t * n + c] */
+
+/* ------------------------------------------------------------------ */
+/* Models                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct flow_model flow_model;
+
+typedef enum flow_category {
+    FLOW_CAT_INDUSTRIAL = 0,
+    FLOW_CAT_HAZARDOUS,
+    FLOW_CAT_AGRICULTURAL,
+    FLOW_CAT_CONSTRUCTION,
+    FLOW_CAT_DOMESTIC,
+    FLOW_CAT_MEDICAL,
+    FLOW_CAT_SLUDGE,
+    FLOW_CAT_PRODUCT,
+    FLOW_CAT_EMISSION,
+    FLOW_CAT_COUNT_
+} flow_category;
+
+/* "industrial", "hazardous", ...; NULL for an invalid value. */
+const char *flow_category_name(flow_category c);
+/* Parses a category name; FLOW_ENOTFOUND (with the nearest name) if unknown. */
+int flow_category_parse(const char *name, flow_category *out);
+
+typedef enum flow_kind {
+    FLOW_SOURCE = 0, /* mass enters the system: its generation, routed by its flows */
+    FLOW_SPLIT,      /* routes each material to its outgoing flows */
+    FLOW_SINK,       /* mass leaves the system (air, export, market) */
+    FLOW_STOCK       /* accumulates what it does not send on (see stock modes) */
+} flow_kind;
+
+const char *flow_kind_name(flow_kind k);
+int flow_kind_parse(const char *name, flow_kind *out);
+
+typedef enum flow_stock_mode {
+    FLOW_STOCK_ACCUMULATE = 0, /* landfill-like: keeps what its flows do not take from this year's input */
+    FLOW_STOCK_STORAGE,        /* storage yard: its flows act on last year's stock + this year's input,
+                                  so it can be drawn down */
+    FLOW_STOCK_INUSE,          /* in-use stock with a lifetime, inflow-driven: its flows route the
+                                  end-of-life outflow of the dynamic stock model */
+    FLOW_STOCK_INUSE_DRIVEN    /* in-use stock with a lifetime, stock-driven: takes no inflows;
+                                  the inflow needed by its stock path enters the system here
+                                  and its end-of-life outflow is routed by its flows */
+} flow_stock_mode;
+
+typedef enum flow_interp {
+    FLOW_INTERP_STEP = 0, /* a value holds from its year until the next point */
+    FLOW_INTERP_LINEAR,   /* straight lines between points */
+    FLOW_INTERP_CSPLINE,  /* GSL natural cubic spline (>= 3 points) */
+    FLOW_INTERP_AKIMA,    /* GSL Akima spline (>= 5 points) */
+    FLOW_INTERP_STEFFEN   /* GSL Steffen monotone spline (>= 3 points) */
+} flow_interp;
+/* Outside the range of its points every rule holds the nearest end value. */
+
+const char *flow_interp_name(flow_interp i);
+int flow_interp_parse(const char *name, flow_interp *out);
+
+typedef enum flow_mode {
+    FLOW_SHARE = 0, /* value = share x what the process sends on (transfer coefficient) */
+    FLOW_FIXED,     /* value = a fixed amount in t/a */
+    FLOW_REST,      /* value = what the process sends on minus its fixed and share flows */
+    FLOW_OVERFLOW   /* made by the core for a capacity's overflow destination; not for add_flow */
+} flow_mode;
+
+const char *flow_mode_name(flow_mode m);
+
+/* All materials: for a flow, one flow of each material. */
+#define FLOW_ALL (-1)
+/* No parameter: the amount is the constant coefficient alone. */
+#define FLOW_NONE (-1)
+
+/* Creates an empty model over the years [first_year, last_year].
+ * alloc may be NULL for malloc/realloc/free; it is copied.
+ * Errors: FLOW_EINVAL (last_year < first_year, more than 1000 years),
+ * FLOW_ENOMEM. */
+int flow_model_new(flow_model **out, int first_year, int last_year,
+                   const flow_allocator *alloc);
+void flow_model_free(flow_model *m);
+
+int flow_model_first_year(const flow_model *m);
+int flow_model_last_year(const flow_model *m);
+/* last_year - first_year + 1 */
+int flow_model_n_years(const flow_model *m);
+
+/* The definition site given to the objects added next (for error messages:
+ * "models/hengshui.lua:212: ..."). file is copied; NULL clears it. The Lua
+ * binding sets it before every object it adds. */
+int flow_model_set_origin(flow_model *m, const char *file, int line);
+
+/* Adding objects. Names are non-empty, unique per kind of object, and are
+ * copied. Each returns 0 and stores the new index in *idx (if idx is not
+ * NULL), or: FLOW_EINVAL (empty name, bad enum), FLOW_EEXIST, FLOW_ESTATE
+ * (model already compiled), FLOW_ENOMEM. Indices count from 0 in the order
+ * of adding. */
+
+int flow_model_add_material(flow_model *m, const char *name, flow_category cat,
+                            const char *unit, int *idx);
+
+/* A parameter: a series of (year, value) points with an interpolation rule.
+ * years must be strictly increasing; n >= 1 (and the minimum of the rule).
+ * Values must be finite (FLOW_EVALUE naming the parameter and year).
+ * unit may be NULL. Parameters are what flows, generation, capacities and
+ * stock paths refer to; scenarios override them per year (levers). */
+int flow_model_add_param(flow_model *m, const char *name, const char *unit,
+                         flow_interp interp, size_t n, const int *years,
+                         const double *values, int *idx);
+/* A parameter with the same value in every year. */
+int flow_model_add_param_const(flow_model *m, const char *name, const char *unit,
+                               double value, int *idx);
+/* A derived parameter: the product a x b of two parameters, evaluated every
+ * year after overrides (e.g. a driver x an intensity). */
+int flow_model_add_param_product(flow_model *m, const char *name, const char *unit,
+                                 int a, int b, int *idx);
+/* Bounds a parameter's values must keep in every year (inclusive); a value
+ * outside them is FLOW_EVALUE naming the parameter and the year. */
+int flow_model_set_param_bounds(flow_model *m, int param, double lo, double hi);
+
+int flow_model_add_process(flow_model *m, const char *name, flow_kind kind, int *idx);
+
+/* A capacity in t/a of all materials together (parameter index), and where
+ * the excess goes: overflow = a process index, or FLOW_NONE to hold the
+ * excess in the process's own backlog, fed back first in later years.
+ * The excess is taken from every material in proportion. */
+int flow_model_set_capacity(flow_model *m, int process, int capacity_param,
+                            int overflow);
+/* Generation of a source: coef x param (param may be FLOW_NONE) t/a of a
+ * material. A source's flows route its generation; a source with no
+ * generation declared for a material generates what its fixed flows take. */
+int flow_model_set_generation(flow_model *m, int process, int material,
+                              double coef, int param);
+/* Stock processes: the mode (default FLOW_STOCK_ACCUMULATE); for the two
+ * in-use modes a lifetime is required (flow_model_set_lifetime). */
+int flow_model_set_stock_mode(flow_model *m, int process, flow_stock_mode mode);
+int flow_model_set_lifetime(flow_model *m, int process, const flow_lifetime *lt);
+/* Stock at the end of the year before the first year (t), for
+ * FLOW_STOCK_ACCUMULATE and FLOW_STOCK_STORAGE. */
+int flow_model_set_initial_stock(flow_model *m, int process, int material,
+                                 double tonnes);
+/* The stock path of a FLOW_STOCK_INUSE_DRIVEN process: coef x param. */
+int flow_model_set_stock_path(flow_model *m, int process, int material,
+                              double coef, int param);
+
+/* A flow from one process to another of one material (or FLOW_ALL).
+ * mode FLOW_SHARE: value = coef x param x (what the process sends on);
+ * FLOW_FIXED: value = coef x param t/a; FLOW_REST: coef and param unused.
+ * param may be FLOW_NONE (then coef alone). Several flows may join the
+ * same pair of processes (e.g. one per material). */
+int flow_model_add_flow(flow_model *m, int from, int to, int material,
+                        flow_mode mode, double coef, int param, int *idx);
+
+/* Look-ups by name: 0 and the index, or FLOW_ENOTFOUND with a message that
+ * names the nearest known name ("no process 'sortng' (did you mean
+ * 'sorting'?)"). */
+int flow_model_find_material(const flow_model *m, const char *name, int *idx);
+int flow_model_find_param(const flow_model *m, const char *name, int *idx);
+int flow_model_find_process(const flow_model *m, const char *name, int *idx);
+
+int flow_model_n_materials(const flow_model *m);
+int flow_model_n_params(const flow_model *m);
+int flow_model_n_processes(const flow_model *m);
+int flow_model_n_flows(const flow_model *m);
+
+/* Names by index (borrowed), NULL for an index out of range. */
+const char *flow_model_material_name(const flow_model *m, int idx);
+flow_category flow_model_material_category(const flow_model *m, int idx);
+const char *flow_model_material_unit(const flow_model *m, int idx);
+const char *flow_model_param_name(const flow_model *m, int idx);
+const char *flow_model_process_name(const flow_model *m, int idx);
+flow_kind flow_model_process_kind(const flow_model *m, int idx);
+
+/* Compiles the model: checks every reference, series value and share over
+ * all years, orders the process graph by strongly connected components
+ * (Tarjan) in topological order, lays out the result items. The model is
+ * read-only afterwards and may be shared by many simulations (also across
+ * threads). Errors: FLOW_EVALUE, FLOW_ESHARES, FLOW_EROUTE, FLOW_EINVAL
+ * (e.g. a flow into a source, a flow out of a sink, an in-use stock without
+ * a lifetime), FLOW_ESTATE (compiled already), FLOW_ENOMEM. */
+int flow_model_compile(flow_model *m);
+int flow_model_is_compiled(const flow_model *m);
+
+/* ------------------------------------------------------------------ */
+/* Result items                                                        */
+/* ------------------------------------------------------------------ */
+
+/* After compiling, a model has result items of each kind; a simulation
+ * holds their values as contiguous arrays [year][item].
+ *  FLOW_ITEM_FLOW:  one per flow and material (a FLOW_ALL flow gives one per
+ *                   material), plus the overflow flows of capacities;
+ *                   named "from->to:material".
+ *  FLOW_ITEM_STOCK: one per stock process and material, and per capacity
+ *                   backlog and material; named "process:material".
+ *  FLOW_ITEM_PARAM: the value of each parameter in each year, overrides
+ *                   included; named as the parameter. */
+typedef enum flow_item_kind {
+    FLOW_ITEM_FLOW = 0,
+    FLOW_ITEM_STOCK,
+    FLOW_ITEM_PARAM,
+    FLOW_ITEM_KIND_COUNT_
+} flow_item_kind;
+
+typedef struct flow_item_info {
+    const char *name;   /* "from->to:material", "process:material", "param" */
+    int from, to;       /* FLOW_ITEM_FLOW: processes; otherwise from = process, to = -1 */
+    int material;       /* -1 for parameters */
+    int flow;           /* FLOW_ITEM_FLOW: the index given by flow_model_add_flow, -1 for overflow */
+    flow_mode mode;     /* FLOW_ITEM_FLOW only */
+} flow_item_info;
+
+/* The number of items of a kind (0 before compiling). */
+int flow_model_n_items(const flow_model *m, flow_item_kind kind);
+/* Errors: FLOW_ESTATE (not compiled), FLOW_ENOTFOUND (index out of range). */
+int flow_model_item_info(const flow_model *m, flow_item_kind kind, int item,
+                         flow_item_info *out);
+/* By name ("sorting->landfill:msw"); FLOW_ENOTFOUND names the nearest. */
+int flow_model_find_item(const flow_model *m, flow_item_kind kind,
+                         const char *name, int *item);
+/* The flow item carrying a material from one process to another (the sum
+ * is not formed: the first match; FLOW_ENOTFOUND if none). */
+int flow_model_find_flow_item(const flow_model *m, int from, int to, int material,
+                              int *item);
+
+/* ------------------------------------------------------------------ */
+/* Simulations                                                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct flow_sim flow_sim;
+
+/* Creates a simulation of a compiled model, positioned before its first
+ * year. All memory the year step needs is allocated here: stepping never
+ * allocates. The model must outlive the simulation.
+ * Errors: FLOW_ESTATE (model not compiled), FLOW_ENOMEM. */
+int flow_sim_new(flow_sim **out, const flow_model *m);
+void flow_sim_free(flow_sim *s);
+const flow_model *flow_sim_model(const flow_sim *s);
+
+/* Overrides a parameter's value in one year (a lever). Allowed for years
+ * not yet simulated; a derived parameter cannot be overridden.
+ * Errors: FLOW_ENOTFOUND, FLOW_ERANGE (year outside the axis or already
+ * simulated), FLOW_EVALUE (not finite, outside the bounds), FLOW_EINVAL. */
+int flow_sim_set_param(flow_sim *s, int param, int year, double value);
+/* The same for every year from `year` to the last. */
+int flow_sim_set_param_from(flow_sim *s, int param, int year, double value);
+
+/* Simulates the next year. Errors: FLOW_ESTATE (all years simulated), and
+ * whatever the year raises: FLOW_EVALUE, FLOW_ESHARES, FLOW_EROUTE,
+ * FLOW_ESINGULAR, FLOW_ECONVERGE, FLOW_EBALANCE. After an error the
+ * simulation stays at the failed year; its results are not to be trusted
+ * until flow_sim_reset(). */
+int flow_sim_step(flow_sim *s);
+/* Steps until the last year. */
+int flow_sim_run(flow_sim *s);
+/* Back to before the first year; overrides are kept. */
+int flow_sim_reset(flow_sim *s);
+/* The next year to simulate (last_year + 1 when finished). */
+int flow_sim_year(const flow_sim *s);
+
+/* The relative tolerance of the mass-balance check (default 1e-9). */
+int flow_sim_set_balance_tolerance(flow_sim *s, double rel_tol);
+
+/* One value: item of a kind in a simulated year.
+ * Errors: FLOW_ERANGE (year not simulated), FLOW_ENOTFOUND. */
+int flow_sim_get(const flow_sim *s, flow_item_kind kind, int item, int year,
+                 double *out);
+/* The row of all items of a kind in a simulated year (n_items values,
+ * borrowed), or NULL if the year has not been simulated. */
+const double *flow_sim_row(const flow_sim *s, flow_item_kind kind, int year);
+/* The whole array of a kind, [year][item], n_years x n_items, borrowed;
+ * rows of years not yet simulated hold zeros. */
+const double *flow_sim_data(const flow_sim *s, flow_item_kind kind);
+
+/* Statistics of the last step, for diagnostics and benchmarks. */
+typedef struct flow_sim_stats {
+    int dense_solves;     /* cycle systems solved by dense LU */
+    int sparse_solves;    /* cycle systems solved by GMRES */
+    int capacity_iters;   /* extra solves because a capacity bound in a cycle */
+    double max_balance_error; /* largest relative balance residual seen */
+} flow_sim_stats;
+void flow_sim_get_stats(const flow_sim *s, flow_sim_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLOW_H */

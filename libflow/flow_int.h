@@ -1,0 +1,258 @@
+/*
+ * flow_int.h — internals shared between the modules of libflow. Never
+ * installed: nothing here is API.
+ *
+ * Module map (one noun per file):
+ *   error.c    thread-local last error, flow_strerror
+ *   alloc.c    the injectable allocator and small helpers (strdup, arrays)
+ *   series.c   parameters: interpolation of series over the time axis
+ *   stock.c    lifetimes and the dynamic stock model
+ *   model.c    building a model: materials, params, processes, flows, look-ups
+ *   compile.c  checks, Tarjan SCC order, layout of the result items
+ *   solve.c    the linear systems of cycles (dense LU / sparse GMRES)
+ *   sim.c      simulations: the year step, results
+ *   balance.c  the mass-balance check of every process and material
+ */
+#ifndef FLOW_INT_H
+#define FLOW_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+
+#if defined(__GNUC__)
+#define FLOW_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define FLOW_PRINTF(a, b)
+#endif
+
+/* error.c ------------------------------------------------------------ */
+
+/* Sets the thread's last error and returns code (so callers can write
+ * `return flow_error__set(FLOW_EINVAL, "...")`). The one place to put a
+ * breakpoint on every error. */
+int flow_error__set(int code, const char *fmt, ...) FLOW_PRINTF(2, 3);
+int flow_error__vset(int code, const char *fmt, va_list ap);
+/* Sets FLOW_ENOMEM with a standard message naming what was being built. */
+int flow_error__nomem(const char *what);
+
+/* alloc.c ------------------------------------------------------------ */
+
+/* The default allocator (malloc/realloc/free). */
+extern const flow_allocator flow_alloc__default;
+
+void *flow_alloc__malloc(const flow_allocator *a, size_t size);
+/* Zeroed memory for n elements of size sz; NULL on overflow or failure. */
+void *flow_alloc__calloc(const flow_allocator *a, size_t n, size_t sz);
+void *flow_alloc__realloc(const flow_allocator *a, void *p, size_t size);
+void flow_alloc__free(const flow_allocator *a, void *p);
+char *flow_alloc__strdup(const flow_allocator *a, const char *s);
+/* Grows *arr (of elements of size sz, capacity *cap) to hold at least need
+ * elements, doubling; 0 or FLOW_ENOMEM (message names what). */
+int flow_alloc__grow(const flow_allocator *a, void **arr, size_t *cap,
+                     size_t need, size_t sz, const char *what);
+
+/* Edit distance between two strings (for "did you mean"). */
+size_t flow_util__levenshtein(const char *a, const char *b);
+
+
+/* series.c ----------------------------------------------------------- */
+
+/* Fills out[0..n_years-1] with the parameter's series evaluated at
+ * first_year + i by its rule. Returns 0 or an error naming the parameter
+ * (FLOW_EINVAL: too few points for a spline). */
+struct flow_param;
+int flow_series__eval(const struct flow_param *p, int first_year, int n_years,
+                      double *out, const char *errprefix);
+
+/* model.c ------------------------------------------------------------ */
+
+/* Where an object was defined: file (owned by the model) and line. */
+typedef struct flow_origin {
+    const char *file;
+    int line;
+} flow_origin;
+
+typedef struct flow_material {
+    char *name;
+    char *unit;
+    flow_category cat;
+    flow_origin origin;
+} flow_material;
+
+typedef struct flow_param {
+    char *name;
+    char *unit;
+    flow_interp interp;
+    size_t n;
+    int *years;
+    double *values;
+    int product;          /* 1: value = a x b */
+    int a, b;
+    int has_bounds;
+    double lo, hi;
+    flow_origin origin;
+} flow_param;
+
+typedef struct flow_process {
+    char *name;
+    flow_kind kind;
+    flow_stock_mode smode;
+    int cap_param;        /* FLOW_NONE or a parameter */
+    int overflow;         /* FLOW_NONE (backlog) or a process; meaningful with cap_param */
+    int has_lifetime;
+    flow_lifetime lt;
+    flow_origin origin;
+} flow_process;
+
+/* An amount attached to a process and material: generation, initial
+ * stock, stock path. */
+typedef struct flow_pm_amount {
+    int process, material;
+    double coef;
+    int param;            /* FLOW_NONE: coef alone */
+    flow_origin origin;
+} flow_pm_amount;
+
+typedef struct flow_flowdef {
+    int from, to, material;
+    flow_mode mode;
+    double coef;
+    int param;
+    flow_origin origin;
+} flow_flowdef;
+
+/* The compiled tables (compile.c). Edges are the flow items: one per flow
+ * and material, plus overflow edges; sorted by source process, then
+ * material, then mode (fixed, share, rest), overflow edges last. */
+typedef struct flow_compiled {
+    int T, M, P, E, NP;       /* years, materials, processes, edges, params */
+    /* edges */
+    int *e_from, *e_to, *e_mat, *e_param, *e_flow;
+    flow_mode *e_mode;
+    double *e_coef;
+    char **e_name;
+    int *p_estart;            /* [P+1]: edges of process p */
+    int *p_ovf;               /* [P]: first overflow edge (M consecutive) or -1 */
+    /* routing groups: (process, material) with their non-overflow edges */
+    int G;
+    int *g_proc, *g_mat, *g_start, *g_end, *g_rest; /* g_rest: edge or -1 */
+    int *g_nfixed;            /* fixed edges come first in [g_start, g_end) */
+    int *pm_group;            /* [P*M]: group or -1 */
+    /* per (process, material) amounts, as parameter-bound values: index
+     * into the amounts arrays or -1 */
+    int *pm_gen;              /* [P*M] generation (source) */
+    int *pm_path;             /* [P*M] stock path (inuse_driven) */
+    double *pm_init;          /* [P*M] initial stock */
+    /* stock items: stock processes and backlogs, M consecutive each */
+    int S;
+    int *p_stock;             /* [P]: first stock item or -1 */
+    int *p_backlog;           /* [P]: first backlog item or -1 */
+    char **s_name;
+    int *s_proc, *s_mat;
+    /* dynamic stocks */
+    int NI;                   /* number of in-use processes */
+    int *p_inuse;             /* [P]: index among in-use processes or -1 */
+    double *surv;             /* [NI * (T + 1)]: S(0..T) */
+    /* order: components in topological order */
+    int C;
+    int *c_start;             /* [C+1] into order */
+    int *order;               /* [P] processes */
+    int *c_cycle;             /* [C]: 1 if solved as a linear system */
+    int max_cycle;            /* processes in the largest cycle */
+    int max_cycle_edges;      /* internal edges (one material) of the largest sparse cycle */
+    /* base parameter values [T][NP] (products computed) */
+    double *pv;
+    /* parameter use, for checking overrides */
+    unsigned char *param_use; /* bit 1: amount (>= 0), bit 2: share (<= 1 times coef) */
+} flow_compiled;
+
+struct flow_model {
+    flow_allocator alloc;
+    int first, last;
+    flow_material *mats;  size_t n_mats, cap_mats;
+    flow_param *params;   size_t n_params, cap_params;
+    flow_process *procs;  size_t n_procs, cap_procs;
+    flow_flowdef *flows;  size_t n_flows, cap_flows;
+    flow_pm_amount *gens;  size_t n_gens, cap_gens;
+    flow_pm_amount *inits; size_t n_inits, cap_inits;
+    flow_pm_amount *paths; size_t n_paths, cap_paths;
+    char **files;         size_t n_files, cap_files;  /* origin file names */
+    flow_origin cur;      /* origin of objects added next */
+    int compiled;
+    flow_compiled c;
+};
+
+/* Sets an error prefixed with "file:line: " when the origin is known. */
+int flow_model__err(const flow_origin *o, int code, const char *fmt, ...) FLOW_PRINTF(3, 4);
+/* The nearest of names[0..n-1] to name, or NULL when none is close. */
+const char *flow_model__nearest(const char *name, const char *const *names,
+                                size_t n, size_t stride);
+
+/* compile.c ---------------------------------------------------------- */
+
+void flow_compile__free(flow_model *m);
+/* Checks the shares of every routing group in year index t (values row
+ * pv_row); 0 or FLOW_ESHARES naming process, material, year and sum. */
+int flow_compile__check_shares(const flow_model *m, const double *pv_row, int t);
+/* The same rule for one group whose shares add to sum. */
+int flow_compile__group_shares(const flow_model *m, int g, double sum, int t);
+/* 1 when a process must send on all it routes (source, split, in-use
+ * stocks); 0 when it keeps the remainder (sink, accumulate, storage). */
+int flow_compile__routes_all(const flow_process *p);
+
+/* solve.c ------------------------------------------------------------ */
+
+/* Above this many processes a cycle is solved by sparse GMRES. */
+#define FLOW_DENSE_MAX 64
+
+typedef struct flow_solver flow_solver;
+/* Workspaces sized for the model's largest cycle (allocated once). */
+int flow_solver__new(flow_solver **out, const flow_model *m);
+void flow_solver__free(flow_solver *s, const flow_allocator *a);
+/* Solves (I - A) x = b of the n unknowns of component comp. A is given
+ * as nz triplets (row, col, value) of A (not I - A); repeated positions
+ * add up. Returns 0, FLOW_ESINGULAR (zero pivot) or FLOW_ECONVERGE (GMRES);
+ * sets no error message (the caller names the cycle). *sparse is set to 1
+ * when GMRES was used. */
+int flow_solver__solve(flow_solver *s, int comp, int n, int nz, const int *ri, const int *ci,
+                       const double *v, const double *b, double *x, int *sparse);
+
+/* balance.c ---------------------------------------------------------- */
+
+struct flow_sim;
+/* Checks in - out - dstock = 0 for every process and material of year
+ * index t. Returns 0 or FLOW_EBALANCE naming the worst offender. */
+int flow_balance__check(struct flow_sim *s, int t);
+
+/* sim.c -------------------------------------------------------------- */
+
+struct flow_sim {
+    const flow_model *m;
+    const flow_allocator *alloc;
+    int t;                    /* next year index */
+    int failed;               /* the last step failed */
+    double tol;
+    double *data[FLOW_ITEM_KIND_COUNT_]; /* [T][n] */
+    unsigned char *ovr;       /* [T][NP]: overridden */
+    /* year-step scratch, all sized once */
+    double *x;                /* [P*M] input */
+    double *gen;              /* [P*M] generation / computed inflow this year */
+    double *rho;              /* [P] accepted fraction */
+    double *alpha, *beta;     /* [E] */
+    double *bin, *bout;       /* [P*M] balance */
+    double *cohort;           /* [NI * M * T] inflow of each cohort */
+    int *loc;                 /* [P] position within the current cycle or -1 */
+    int *tri_r, *tri_c;       /* triplets of a cycle system */
+    double *tri_v;
+    double *sb;               /* [max_cycle] right-hand side */
+    double *sx;               /* [M][max_cycle] solution per material */
+    double *xext;             /* [max_cycle][M] inputs from outside the cycle */
+    double *rho_prev;         /* [max_cycle] */
+    flow_solver *solver;
+    flow_sim_stats stats;
+};
+
+#endif /* FLOW_INT_H */

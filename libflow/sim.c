@@ -1,0 +1,712 @@
+/*
+ * sim.c — simulations of a compiled model: the year step and its results.
+ *
+ * A simulation owns the parameter values of every year (overrides
+ * included), the state of stocks, backlogs and cohorts, the result arrays
+ * [year][item] and every scratch buffer the step needs, all allocated in
+ * flow_sim_new(): flow_sim_step() never allocates.
+ *
+ * The step (docs/architecture.md, "One year") writes every outflow of a
+ * process as an affine function of its input, v = alpha * x + beta, so
+ * that the same code serves acyclic processes (x known) and cycles (x
+ * solved for, see solve.c).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "flow_int.h"
+
+#define VALUE_TOL 1e-9
+#define CAP_MAX_ROUNDS 200
+#define CAP_TOL 1e-13
+
+/* ---- creation ----------------------------------------------------------------- */
+
+#define SIM_ALLOC(ptr, n)                                                          \
+    do {                                                                           \
+        (ptr) = flow_alloc__calloc(a, (size_t)(n), sizeof *(ptr)); \
+        if (!(ptr))                                                                \
+            goto nomem;                                                            \
+    } while (0)
+
+int flow_sim_new(flow_sim **out, const flow_model *m)
+{
+    *out = NULL;
+    if (!m->compiled)
+        return flow_error__set(FLOW_ESTATE, "cannot simulate a model that is not compiled");
+    const flow_allocator *a = &m->alloc;
+    const flow_compiled *c = &m->c;
+    size_t T = (size_t)c->T, P = (size_t)c->P, M = (size_t)c->M;
+    flow_sim *s = flow_alloc__calloc(a, 1, sizeof *s);
+    if (!s)
+        return flow_error__nomem("a simulation");
+    s->m = m;
+    s->alloc = a;
+    s->tol = 1e-9;
+    SIM_ALLOC(s->data[FLOW_ITEM_FLOW], T * (size_t)c->E);
+    SIM_ALLOC(s->data[FLOW_ITEM_STOCK], T * (size_t)c->S);
+    SIM_ALLOC(s->data[FLOW_ITEM_PARAM], T * (size_t)c->NP);
+    memcpy(s->data[FLOW_ITEM_PARAM], c->pv, T * (size_t)c->NP * sizeof(double));
+    SIM_ALLOC(s->ovr, T * (size_t)c->NP);
+    SIM_ALLOC(s->x, P * M);
+    SIM_ALLOC(s->gen, P * M);
+    SIM_ALLOC(s->rho, P);
+    SIM_ALLOC(s->alpha, c->E);
+    SIM_ALLOC(s->beta, c->E);
+    SIM_ALLOC(s->bin, P * M);
+    SIM_ALLOC(s->bout, P * M);
+    SIM_ALLOC(s->cohort, (size_t)c->NI * M * T);
+    SIM_ALLOC(s->loc, P);
+    for (size_t p = 0; p < P; p++)
+        s->loc[p] = -1;
+    /* cycle scratch: triplets bounded by the edges leaving the processes
+     * of the largest cycle (any one material uses at most that many) */
+    size_t nzmax = 0, ncyc = (size_t)c->max_cycle;
+    for (int k = 0; k < c->C; k++) {
+        if (!c->c_cycle[k])
+            continue;
+        size_t nz = 0;
+        for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++)
+            nz += (size_t)(c->p_estart[c->order[i] + 1] - c->p_estart[c->order[i]]);
+        if (nz > nzmax)
+            nzmax = nz;
+    }
+    SIM_ALLOC(s->tri_r, nzmax);
+    SIM_ALLOC(s->tri_c, nzmax);
+    SIM_ALLOC(s->tri_v, nzmax);
+    SIM_ALLOC(s->sb, ncyc);
+    SIM_ALLOC(s->sx, ncyc * M);
+    SIM_ALLOC(s->xext, ncyc * M);
+    SIM_ALLOC(s->rho_prev, ncyc);
+    int rc = flow_solver__new(&s->solver, m);
+    if (rc) {
+        flow_sim_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+nomem:
+    flow_sim_free(s);
+    return flow_error__nomem("a simulation's arrays");
+}
+
+void flow_sim_free(flow_sim *s)
+{
+    if (!s)
+        return;
+    const flow_allocator *a = s->alloc;
+    for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++)
+        flow_alloc__free(a, s->data[k]);
+    void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
+                     s->loc, s->tri_r, s->tri_c, s->tri_v, s->sb, s->sx, s->xext, s->rho_prev };
+    for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
+        flow_alloc__free(a, arrs[i]);
+    flow_solver__free(s->solver, a);
+    flow_alloc__free(a, s);
+}
+
+const flow_model *flow_sim_model(const flow_sim *s) { return s->m; }
+int flow_sim_year(const flow_sim *s) { return s->m->first + s->t; }
+
+int flow_sim_set_balance_tolerance(flow_sim *s, double rel_tol)
+{
+    if (!(rel_tol > 0 && rel_tol < 1))
+        return flow_error__set(FLOW_EINVAL, "balance tolerance %g must be in (0, 1)", rel_tol);
+    s->tol = rel_tol;
+    return 0;
+}
+
+void flow_sim_get_stats(const flow_sim *s, flow_sim_stats *out)
+{
+    *out = s->stats;
+}
+
+/* ---- overrides ---------------------------------------------------------------- */
+
+static int set_param_range(flow_sim *s, int param, int year, int last, double value)
+{
+    const flow_model *m = s->m;
+    const flow_compiled *c = &m->c;
+    if (param < 0 || param >= c->NP)
+        return flow_error__set(FLOW_ENOTFOUND, "no parameter with index %d", param);
+    const flow_param *p = &m->params[param];
+    if (p->product)
+        return flow_error__set(FLOW_EINVAL, "parameter '%s' is the product of '%s' and '%s': set those instead",
+                               p->name, m->params[p->a].name, m->params[p->b].name);
+    if (year < m->first || year > m->last)
+        return flow_error__set(FLOW_ERANGE, "parameter '%s': year %d is outside the model's years %d-%d",
+                               p->name, year, m->first, m->last);
+    if (year < m->first + s->t)
+        return flow_error__set(FLOW_ERANGE, "parameter '%s': year %d is simulated already (next year: %d)",
+                               p->name, year, m->first + s->t);
+    if (!isfinite(value))
+        return flow_error__set(FLOW_EVALUE, "parameter '%s', year %d: value %g is not finite", p->name, year, value);
+    if (p->has_bounds && (value < p->lo || value > p->hi))
+        return flow_error__set(FLOW_EVALUE, "parameter '%s', year %d: value %g is outside its bounds [%g, %g]",
+                               p->name, year, value, p->lo, p->hi);
+    if ((c->param_use[param] & 1) && value < 0)
+        return flow_error__set(FLOW_EVALUE, "parameter '%s', year %d: value %g is negative, but it is an amount",
+                               p->name, year, value);
+    for (int y = year; y <= last; y++) {
+        size_t i = (size_t)(y - m->first) * c->NP + param;
+        s->data[FLOW_ITEM_PARAM][i] = value;
+        s->ovr[i] = 1;
+    }
+    return 0;
+}
+
+int flow_sim_set_param(flow_sim *s, int param, int year, double value)
+{
+    return set_param_range(s, param, year, year, value);
+}
+
+int flow_sim_set_param_from(flow_sim *s, int param, int year, double value)
+{
+    return set_param_range(s, param, year, s->m->last, value);
+}
+
+/* ---- results ------------------------------------------------------------------ */
+
+static int n_items(const flow_sim *s, flow_item_kind kind)
+{
+    return flow_model_n_items(s->m, kind);
+}
+
+int flow_sim_get(const flow_sim *s, flow_item_kind kind, int item, int year, double *out)
+{
+    if ((unsigned)kind >= FLOW_ITEM_KIND_COUNT_)
+        return flow_error__set(FLOW_EINVAL, "invalid item kind %d", (int)kind);
+    int n = n_items(s, kind);
+    if (item < 0 || item >= n)
+        return flow_error__set(FLOW_ENOTFOUND, "no result item %d (there are %d)", item, n);
+    int t = year - s->m->first;
+    if (t < 0 || t >= s->t)
+        return flow_error__set(FLOW_ERANGE, "year %d has not been simulated (simulated: %d-%d)", year,
+                               s->m->first, s->m->first + s->t - 1);
+    *out = s->data[kind][(size_t)t * n + item];
+    return 0;
+}
+
+const double *flow_sim_row(const flow_sim *s, flow_item_kind kind, int year)
+{
+    int t = year - s->m->first;
+    if ((unsigned)kind >= FLOW_ITEM_KIND_COUNT_ || t < 0 || t >= s->t)
+        return NULL;
+    return s->data[kind] + (size_t)t * n_items(s, kind);
+}
+
+const double *flow_sim_data(const flow_sim *s, flow_item_kind kind)
+{
+    if ((unsigned)kind >= FLOW_ITEM_KIND_COUNT_)
+        return NULL;
+    return s->data[kind];
+}
+
+int flow_sim_reset(flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    size_t T = (size_t)c->T;
+    memset(s->data[FLOW_ITEM_FLOW], 0, T * (size_t)c->E * sizeof(double));
+    memset(s->data[FLOW_ITEM_STOCK], 0, T * (size_t)c->S * sizeof(double));
+    memset(s->cohort, 0, (size_t)c->NI * c->M * T * sizeof(double));
+    memset(&s->stats, 0, sizeof s->stats);
+    s->t = 0;
+    s->failed = 0;
+    return 0;
+}
+
+/* ---- the year step -------------------------------------------------------------- */
+
+/* Per-step context: rows of the year being simulated. */
+typedef struct step {
+    flow_sim *s;
+    const flow_model *m;
+    const flow_compiled *c;
+    int t, M;
+    const double *pv;     /* parameter values of t */
+    double *flows;        /* flow row of t */
+    double *stocks;       /* stock row of t */
+    const double *sprev;  /* stock row of t - 1, or NULL in the first year */
+} step;
+
+static double stock_prev(const step *st, int item)
+{
+    if (st->sprev)
+        return st->sprev[item];
+    /* before the first year: initial stocks of stock processes, backlogs empty */
+    const flow_compiled *c = st->c;
+    int p = c->s_proc[item];
+    if (c->p_stock[p] >= 0 && item < c->p_stock[p] + c->M)
+        return c->pm_init[p * c->M + c->s_mat[item]];
+    return 0;
+}
+
+static double amount(const step *st, double coef, int param)
+{
+    return param == FLOW_NONE ? coef : coef * st->pv[param];
+}
+
+/* Outflow of the cohorts of earlier years in year t for an in-use stock:
+ * sum_{c<t} i_c (S(t-1-c) - S(t-c)); and their surviving stock
+ * sum_{c<t} i_c S(t-c). */
+static void old_cohorts(const step *st, int p, int mat, double *eol, double *stock)
+{
+    const flow_compiled *c = st->c;
+    int k = c->p_inuse[p], T = c->T;
+    const double *S = c->surv + (size_t)k * (T + 1);
+    const double *in = st->s->cohort + ((size_t)k * st->M + mat) * T;
+    double e = 0, s = 0;
+    for (int cc = 0; cc < st->t; cc++) {
+        int age = st->t - cc;
+        e += in[cc] * (S[age - 1] - S[age]);
+        s += in[cc] * S[age];
+    }
+    *eol = e;
+    *stock = s;
+}
+
+static int err_pm(const step *st, int p, int mat, int code, const char *fmt, ...) FLOW_PRINTF(5, 6);
+static int err_pm(const step *st, int p, int mat, int code, const char *fmt, ...)
+{
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const flow_process *pr = &st->m->procs[p];
+    return flow_model__err(&pr->origin, code, "process '%s', material '%s', year %d: %s", pr->name,
+                           st->m->mats[mat].name, st->m->first + st->t, msg);
+}
+
+/* The accepted fraction rho of a process with a capacity, given inputs x
+ * (with its backlog). */
+static double capacity_rho(const step *st, int p, const double *xp)
+{
+    const flow_compiled *c = st->c;
+    const flow_process *pr = &st->m->procs[p];
+    if (pr->cap_param == FLOW_NONE)
+        return 1;
+    double A = 0;
+    int bl = c->p_backlog[p];
+    for (int mat = 0; mat < st->M; mat++)
+        A += xp[mat] + (bl >= 0 ? stock_prev(st, bl + mat) : 0);
+    double C = st->pv[pr->cap_param];
+    return A > C ? C / A : 1;
+}
+
+/* Base of routing B = B0 + B1 * x for (p, mat) at acceptance rho. */
+static void routing_base(const step *st, int p, int mat, double rho, double *B0, double *B1)
+{
+    const flow_compiled *c = st->c;
+    const flow_process *pr = &st->m->procs[p];
+    double K0 = 0, K1 = 1;
+    if (pr->kind == FLOW_STOCK) {
+        if (pr->smode == FLOW_STOCK_STORAGE) {
+            K0 = stock_prev(st, c->p_stock[p] + mat);
+        } else if (pr->smode == FLOW_STOCK_INUSE || pr->smode == FLOW_STOCK_INUSE_DRIVEN) {
+            double so;
+            old_cohorts(st, p, mat, &K0, &so);
+            K1 = 1 - c->surv[(size_t)c->p_inuse[p] * (c->T + 1)];
+        }
+    }
+    double bl = c->p_backlog[p] >= 0 ? stock_prev(st, c->p_backlog[p] + mat) : 0;
+    *B0 = K0 + K1 * rho * bl;
+    *B1 = K1 * rho;
+}
+
+/* Fills alpha/beta of the edges leaving (p, mat): its routing group and its
+ * overflow edge. Checks share values and their sum for year t. */
+static int coeffs(const step *st, int p, int mat, double rho)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    double B0, B1;
+    routing_base(st, p, mat, rho, &B0, &B1);
+    int g = c->pm_group[p * st->M + mat];
+    if (g >= 0) {
+        double F = 0, Ssum = 0;
+        int e = c->g_start[g], end = c->g_end[g];
+        for (; e < c->g_start[g] + c->g_nfixed[g]; e++) {
+            double v = amount(st, c->e_coef[e], c->e_param[e]);
+            s->alpha[e] = 0;
+            s->beta[e] = v;
+            F += v;
+        }
+        for (; e < end && c->e_mode[e] == FLOW_SHARE; e++) {
+            double sh = amount(st, c->e_coef[e], c->e_param[e]);
+            if (!(sh >= 0 && sh <= 1 + 1e-9))
+                return err_pm(st, p, mat, FLOW_EVALUE, "share %g of flow %s is not in [0, 1]%s%s%s", sh,
+                              c->e_name[e], c->e_param[e] != FLOW_NONE ? " (parameter '" : "",
+                              c->e_param[e] != FLOW_NONE ? st->m->params[c->e_param[e]].name : "",
+                              c->e_param[e] != FLOW_NONE ? "')" : "");
+            s->alpha[e] = sh * B1;
+            s->beta[e] = sh * B0;
+            Ssum += sh;
+        }
+        int rc = flow_compile__group_shares(st->m, g, Ssum, st->t);
+        if (rc)
+            return rc;
+        if (e < end) { /* the rest */
+            s->alpha[e] = (1 - Ssum) * B1;
+            s->beta[e] = (1 - Ssum) * B0 - F;
+        }
+    }
+    int o = c->p_ovf[p];
+    if (o >= 0) {
+        s->alpha[o + mat] = 1 - rho;
+        s->beta[o + mat] = 0; /* a process with an overflow keeps no backlog */
+    }
+    return 0;
+}
+
+/* After the values of (p, mat)'s edges are known: checks them and updates
+ * its stock, backlog, cohorts and generation. x is the process's input. */
+static int finish(const step *st, int p, int mat, double rho, double x)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_process *pr = &st->m->procs[p];
+    int pm = p * st->M + mat;
+    int g = c->pm_group[pm];
+    double out = 0, big = 0;
+    if (g >= 0) {
+        for (int e = c->g_start[g]; e < c->g_end[g]; e++) {
+            double v = st->flows[e];
+            out += v;
+            if (v > big)
+                big = v;
+        }
+    }
+    double B0, B1;
+    routing_base(st, p, mat, rho, &B0, &B1);
+    double B = B0 + B1 * x;
+    double scale = fmax(fabs(B), big);
+    double tol = VALUE_TOL * (scale > 0 ? scale : 1) + 1e-300;
+    int implicit_source = pr->kind == FLOW_SOURCE && c->pm_gen[pm] < 0;
+    if (g >= 0 && !implicit_source) {
+        int rest = c->g_rest[g];
+        if (rest >= 0 && st->flows[rest] < -tol)
+            return err_pm(st, p, mat, FLOW_EVALUE,
+                          "its fixed and share flows take %.10g, more than the %.10g it sends on",
+                          out - st->flows[rest], B);
+        if (flow_compile__routes_all(pr) && fabs(out - B) > tol)
+            return err_pm(st, p, mat, FLOW_EVALUE, "its flows send on %.10g, not the %.10g it has", out, B);
+        if (!flow_compile__routes_all(pr) && out > B + tol)
+            return err_pm(st, p, mat, FLOW_EVALUE, "its flows take %.10g, more than the %.10g it has", out, B);
+    }
+    double bl_prev = 0;
+    if (c->p_backlog[p] >= 0) {
+        int item = c->p_backlog[p] + mat;
+        bl_prev = stock_prev(st, item);
+        st->stocks[item] = (1 - rho) * (x + bl_prev);
+    }
+    double accepted = rho * (x + bl_prev);
+    if (pr->kind == FLOW_STOCK) {
+        int item = c->p_stock[p] + mat;
+        switch (pr->smode) {
+        case FLOW_STOCK_ACCUMULATE:
+            st->stocks[item] = stock_prev(st, item) + accepted - out;
+            break;
+        case FLOW_STOCK_STORAGE:
+            st->stocks[item] = B - out;
+            break;
+        default: { /* in-use: the new cohort and the survivors */
+            int k = c->p_inuse[p];
+            double eol, so;
+            old_cohorts(st, p, mat, &eol, &so);
+            double S0 = c->surv[(size_t)k * (c->T + 1)];
+            s->cohort[((size_t)k * st->M + mat) * c->T + st->t] = accepted;
+            st->stocks[item] = so + accepted * S0;
+            break;
+        }
+        }
+    }
+    if (implicit_source)
+        s->gen[pm] = out;
+    return 0;
+}
+
+/* An acyclic process: its input is known. */
+static int run_process(const step *st, int p)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    int M = st->M;
+    double *xp = s->x + (size_t)p * M;
+    double rho = capacity_rho(st, p, xp);
+    s->rho[p] = rho;
+    for (int mat = 0; mat < M; mat++) {
+        int rc = coeffs(st, p, mat, rho);
+        if (rc)
+            return rc;
+        int g = c->pm_group[p * M + mat];
+        if (g >= 0)
+            for (int e = c->g_start[g]; e < c->g_end[g]; e++) {
+                double v = s->alpha[e] * xp[mat] + s->beta[e];
+                st->flows[e] = v;
+                s->x[(size_t)c->e_to[e] * M + mat] += v;
+            }
+        if (c->p_ovf[p] >= 0) {
+            int e = c->p_ovf[p] + mat;
+            double v = s->alpha[e] * xp[mat] + s->beta[e];
+            st->flows[e] = v;
+            s->x[(size_t)c->e_to[e] * M + mat] += v;
+        }
+        if ((rc = finish(st, p, mat, rho, xp[mat])))
+            return rc;
+    }
+    return 0;
+}
+
+static int cycle_error(const step *st, int k, int mat, int code)
+{
+    const flow_compiled *c = st->c;
+    char names[600];
+    size_t len = 0;
+    names[0] = '\0';
+    int n = c->c_start[k + 1] - c->c_start[k];
+    for (int i = 0; i < n && len < sizeof names - 80; i++) {
+        int w = snprintf(names + len, sizeof names - len, "%s'%s'", i ? ", " : "",
+                         st->m->procs[c->order[c->c_start[k] + i]].name);
+        if (w > 0)
+            len += (size_t)w;
+        if (i == 11 && n > 12) {
+            snprintf(names + len, sizeof names - len, " and %d more", n - 12);
+            break;
+        }
+    }
+    if (code == FLOW_ESINGULAR)
+        return flow_error__set(code, "year %d, material '%s': the cycle of processes %s has no exit "
+                                     "(its flows keep the material circulating)",
+                               st->m->first + st->t, st->m->mats[mat].name, names);
+    return flow_error__set(code, "year %d, material '%s': the cycle of processes %s did not converge",
+                           st->m->first + st->t, st->m->mats[mat].name, names);
+}
+
+/* A cycle: solve (I - A) x = b per material; where capacities bind, again
+ * with the accepted fractions they give until those settle. */
+static int run_cycle(const step *st, int k)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    int M = st->M, n = c->c_start[k + 1] - c->c_start[k];
+    const int *procs = c->order + c->c_start[k];
+    int has_cap = 0, rc = 0;
+    for (int i = 0; i < n; i++) {
+        int p = procs[i];
+        s->loc[p] = i;
+        s->rho[p] = 1;
+        memcpy(s->xext + (size_t)i * M, s->x + (size_t)p * M, (size_t)M * sizeof(double));
+        if (st->m->procs[p].cap_param != FLOW_NONE)
+            has_cap = 1;
+    }
+    /* A process with a backlog and no input still works its backlog off:
+     * start from the acceptance its external input and backlog give. */
+    for (int i = 0; i < n; i++)
+        s->rho[procs[i]] = capacity_rho(st, procs[i], s->xext + (size_t)i * M);
+
+    for (int round = 0;; round++) {
+        for (int mat = 0; mat < M; mat++) {
+            int nz = 0;
+            for (int i = 0; i < n; i++) {
+                int p = procs[i];
+                s->sb[i] = s->xext[(size_t)i * M + mat];
+                if ((rc = coeffs(st, p, mat, s->rho[p])))
+                    goto done;
+            }
+            for (int i = 0; i < n; i++) {
+                int p = procs[i];
+                int g = c->pm_group[p * M + mat];
+                for (int pass = 0; pass < 2; pass++) {
+                    int e0 = pass == 0 ? (g >= 0 ? c->g_start[g] : 0) : (c->p_ovf[p] >= 0 ? c->p_ovf[p] + mat : 0);
+                    int e1 = pass == 0 ? (g >= 0 ? c->g_end[g] : 0) : (c->p_ovf[p] >= 0 ? e0 + 1 : 0);
+                    for (int e = e0; e < e1; e++) {
+                        int j = s->loc[c->e_to[e]];
+                        if (j < 0)
+                            continue;
+                        s->sb[j] += s->beta[e];
+                        if (s->alpha[e] != 0) {
+                            s->tri_r[nz] = j;
+                            s->tri_c[nz] = i;
+                            s->tri_v[nz] = s->alpha[e];
+                            nz++;
+                        }
+                    }
+                }
+            }
+            int sparse = 0;
+            double *xm = s->sx + (size_t)mat * n;
+            rc = flow_solver__solve(s->solver, k, n, nz, s->tri_r, s->tri_c, s->tri_v, s->sb, xm, &sparse);
+            if (sparse)
+                s->stats.sparse_solves++;
+            else
+                s->stats.dense_solves++;
+            if (rc) {
+                rc = cycle_error(st, k, mat, rc);
+                goto done;
+            }
+        }
+        if (!has_cap)
+            break;
+        /* new acceptance from the solved inputs */
+        double change = 0;
+        for (int i = 0; i < n; i++) {
+            int p = procs[i];
+            double xp[64], *xv = xp;
+            double tmp_stack[1];
+            (void)tmp_stack;
+            if (st->m->procs[p].cap_param == FLOW_NONE)
+                continue;
+            double A = 0;
+            int bl = c->p_backlog[p];
+            for (int mat = 0; mat < M; mat++)
+                A += s->sx[(size_t)mat * n + i] + (bl >= 0 ? stock_prev(st, bl + mat) : 0);
+            (void)xv;
+            double C = st->pv[st->m->procs[p].cap_param];
+            double r = A > C ? C / A : 1;
+            change = fmax(change, fabs(r - s->rho[p]));
+            s->rho[p] = r;
+        }
+        if (change <= CAP_TOL)
+            break;
+        if (round + 1 >= CAP_MAX_ROUNDS) {
+            rc = cycle_error(st, k, 0, FLOW_ECONVERGE);
+            goto done;
+        }
+        s->stats.capacity_iters++;
+    }
+    /* the coefficients of the last round hold: values, outside inputs, stocks.
+     * coeffs() wrote alpha/beta per material in the last round, and each
+     * material's edges are distinct, so they are all still valid. */
+    for (int i = 0; i < n; i++) {
+        int p = procs[i];
+        for (int mat = 0; mat < M; mat++) {
+            double xv = s->sx[(size_t)mat * n + i];
+            s->x[(size_t)p * M + mat] = xv;
+            int g = c->pm_group[p * M + mat];
+            for (int pass = 0; pass < 2; pass++) {
+                int e0 = pass == 0 ? (g >= 0 ? c->g_start[g] : 0) : (c->p_ovf[p] >= 0 ? c->p_ovf[p] + mat : 0);
+                int e1 = pass == 0 ? (g >= 0 ? c->g_end[g] : 0) : (c->p_ovf[p] >= 0 ? e0 + 1 : 0);
+                for (int e = e0; e < e1; e++) {
+                    double v = s->alpha[e] * xv + s->beta[e];
+                    st->flows[e] = v;
+                    if (s->loc[c->e_to[e]] < 0)
+                        s->x[(size_t)c->e_to[e] * M + mat] += v;
+                }
+            }
+        }
+    }
+    for (int i = 0; i < n && rc == 0; i++)
+        for (int mat = 0; mat < M && rc == 0; mat++)
+            rc = finish(st, procs[i], mat, s->rho[procs[i]], s->sx[(size_t)mat * n + i]);
+done:
+    for (int i = 0; i < n; i++)
+        s->loc[procs[i]] = -1;
+    return rc;
+}
+
+/* Parameter values of year t that are computed: products; checks them. */
+static int eval_products(const step *st, double *pv)
+{
+    const flow_model *m = st->m;
+    for (int p = 0; p < st->c->NP; p++) {
+        const flow_param *pr = &m->params[p];
+        if (!pr->product)
+            continue;
+        double v = pv[pr->a] * pv[pr->b];
+        pv[p] = v;
+        if (!isfinite(v) || (pr->has_bounds && (v < pr->lo || v > pr->hi)) ||
+            ((st->c->param_use[p] & 1) && v < 0))
+            return flow_model__err(&pr->origin, FLOW_EVALUE, "parameter '%s', year %d: value %g is %s", pr->name,
+                                   m->first + st->t, v,
+                                   !isfinite(v) ? "not finite" : v < 0 && (st->c->param_use[p] & 1)
+                                                                     ? "negative, but it is an amount"
+                                                                     : "outside its bounds");
+    }
+    return 0;
+}
+
+/* Inputs that do not come through flows: generation of sources, the inflow
+ * a stock path needs. */
+static int sources(const step *st)
+{
+    const flow_model *m = st->m;
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    int M = st->M;
+    for (size_t i = 0; i < m->n_gens; i++) {
+        const flow_pm_amount *g = &m->gens[i];
+        double v = amount(st, g->coef, g->param);
+        int pm = g->process * M + g->material;
+        s->x[pm] = v;
+        s->gen[pm] = v;
+    }
+    for (size_t i = 0; i < m->n_paths; i++) {
+        const flow_pm_amount *g = &m->paths[i];
+        int p = g->process, mat = g->material, pm = p * M + mat;
+        double path = amount(st, g->coef, g->param);
+        double eol, so;
+        old_cohorts(st, p, mat, &eol, &so);
+        double S0 = c->surv[(size_t)c->p_inuse[p] * (c->T + 1)];
+        double inflow = (path - so) / S0;
+        if (inflow < -VALUE_TOL * fmax(path, so))
+            return err_pm(st, p, mat, FLOW_EVALUE,
+                          "the stock path falls to %.10g, below the %.10g its cohorts keep: it would need "
+                          "a negative inflow",
+                          path, so);
+        if (inflow < 0)
+            inflow = 0;
+        s->x[pm] = inflow;
+        s->gen[pm] = inflow;
+    }
+    return 0;
+}
+
+int flow_sim_step(flow_sim *s)
+{
+    const flow_model *m = s->m;
+    const flow_compiled *c = &m->c;
+    if (s->t >= c->T)
+        return flow_error__set(FLOW_ESTATE, "the simulation has run all its years (%d-%d)", m->first, m->last);
+    if (s->failed)
+        return flow_error__set(FLOW_ESTATE, "year %d failed before: reset the simulation first",
+                               m->first + s->t);
+    step st = { s, m, c, s->t, c->M, NULL, NULL, NULL, NULL };
+    double *pv = s->data[FLOW_ITEM_PARAM] + (size_t)s->t * c->NP;
+    st.pv = pv;
+    st.flows = s->data[FLOW_ITEM_FLOW] + (size_t)s->t * c->E;
+    st.stocks = s->data[FLOW_ITEM_STOCK] + (size_t)s->t * c->S;
+    st.sprev = s->t > 0 ? s->data[FLOW_ITEM_STOCK] + (size_t)(s->t - 1) * c->S : NULL;
+
+    size_t PM = (size_t)c->P * c->M;
+    memset(s->x, 0, PM * sizeof *s->x);
+    memset(s->gen, 0, PM * sizeof *s->gen);
+    memset(st.flows, 0, (size_t)c->E * sizeof *st.flows);
+    memset(st.stocks, 0, (size_t)c->S * sizeof *st.stocks);
+    s->stats.dense_solves = s->stats.sparse_solves = s->stats.capacity_iters = 0;
+
+    int rc = eval_products(&st, pv);
+    if (!rc)
+        rc = sources(&st);
+    for (int k = 0; k < c->C && !rc; k++)
+        rc = c->c_cycle[k] ? run_cycle(&st, k) : run_process(&st, c->order[c->c_start[k]]);
+    if (!rc)
+        rc = flow_balance__check(s, s->t);
+    if (rc) {
+        s->failed = 1;
+        return rc;
+    }
+    s->t++;
+    return 0;
+}
+
+int flow_sim_run(flow_sim *s)
+{
+    while (s->t < s->m->c.T) {
+        int rc = flow_sim_step(s);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,209 @@
+/*
+ * solve.c — the linear systems of cycles.
+ *
+ * A cycle of processes (residues sent back to sorting, recirculated ash)
+ * is solved exactly each year: its inputs x satisfy x = b + A x, where A
+ * holds the transfer coefficients of the flows inside the cycle and b what
+ * enters from outside. Small cycles use dense LU with partial pivoting
+ * (gsl_linalg_LU_decomp/solve) on memory sized once; large ones a sparse
+ * matrix (gsl_spmatrix, compressed column) and restarted GMRES
+ * (gsl_splinalg_itersolve_gmres). GSL's error handler aborts by default and
+ * libflow does not replace it, so a zero pivot is caught here before
+ * gsl_linalg_LU_solve could raise it.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_permutation.h>
+#include <gsl/gsl_splinalg.h>
+#include <gsl/gsl_spmatrix.h>
+
+#include "flow_int.h"
+
+/* GMRES: relative residual asked for, restart length, outer rounds. */
+#define GMRES_TOL 1e-13
+#define GMRES_RESTART 40
+#define GMRES_MAX_ROUNDS 2000
+
+/* One workspace per large cycle: GSL's GMRES workspace must match the
+ * size of the system exactly. */
+typedef struct sparse_ws {
+    int n;
+    gsl_spmatrix *coo, *csc;
+    gsl_splinalg_itersolve *gmres;
+} sparse_ws;
+
+struct flow_solver {
+    int nmax;                 /* largest dense system */
+    double *lu;               /* nmax * nmax */
+    size_t *perm;             /* nmax */
+    double *xb;               /* nmax: right-hand side copy */
+    /* sparse (GSL-owned memory) */
+    int nsparse;
+    int *slot;                /* [C]: workspace of a component or -1 */
+    sparse_ws *ws;            /* [nsparse] */
+    double *sb, *sx;          /* largest sparse cycle */
+};
+
+int flow_solver__new(flow_solver **out, const flow_model *m)
+{
+    const flow_allocator *a = &m->alloc;
+    const flow_compiled *c = &m->c;
+    *out = NULL;
+    flow_solver *s = flow_alloc__calloc(a, 1, sizeof *s);
+    if (!s)
+        return flow_error__nomem("the cycle solver");
+    int nd = c->max_cycle < FLOW_DENSE_MAX ? c->max_cycle : FLOW_DENSE_MAX;
+    s->nmax = nd;
+    if (nd > 0) {
+        s->lu = flow_alloc__calloc(a, (size_t)nd * nd, sizeof *s->lu);
+        s->perm = flow_alloc__calloc(a, (size_t)nd, sizeof *s->perm);
+        s->xb = flow_alloc__calloc(a, (size_t)nd, sizeof *s->xb);
+        if (!s->lu || !s->perm || !s->xb) {
+            flow_solver__free(s, a);
+            return flow_error__nomem("the dense cycle solver");
+        }
+    }
+    s->slot = flow_alloc__calloc(a, (size_t)(c->C ? c->C : 1), sizeof *s->slot);
+    if (!s->slot) {
+        flow_solver__free(s, a);
+        return flow_error__nomem("the cycle solver");
+    }
+    for (int k = 0; k < c->C; k++) {
+        s->slot[k] = -1;
+        if (c->c_cycle[k] && c->c_start[k + 1] - c->c_start[k] > FLOW_DENSE_MAX)
+            s->slot[k] = s->nsparse++;
+    }
+    if (s->nsparse > 0) {
+        int n = c->max_cycle;
+        s->ws = flow_alloc__calloc(a, (size_t)s->nsparse, sizeof *s->ws);
+        s->sb = flow_alloc__calloc(a, (size_t)n, sizeof *s->sb);
+        s->sx = flow_alloc__calloc(a, (size_t)n, sizeof *s->sx);
+        if (!s->ws || !s->sb || !s->sx) {
+            flow_solver__free(s, a);
+            return flow_error__nomem("the sparse cycle solver");
+        }
+        for (int k = 0; k < c->C; k++) {
+            if (s->slot[k] < 0)
+                continue;
+            sparse_ws *w = &s->ws[s->slot[k]];
+            int nk = c->c_start[k + 1] - c->c_start[k];
+            size_t nz = (size_t)nk;
+            for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++)
+                nz += (size_t)(c->p_estart[c->order[i] + 1] - c->p_estart[c->order[i]]);
+            w->n = nk;
+            /* GSL allocates these itself (see docs/architecture.md) */
+            w->coo = gsl_spmatrix_alloc_nzmax((size_t)nk, (size_t)nk, nz, GSL_SPMATRIX_COO);
+            w->csc = gsl_spmatrix_alloc_nzmax((size_t)nk, (size_t)nk, nz, GSL_SPMATRIX_CSC);
+            w->gmres = gsl_splinalg_itersolve_alloc(gsl_splinalg_itersolve_gmres, (size_t)nk,
+                                                    (size_t)(nk < GMRES_RESTART ? nk : GMRES_RESTART));
+            if (!w->coo || !w->csc || !w->gmres) {
+                flow_solver__free(s, a);
+                return flow_error__nomem("the sparse cycle solver");
+            }
+        }
+    }
+    *out = s;
+    return 0;
+}
+
+void flow_solver__free(flow_solver *s, const flow_allocator *a)
+{
+    if (!s)
+        return;
+    flow_alloc__free(a, s->lu);
+    flow_alloc__free(a, s->perm);
+    flow_alloc__free(a, s->xb);
+    flow_alloc__free(a, s->sb);
+    flow_alloc__free(a, s->sx);
+    for (int i = 0; s->ws && i < s->nsparse; i++) {
+        if (s->ws[i].coo)
+            gsl_spmatrix_free(s->ws[i].coo);
+        if (s->ws[i].csc)
+            gsl_spmatrix_free(s->ws[i].csc);
+        if (s->ws[i].gmres)
+            gsl_splinalg_itersolve_free(s->ws[i].gmres);
+    }
+    flow_alloc__free(a, s->ws);
+    flow_alloc__free(a, s->slot);
+    flow_alloc__free(a, s);
+}
+
+static int solve_dense(flow_solver *s, int n, int nz, const int *ri, const int *ci,
+                       const double *v, const double *b, double *x)
+{
+    double *lu = s->lu;
+    memset(lu, 0, (size_t)n * n * sizeof *lu);
+    for (int i = 0; i < n; i++)
+        lu[i * n + i] = 1;
+    for (int k = 0; k < nz; k++)
+        lu[ri[k] * n + ci[k]] -= v[k];
+    double scale = 0;
+    for (int i = 0; i < n * n; i++)
+        if (fabs(lu[i]) > scale)
+            scale = fabs(lu[i]);
+
+    gsl_matrix_view A = gsl_matrix_view_array(lu, (size_t)n, (size_t)n);
+    gsl_permutation p = { (size_t)n, s->perm };
+    int signum;
+    gsl_linalg_LU_decomp(&A.matrix, &p, &signum);
+    /* A pivot this small means a loop that keeps (almost) all its mass:
+     * nothing leaves, the system has no unique solution. */
+    for (int i = 0; i < n; i++)
+        if (!(fabs(lu[i * n + i]) > 1e-12 * scale))
+            return FLOW_ESINGULAR;
+    memcpy(s->xb, b, (size_t)n * sizeof *b);
+    gsl_vector_view bv = gsl_vector_view_array(s->xb, (size_t)n);
+    gsl_vector_view xv = gsl_vector_view_array(x, (size_t)n);
+    gsl_linalg_LU_solve(&A.matrix, &p, &bv.vector, &xv.vector);
+    return 0;
+}
+
+static int solve_sparse(flow_solver *s, sparse_ws *w, int n, int nz, const int *ri, const int *ci,
+                        const double *v, const double *b, double *x)
+{
+    double bn = 0;
+    for (int i = 0; i < n; i++)
+        bn += b[i] * b[i];
+    if (bn == 0) {
+        memset(x, 0, (size_t)n * sizeof *x);
+        return 0;
+    }
+    /* The COO matrix is refilled every year; nz + n <= nzmax by
+     * construction, so GSL does not reallocate. */
+    gsl_spmatrix *coo = w->coo;
+    gsl_spmatrix_set_zero(coo);
+    for (int i = 0; i < n; i++)
+        gsl_spmatrix_set(coo, (size_t)i, (size_t)i, 1.0);
+    for (int k = 0; k < nz; k++) {
+        double *e = gsl_spmatrix_ptr(coo, (size_t)ri[k], (size_t)ci[k]);
+        if (e)
+            *e -= v[k];
+        else
+            gsl_spmatrix_set(coo, (size_t)ri[k], (size_t)ci[k], -v[k]);
+    }
+    gsl_spmatrix_csc(w->csc, coo);
+
+    memcpy(s->sb, b, (size_t)n * sizeof *b);
+    memcpy(s->sx, b, (size_t)n * sizeof *b); /* x = b is a fair first guess */
+    gsl_vector_view bv = gsl_vector_view_array(s->sb, (size_t)n);
+    gsl_vector_view xv = gsl_vector_view_array(s->sx, (size_t)n);
+    int status = GSL_CONTINUE;
+    for (int r = 0; r < GMRES_MAX_ROUNDS && status == GSL_CONTINUE; r++)
+        status = gsl_splinalg_itersolve_iterate(w->csc, &bv.vector, GMRES_TOL, &xv.vector, w->gmres);
+    if (status != GSL_SUCCESS)
+        return FLOW_ECONVERGE;
+    memcpy(x, s->sx, (size_t)n * sizeof *x);
+    return 0;
+}
+
+int flow_solver__solve(flow_solver *s, int comp, int n, int nz, const int *ri, const int *ci,
+                       const double *v, const double *b, double *x, int *sparse)
+{
+    int slot = s->slot[comp];
+    *sparse = slot >= 0;
+    if (slot < 0)
+        return solve_dense(s, n, nz, ri, ci, v, b, x);
+    return solve_sparse(s, &s->ws[slot], n, nz, ri, ci, v, b, x);
+}
