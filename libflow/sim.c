@@ -459,26 +459,57 @@ static int run_process(const step *st, int p)
     return 0;
 }
 
-static int cycle_error(const step *st, int k, int mat, int code)
+/* Names the processes of a failed cycle. When some of them cannot reach
+ * an exit — every unit they receive goes round again — those are the
+ * loop with no exit and the system is singular; they are the ones named.
+ * Runs only after a failure, so its cost does not matter: a fixed point
+ * over the triplets marks the processes that reach an exit. */
+static int cycle_error(const step *st, int k, int mat, int code, int nz)
 {
     const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    int n = c->c_start[k + 1] - c->c_start[k];
+    const int *procs = c->order + c->c_start[k];
+    double *reach = s->sb; /* reused: 1 = reaches an exit */
+    int closed = 0;
+    if (nz >= 0) {
+        for (int i = 0; i < n; i++) {
+            double kept = 0;
+            for (int z = 0; z < nz; z++)
+                if (s->tri_c[z] == i)
+                    kept += s->tri_v[z];
+            reach[i] = kept < 1 - 1e-12;
+        }
+        for (int changed = 1; changed;) {
+            changed = 0;
+            for (int z = 0; z < nz; z++)
+                if (!reach[s->tri_c[z]] && reach[s->tri_r[z]] && s->tri_v[z] > 0) {
+                    reach[s->tri_c[z]] = 1;
+                    changed = 1;
+                }
+        }
+        for (int i = 0; i < n; i++)
+            closed += !reach[i];
+    }
     char names[600];
     size_t len = 0;
     names[0] = '\0';
-    int n = c->c_start[k + 1] - c->c_start[k];
+    int listed = 0, total = closed ? closed : n;
     for (int i = 0; i < n && len < sizeof names - 80; i++) {
-        int w = snprintf(names + len, sizeof names - len, "%s'%s'", i ? ", " : "",
-                         st->m->procs[c->order[c->c_start[k] + i]].name);
+        if (closed && reach[i])
+            continue;
+        int w = snprintf(names + len, sizeof names - len, "%s'%s'", listed ? ", " : "",
+                         st->m->procs[procs[i]].name);
         if (w > 0)
             len += (size_t)w;
-        if (i == 11 && n > 12) {
-            snprintf(names + len, sizeof names - len, " and %d more", n - 12);
+        if (++listed == 12 && total > 12) {
+            snprintf(names + len, sizeof names - len, " and %d more", total - 12);
             break;
         }
     }
-    if (code == FLOW_ESINGULAR)
-        return flow_error__set(code, "year %d, material '%s': the cycle of processes %s has no exit "
-                                     "(its flows keep the material circulating)",
+    if (closed || code == FLOW_ESINGULAR)
+        return flow_error__set(FLOW_ESINGULAR, "year %d, material '%s': the cycle of processes %s has no exit "
+                                               "(its flows keep the material circulating)",
                                st->m->first + st->t, st->m->mats[mat].name, names);
     return flow_error__set(code, "year %d, material '%s': the cycle of processes %s did not converge",
                            st->m->first + st->t, st->m->mats[mat].name, names);
@@ -543,7 +574,7 @@ static int run_cycle(const step *st, int k)
             else
                 s->stats.dense_solves++;
             if (rc) {
-                rc = cycle_error(st, k, mat, rc);
+                rc = cycle_error(st, k, mat, rc, nz);
                 goto done;
             }
         }
@@ -553,16 +584,12 @@ static int run_cycle(const step *st, int k)
         double change = 0;
         for (int i = 0; i < n; i++) {
             int p = procs[i];
-            double xp[64], *xv = xp;
-            double tmp_stack[1];
-            (void)tmp_stack;
             if (st->m->procs[p].cap_param == FLOW_NONE)
                 continue;
             double A = 0;
             int bl = c->p_backlog[p];
             for (int mat = 0; mat < M; mat++)
                 A += s->sx[(size_t)mat * n + i] + (bl >= 0 ? stock_prev(st, bl + mat) : 0);
-            (void)xv;
             double C = st->pv[st->m->procs[p].cap_param];
             double r = A > C ? C / A : 1;
             change = fmax(change, fabs(r - s->rho[p]));
@@ -571,7 +598,7 @@ static int run_cycle(const step *st, int k)
         if (change <= CAP_TOL)
             break;
         if (round + 1 >= CAP_MAX_ROUNDS) {
-            rc = cycle_error(st, k, 0, FLOW_ECONVERGE);
+            rc = cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
             goto done;
         }
         s->stats.capacity_iters++;
