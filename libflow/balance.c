@@ -51,7 +51,8 @@ int flow_balance__check(flow_sim *s, int t)
                 scale = fmax(scale, fmax(fabs(st[it]), fabs(prev)));
             }
             double res = in - out - ds;
-            double rel = scale > 0 ? fabs(res) / scale : 0;
+            /* below 100 x the noise floor of the year a residual is rounding */
+            double rel = fabs(res) <= 100 * s->floor ? 0 : scale > 0 ? fabs(res) / scale : INFINITY;
             if (!(rel <= s->tol) && rel > worst) {
                 worst = rel;
                 wp = p;

@@ -585,19 +585,6 @@ int flow_model_compile(flow_model *m)
     for (size_t i = 0; i < m->n_inits; i++)
         c->pm_init[m->inits[i].process * M + m->inits[i].material] = m->inits[i].coef;
 
-    /* a source's flows of a material it does not generate can only be fixed */
-    for (int g = 0; g < G; g++) {
-        int p = c->g_proc[g];
-        if (m->procs[p].kind == FLOW_SOURCE && c->pm_gen[p * M + c->g_mat[g]] < 0 &&
-            c->g_end[g] - c->g_start[g] != c->g_nfixed[g]) {
-            const flow_flowdef *f = &m->flows[c->e_flow[c->g_start[g] + c->g_nfixed[g]]];
-            rc = flow_model__err(&f->origin, FLOW_EINVAL,
-                                 "source '%s' has share or rest flows of '%s' but no generation of it",
-                                 m->procs[p].name, m->mats[c->g_mat[g]].name);
-            goto fail;
-        }
-    }
-
     /* amounts in every year */
     for (int e = 0; e < E; e++) {
         if (c->e_mode[e] == FLOW_REST || c->e_mode[e] == FLOW_OVERFLOW)
@@ -810,6 +797,7 @@ int flow_model_find_flow_item(const flow_model *m, int from, int to, int materia
                 *item = e;
             return 0;
         }
-    return flow_error__set(FLOW_ENOTFOUND, "no flow of material %d from '%s' to process %d",
-                           material, m->procs[from].name, to);
+    return flow_error__set(FLOW_ENOTFOUND, "no flow of material '%s' from '%s' to '%s'",
+                           material >= 0 && material < c->M ? m->mats[material].name : "?",
+                           m->procs[from].name, to >= 0 && to < c->P ? m->procs[to].name : "?");
 }

@@ -357,8 +357,9 @@ int flow_model_is_compiled(const flow_model *m);
  *  FLOW_ITEM_FLOW:  one per flow and material (a FLOW_ALL flow gives one per
  *                   material), plus the overflow flows of capacities;
  *                   named "from->to:material".
- *  FLOW_ITEM_STOCK: one per stock process and material, and per capacity
- *                   backlog and material; named "process:material".
+ *  FLOW_ITEM_STOCK: one per stock process and material, named
+ *                   "process:material", then one per capacity backlog and
+ *                   material, named "process/backlog:material".
  *  FLOW_ITEM_PARAM: the value of each parameter in each year, overrides
  *                   included; named as the parameter. */
 typedef enum flow_item_kind {

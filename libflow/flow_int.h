@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gsl/gsl_roots.h>
+
 #include "flow.h"
 
 #if defined(__GNUC__)
@@ -235,6 +237,7 @@ struct flow_sim {
     int t;                    /* next year index */
     int failed;               /* the last step failed */
     double tol;
+    double floor;             /* rounding-noise floor of the current year (t/a) */
     double *data[FLOW_ITEM_KIND_COUNT_]; /* [T][n] */
     unsigned char *ovr;       /* [T][NP]: overridden */
     /* year-step scratch, all sized once */
@@ -252,6 +255,7 @@ struct flow_sim {
     double *xext;             /* [max_cycle][M] inputs from outside the cycle */
     double *rho_prev;         /* [max_cycle] */
     flow_solver *solver;
+    gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
     flow_sim_stats stats;
 };
 

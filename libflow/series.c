@@ -74,7 +74,7 @@ int flow_series__eval(const flow_param *p, int first_year, int n_years,
 
     size_t need = min_points(p->interp);
     if (n < need)
-        return flow_error__set(FLOW_EINVAL, "%sparameter '%s': a %s series needs at least %zu points, it has %zu",
+        return flow_error__set(FLOW_EINVAL, "%sparameter '%s': the %s rule needs at least %zu points, it has %zu",
                                errprefix, p->name, flow_interp_name(p->interp), need, n);
 
     const gsl_interp_type *type = p->interp == FLOW_INTERP_CSPLINE ? gsl_interp_cspline

@@ -15,9 +15,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
 #include "flow_int.h"
 
 #define VALUE_TOL 1e-9
+/* Rounding noise: magnitudes below NOISE x the mass in play this year
+ * (generation, fixed inputs, stocks carried over) are zero. Without this
+ * floor a rest flow that should be 0 but comes out -4e-16 would stop a
+ * valid model as "outflows exceed input". */
+#define NOISE 1e-12
 #define CAP_MAX_ROUNDS 200
 #define CAP_TOL 1e-13
 
@@ -79,6 +87,15 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->sx, ncyc * M);
     SIM_ALLOC(s->xext, ncyc * M);
     SIM_ALLOC(s->rho_prev, ncyc);
+    for (int k = 0; k < c->C && !s->brent; k++)
+        for (int i = c->c_start[k]; c->c_cycle[k] && i < c->c_start[k + 1]; i++)
+            if (m->procs[c->order[i]].cap_param != FLOW_NONE) {
+                /* GSL allocates it (docs/architecture.md) */
+                s->brent = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+                if (!s->brent)
+                    goto nomem;
+                break;
+            }
     int rc = flow_solver__new(&s->solver, m);
     if (rc) {
         flow_sim_free(s);
@@ -103,6 +120,8 @@ void flow_sim_free(flow_sim *s)
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
+    if (s->brent)
+        gsl_root_fsolver_free(s->brent);
     flow_alloc__free(a, s);
 }
 
@@ -182,8 +201,12 @@ int flow_sim_get(const flow_sim *s, flow_item_kind kind, int item, int year, dou
         return flow_error__set(FLOW_ENOTFOUND, "no result item %d (there are %d)", item, n);
     int t = year - s->m->first;
     if (t < 0 || t >= s->t)
+    {
+        if (s->t == 0)
+            return flow_error__set(FLOW_ERANGE, "year %d has not been simulated (no year has been yet)", year);
         return flow_error__set(FLOW_ERANGE, "year %d has not been simulated (simulated: %d-%d)", year,
                                s->m->first, s->m->first + s->t - 1);
+    }
     *out = s->data[kind][(size_t)t * n + item];
     return 0;
 }
@@ -228,6 +251,7 @@ typedef struct step {
     double *flows;        /* flow row of t */
     double *stocks;       /* stock row of t */
     const double *sprev;  /* stock row of t - 1, or NULL in the first year */
+    double floor;         /* NOISE x the mass in play */
 } step;
 
 static double stock_prev(const step *st, int item)
@@ -324,6 +348,11 @@ static int coeffs(const step *st, int p, int mat, double rho)
     double B0, B1;
     routing_base(st, p, mat, rho, &B0, &B1);
     int g = c->pm_group[p * st->M + mat];
+    /* a source that does not generate this material generates what its
+     * fixed flows take: its share and rest flows carry nothing */
+    int implicit = st->m->procs[p].kind == FLOW_SOURCE && c->pm_gen[p * st->M + mat] < 0;
+    if (implicit)
+        B0 = B1 = 0;
     if (g >= 0) {
         double F = 0, Ssum = 0;
         int e = c->g_start[g], end = c->g_end[g];
@@ -349,7 +378,7 @@ static int coeffs(const step *st, int p, int mat, double rho)
             return rc;
         if (e < end) { /* the rest */
             s->alpha[e] = (1 - Ssum) * B1;
-            s->beta[e] = (1 - Ssum) * B0 - F;
+            s->beta[e] = implicit ? 0 : (1 - Ssum) * B0 - F;
         }
     }
     int o = c->p_ovf[p];
@@ -382,7 +411,7 @@ static int finish(const step *st, int p, int mat, double rho, double x)
     routing_base(st, p, mat, rho, &B0, &B1);
     double B = B0 + B1 * x;
     double scale = fmax(fabs(B), big);
-    double tol = VALUE_TOL * (scale > 0 ? scale : 1) + 1e-300;
+    double tol = fmax(VALUE_TOL * scale, st->floor);
     int implicit_source = pr->kind == FLOW_SOURCE && c->pm_gen[pm] < 0;
     if (g >= 0 && !implicit_source) {
         int rest = c->g_rest[g];
@@ -424,7 +453,21 @@ static int finish(const step *st, int p, int mat, double rho, double x)
     }
     if (implicit_source)
         s->gen[pm] = out;
+    /* a stock emptied by its rest flow is 0, not -4e-16 */
+    for (int k = 0; k < 2; k++) {
+        int base = k == 0 ? c->p_stock[p] : c->p_backlog[p];
+        if (base >= 0 && st->stocks[base + mat] < 0 && st->stocks[base + mat] >= -tol)
+            st->stocks[base + mat] = 0;
+    }
     return 0;
+}
+
+/* A flow's value from its coefficients; rounding noise below zero is 0
+ * (a real negative, beyond the noise, is left for finish() to report). */
+static double flow_value(const step *st, int e, double x)
+{
+    double v = st->s->alpha[e] * x + st->s->beta[e];
+    return v < 0 && v >= -st->floor ? 0 : v;
 }
 
 /* An acyclic process: its input is known. */
@@ -443,13 +486,13 @@ static int run_process(const step *st, int p)
         int g = c->pm_group[p * M + mat];
         if (g >= 0)
             for (int e = c->g_start[g]; e < c->g_end[g]; e++) {
-                double v = s->alpha[e] * xp[mat] + s->beta[e];
+                double v = flow_value(st, e, xp[mat]);
                 st->flows[e] = v;
                 s->x[(size_t)c->e_to[e] * M + mat] += v;
             }
         if (c->p_ovf[p] >= 0) {
             int e = c->p_ovf[p] + mat;
-            double v = s->alpha[e] * xp[mat] + s->beta[e];
+            double v = flow_value(st, e, xp[mat]);
             st->flows[e] = v;
             s->x[(size_t)c->e_to[e] * M + mat] += v;
         }
@@ -515,8 +558,146 @@ static int cycle_error(const step *st, int k, int mat, int code, int nz)
                            st->m->first + st->t, st->m->mats[mat].name, names);
 }
 
-/* A cycle: solve (I - A) x = b per material; where capacities bind, again
- * with the accepted fractions they give until those settle. */
+/* Solves the cycle's system for every material at the current accepted
+ * fractions rho; the inputs land in s->sx[mat * n + i]. */
+static int cycle_solve(const step *st, int k)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    int M = st->M, n = c->c_start[k + 1] - c->c_start[k];
+    const int *procs = c->order + c->c_start[k];
+    for (int mat = 0; mat < M; mat++) {
+        int nz = 0, rc;
+        for (int i = 0; i < n; i++) {
+            s->sb[i] = s->xext[(size_t)i * M + mat];
+            if ((rc = coeffs(st, procs[i], mat, s->rho[procs[i]])))
+                return rc;
+        }
+        for (int i = 0; i < n; i++) {
+            int p = procs[i];
+            int g = c->pm_group[p * M + mat];
+            for (int pass = 0; pass < 2; pass++) {
+                int e0 = pass == 0 ? (g >= 0 ? c->g_start[g] : 0) : (c->p_ovf[p] >= 0 ? c->p_ovf[p] + mat : 0);
+                int e1 = pass == 0 ? (g >= 0 ? c->g_end[g] : 0) : (c->p_ovf[p] >= 0 ? e0 + 1 : 0);
+                for (int e = e0; e < e1; e++) {
+                    int j = s->loc[c->e_to[e]];
+                    if (j < 0)
+                        continue;
+                    s->sb[j] += s->beta[e];
+                    if (s->alpha[e] != 0) {
+                        s->tri_r[nz] = j;
+                        s->tri_c[nz] = i;
+                        s->tri_v[nz] = s->alpha[e];
+                        nz++;
+                    }
+                }
+            }
+        }
+        int sparse = 0;
+        rc = flow_solver__solve(s->solver, k, n, nz, s->tri_r, s->tri_c, s->tri_v, s->sb,
+                                s->sx + (size_t)mat * n, &sparse);
+        if (sparse)
+            s->stats.sparse_solves++;
+        else
+            s->stats.dense_solves++;
+        if (rc)
+            return cycle_error(st, k, mat, rc, nz);
+    }
+    return 0;
+}
+
+/* What process i of cycle k has available (input and backlog, all
+ * materials) after a solve. */
+static double cycle_avail(const step *st, int k, int i)
+{
+    const flow_compiled *c = st->c;
+    int n = c->c_start[k + 1] - c->c_start[k];
+    int p = c->order[c->c_start[k] + i];
+    int bl = c->p_backlog[p];
+    double A = 0;
+    for (int mat = 0; mat < st->M; mat++)
+        A += st->s->sx[(size_t)mat * n + i] + (bl >= 0 ? stock_prev(st, bl + mat) : 0);
+    return A;
+}
+
+/* f(rho) = rho x A(rho) - C for one capacity process of a cycle, the others
+ * held: what it accepts minus its capacity. It rises with rho (accepting
+ * more sends more round the cycle), from -C at 0. */
+typedef struct cap_fn {
+    const step *st;
+    int k, i, rc;
+    double C;
+} cap_fn;
+
+static double cap_f(double rho, void *params)
+{
+    cap_fn *f = params;
+    if (f->rc)
+        return 0; /* GSL aborts on a non-finite value: stop at a "root" instead */
+    int p = f->st->c->order[f->st->c->c_start[f->k] + f->i];
+    f->st->s->rho[p] = rho;
+    f->rc = cycle_solve(f->st, f->k);
+    f->st->s->stats.capacity_iters++;
+    return f->rc ? 0 : rho * cycle_avail(f->st, f->k, f->i) - f->C;
+}
+
+/* Where capacities bind inside a cycle the accepted fraction rho of each
+ * depends on the solution: for each capacity in turn, Brent's method
+ * (gsl_root_fsolver_brent) finds rho in [0, 1] at which it accepts exactly
+ * its capacity, the others held; rounds repeat until no rho moves. */
+static int cycle_capacities(const step *st, int k)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    int n = c->c_start[k + 1] - c->c_start[k];
+    const int *procs = c->order + c->c_start[k];
+    for (int round = 0; round < CAP_MAX_ROUNDS; round++) {
+        double moved = 0;
+        for (int i = 0; i < n; i++) {
+            int p = procs[i];
+            const flow_process *pr = &st->m->procs[p];
+            if (pr->cap_param == FLOW_NONE)
+                continue;
+            double C = st->pv[pr->cap_param], old = s->rho[p];
+            cap_fn f = { st, k, i, 0, C };
+            /* not binding at full acceptance: rho = 1 */
+            double f1 = cap_f(1, &f);
+            if (f.rc)
+                return f.rc;
+            double r = 1;
+            if (f1 > 0) {
+                if (C <= 0) {
+                    r = 0;
+                } else {
+                    gsl_function F = { cap_f, &f };
+                    gsl_root_fsolver_set(s->brent, &F, 0, 1); /* f(0) = -C < 0 < f(1) */
+                    int status = GSL_CONTINUE;
+                    for (int it = 0; it < 200 && status == GSL_CONTINUE && !f.rc; it++) {
+                        gsl_root_fsolver_iterate(s->brent);
+                        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s->brent),
+                                                        gsl_root_fsolver_x_upper(s->brent), 1e-15, 0);
+                    }
+                    if (f.rc)
+                        return f.rc;
+                    if (status != GSL_SUCCESS)
+                        return cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
+                    r = gsl_root_fsolver_root(s->brent);
+                }
+            }
+            s->rho[p] = r;
+            moved = fmax(moved, fabs(r - old));
+        }
+        int rc = cycle_solve(st, k);
+        if (rc)
+            return rc;
+        if (moved <= CAP_TOL)
+            return 0;
+    }
+    return cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
+}
+
+/* A cycle: solve (I - A) x = b per material; then flows, outside inputs,
+ * stocks. */
 static int run_cycle(const step *st, int k)
 {
     const flow_compiled *c = st->c;
@@ -527,96 +708,29 @@ static int run_cycle(const step *st, int k)
     for (int i = 0; i < n; i++) {
         int p = procs[i];
         s->loc[p] = i;
-        s->rho[p] = 1;
         memcpy(s->xext + (size_t)i * M, s->x + (size_t)p * M, (size_t)M * sizeof(double));
         if (st->m->procs[p].cap_param != FLOW_NONE)
             has_cap = 1;
+        /* a first guess: the acceptance the outside input and backlog give */
+        s->rho[p] = capacity_rho(st, p, s->xext + (size_t)i * M);
     }
-    /* A process with a backlog and no input still works its backlog off:
-     * start from the acceptance its external input and backlog give. */
-    for (int i = 0; i < n; i++)
-        s->rho[procs[i]] = capacity_rho(st, procs[i], s->xext + (size_t)i * M);
-
-    for (int round = 0;; round++) {
-        for (int mat = 0; mat < M; mat++) {
-            int nz = 0;
-            for (int i = 0; i < n; i++) {
-                int p = procs[i];
-                s->sb[i] = s->xext[(size_t)i * M + mat];
-                if ((rc = coeffs(st, p, mat, s->rho[p])))
-                    goto done;
-            }
-            for (int i = 0; i < n; i++) {
-                int p = procs[i];
-                int g = c->pm_group[p * M + mat];
-                for (int pass = 0; pass < 2; pass++) {
-                    int e0 = pass == 0 ? (g >= 0 ? c->g_start[g] : 0) : (c->p_ovf[p] >= 0 ? c->p_ovf[p] + mat : 0);
-                    int e1 = pass == 0 ? (g >= 0 ? c->g_end[g] : 0) : (c->p_ovf[p] >= 0 ? e0 + 1 : 0);
-                    for (int e = e0; e < e1; e++) {
-                        int j = s->loc[c->e_to[e]];
-                        if (j < 0)
-                            continue;
-                        s->sb[j] += s->beta[e];
-                        if (s->alpha[e] != 0) {
-                            s->tri_r[nz] = j;
-                            s->tri_c[nz] = i;
-                            s->tri_v[nz] = s->alpha[e];
-                            nz++;
-                        }
-                    }
-                }
-            }
-            int sparse = 0;
-            double *xm = s->sx + (size_t)mat * n;
-            rc = flow_solver__solve(s->solver, k, n, nz, s->tri_r, s->tri_c, s->tri_v, s->sb, xm, &sparse);
-            if (sparse)
-                s->stats.sparse_solves++;
-            else
-                s->stats.dense_solves++;
-            if (rc) {
-                rc = cycle_error(st, k, mat, rc, nz);
-                goto done;
-            }
-        }
-        if (!has_cap)
-            break;
-        /* new acceptance from the solved inputs */
-        double change = 0;
-        for (int i = 0; i < n; i++) {
-            int p = procs[i];
-            if (st->m->procs[p].cap_param == FLOW_NONE)
-                continue;
-            double A = 0;
-            int bl = c->p_backlog[p];
-            for (int mat = 0; mat < M; mat++)
-                A += s->sx[(size_t)mat * n + i] + (bl >= 0 ? stock_prev(st, bl + mat) : 0);
-            double C = st->pv[st->m->procs[p].cap_param];
-            double r = A > C ? C / A : 1;
-            change = fmax(change, fabs(r - s->rho[p]));
-            s->rho[p] = r;
-        }
-        if (change <= CAP_TOL)
-            break;
-        if (round + 1 >= CAP_MAX_ROUNDS) {
-            rc = cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
-            goto done;
-        }
-        s->stats.capacity_iters++;
-    }
-    /* the coefficients of the last round hold: values, outside inputs, stocks.
-     * coeffs() wrote alpha/beta per material in the last round, and each
-     * material's edges are distinct, so they are all still valid. */
+    rc = has_cap ? cycle_capacities(st, k) : cycle_solve(st, k);
+    if (rc)
+        goto done;
+    /* the coefficients of the last solve hold for every material */
     for (int i = 0; i < n; i++) {
         int p = procs[i];
         for (int mat = 0; mat < M; mat++) {
             double xv = s->sx[(size_t)mat * n + i];
+            if (xv < 0 && xv >= -st->floor)
+                xv = s->sx[(size_t)mat * n + i] = 0;
             s->x[(size_t)p * M + mat] = xv;
             int g = c->pm_group[p * M + mat];
             for (int pass = 0; pass < 2; pass++) {
                 int e0 = pass == 0 ? (g >= 0 ? c->g_start[g] : 0) : (c->p_ovf[p] >= 0 ? c->p_ovf[p] + mat : 0);
                 int e1 = pass == 0 ? (g >= 0 ? c->g_end[g] : 0) : (c->p_ovf[p] >= 0 ? e0 + 1 : 0);
                 for (int e = e0; e < e1; e++) {
-                    double v = s->alpha[e] * xv + s->beta[e];
+                    double v = flow_value(st, e, xv);
                     st->flows[e] = v;
                     if (s->loc[c->e_to[e]] < 0)
                         s->x[(size_t)c->e_to[e] * M + mat] += v;
@@ -699,7 +813,7 @@ int flow_sim_step(flow_sim *s)
     if (s->failed)
         return flow_error__set(FLOW_ESTATE, "year %d failed before: reset the simulation first",
                                m->first + s->t);
-    step st = { s, m, c, s->t, c->M, NULL, NULL, NULL, NULL };
+    step st = { s, m, c, s->t, c->M, NULL, NULL, NULL, NULL, 0 };
     double *pv = s->data[FLOW_ITEM_PARAM] + (size_t)s->t * c->NP;
     st.pv = pv;
     st.flows = s->data[FLOW_ITEM_FLOW] + (size_t)s->t * c->E;
@@ -716,6 +830,18 @@ int flow_sim_step(flow_sim *s)
     int rc = eval_products(&st, pv);
     if (!rc)
         rc = sources(&st);
+    if (!rc) {
+        double mass = 0;
+        for (size_t i = 0; i < PM; i++)
+            mass += s->gen[i];
+        for (int g = 0; g < c->G; g++)
+            for (int e = c->g_start[g]; e < c->g_start[g] + c->g_nfixed[g]; e++)
+                mass += amount(&st, c->e_coef[e], c->e_param[e]);
+        for (int i = 0; i < c->S; i++)
+            mass += fabs(stock_prev(&st, i));
+        st.floor = mass > 0 ? NOISE * mass : 1e-300;
+        s->floor = st.floor;
+    }
     for (int k = 0; k < c->C && !rc; k++)
         rc = c->c_cycle[k] ? run_cycle(&st, k) : run_process(&st, c->order[c->c_start[k]]);
     if (!rc)
