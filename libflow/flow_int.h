@@ -218,7 +218,8 @@ void flow_solver__free(flow_solver *s, const flow_allocator *a);
  * as nz triplets (row, col, value) of A (not I - A); repeated positions
  * add up. Returns 0, FLOW_ESINGULAR (zero pivot) or FLOW_ECONVERGE (GMRES);
  * sets no error message (the caller names the cycle). *sparse is set to 1
- * when GMRES was used. */
+ * when GMRES was used; then x on entry is the first guess (any finite
+ * values; the last solution of the cycle is a good one). */
 int flow_solver__solve(flow_solver *s, int comp, int n, int nz, const int *ri, const int *ci,
                        const double *v, const double *b, double *x, int *sparse);
 

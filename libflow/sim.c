@@ -27,7 +27,7 @@
  * valid model as "outflows exceed input". */
 #define NOISE 1e-12
 #define CAP_MAX_ROUNDS 200
-#define CAP_TOL 1e-13
+#define CAP_TOL 1e-12
 
 /* ---- creation ----------------------------------------------------------------- */
 
@@ -627,6 +627,7 @@ typedef struct cap_fn {
     const step *st;
     int k, i, rc;
     double C;
+    double last_x, last_f; /* the last evaluation */
 } cap_fn;
 
 static double cap_f(double rho, void *params)
@@ -638,7 +639,9 @@ static double cap_f(double rho, void *params)
     f->st->s->rho[p] = rho;
     f->rc = cycle_solve(f->st, f->k);
     f->st->s->stats.capacity_iters++;
-    return f->rc ? 0 : rho * cycle_avail(f->st, f->k, f->i) - f->C;
+    f->last_x = rho;
+    f->last_f = f->rc ? 0 : rho * cycle_avail(f->st, f->k, f->i) - f->C;
+    return f->last_f;
 }
 
 /* Where capacities bind inside a cycle the accepted fraction rho of each
@@ -651,21 +654,24 @@ static int cycle_capacities(const step *st, int k)
     flow_sim *s = st->s;
     int n = c->c_start[k + 1] - c->c_start[k];
     const int *procs = c->order + c->c_start[k];
-    for (int round = 0; round < CAP_MAX_ROUNDS; round++) {
-        double moved = 0;
-        for (int i = 0; i < n; i++) {
+    int rc = cycle_solve(st, k);
+    for (int round = 0; round < CAP_MAX_ROUNDS && !rc; round++) {
+        int moved = 0;
+        for (int i = 0; i < n && !rc; i++) {
             int p = procs[i];
             const flow_process *pr = &st->m->procs[p];
             if (pr->cap_param == FLOW_NONE)
                 continue;
-            double C = st->pv[pr->cap_param], old = s->rho[p];
-            cap_fn f = { st, k, i, 0, C };
-            /* not binding at full acceptance: rho = 1 */
-            double f1 = cap_f(1, &f);
-            if (f.rc)
-                return f.rc;
+            /* the state holds a solve at the current rho: is this
+             * capacity satisfied (binding exactly, or not binding)? */
+            double C = st->pv[pr->cap_param], A = cycle_avail(st, k, i), rho = s->rho[p];
+            double tol = CAP_TOL * fmax(C, A);
+            if ((rho >= 1 && A <= C + tol) || fabs(rho * A - C) <= tol)
+                continue;
+            moved = 1;
+            cap_fn f = { st, k, i, 0, C, NAN, NAN };
             double r = 1;
-            if (f1 > 0) {
+            if (cap_f(1, &f) > 0) {
                 if (C <= 0) {
                     r = 0;
                 } else {
@@ -674,8 +680,12 @@ static int cycle_capacities(const step *st, int k)
                     int status = GSL_CONTINUE;
                     for (int it = 0; it < 200 && status == GSL_CONTINUE && !f.rc; it++) {
                         gsl_root_fsolver_iterate(s->brent);
+                        /* done when the bracket is tight or the capacity
+                         * is met to the tolerance at the current root */
                         status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s->brent),
                                                         gsl_root_fsolver_x_upper(s->brent), 1e-15, 0);
+                        if (f.last_x == gsl_root_fsolver_root(s->brent) && fabs(f.last_f) <= CAP_TOL * C)
+                            status = GSL_SUCCESS;
                     }
                     if (f.rc)
                         return f.rc;
@@ -684,16 +694,15 @@ static int cycle_capacities(const step *st, int k)
                     r = gsl_root_fsolver_root(s->brent);
                 }
             }
+            if (f.rc)
+                return f.rc;
             s->rho[p] = r;
-            moved = fmax(moved, fabs(r - old));
+            rc = cycle_solve(st, k); /* the state at the new rho */
         }
-        int rc = cycle_solve(st, k);
-        if (rc)
+        if (!moved)
             return rc;
-        if (moved <= CAP_TOL)
-            return 0;
     }
-    return cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
+    return rc ? rc : cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
 }
 
 /* A cycle: solve (I - A) x = b per material; then flows, outside inputs,

@@ -187,17 +187,32 @@ static int solve_sparse(flow_solver *s, sparse_ws *w, int n, int nz, const int *
     }
     gsl_spmatrix_csc(w->csc, coo);
 
-    /* GMRES stops at a residual relative to the whole right-hand side;
-     * a process carrying a millionth of the cycle's mass would see that
-     * as a visible imbalance. Iterative refinement solves for the
-     * correction of the residual until it is at rounding level. */
-    memset(x, 0, (size_t)n * sizeof *x);
-    memcpy(s->sb, b, (size_t)n * sizeof *b);
+    /* x arrives holding a guess (the last solution of this cycle, when
+     * capacities make it solve again). GMRES then solves for corrections
+     * d of the residual r = b - (I - A) x: the first pass from the guess,
+     * later passes refine, because GMRES stops at a residual relative to
+     * the whole right-hand side and a process carrying a millionth of the
+     * cycle's mass would see that as an imbalance. */
     double bmax = 0;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         bmax = fmax(bmax, fabs(b[i]));
-    for (int pass = 0; pass < 4; pass++) {
-        memcpy(s->sx, s->sb, (size_t)n * sizeof *s->sx); /* first guess: the residual itself */
+        if (!isfinite(x[i]))
+            x[i] = 0;
+    }
+    for (int pass = 0; pass < 5; pass++) {
+        double rmax = 0;
+        for (int i = 0; i < n; i++)
+            s->sr[i] = b[i] - x[i];
+        for (int k = 0; k < nz; k++)
+            s->sr[ri[k]] += v[k] * x[ci[k]];
+        for (int i = 0; i < n; i++)
+            rmax = fmax(rmax, fabs(s->sr[i]));
+        if (rmax <= 1e-15 * bmax)
+            return 0;
+        if (pass == 4)
+            break;
+        memcpy(s->sb, s->sr, (size_t)n * sizeof *s->sb);
+        memcpy(s->sx, s->sr, (size_t)n * sizeof *s->sx); /* first guess of d: r itself */
         gsl_vector_view bv = gsl_vector_view_array(s->sb, (size_t)n);
         gsl_vector_view xv = gsl_vector_view_array(s->sx, (size_t)n);
         int status = GSL_CONTINUE;
@@ -207,18 +222,9 @@ static int solve_sparse(flow_solver *s, sparse_ws *w, int n, int nz, const int *
             return FLOW_ECONVERGE;
         for (int i = 0; i < n; i++)
             x[i] += s->sx[i];
-        /* residual r = b - (I - A) x */
-        double rmax = 0;
-        for (int i = 0; i < n; i++)
-            s->sr[i] = b[i] - x[i];
-        for (int k = 0; k < nz; k++)
-            s->sr[ri[k]] += v[k] * x[ci[k]];
-        for (int i = 0; i < n; i++)
-            rmax = fmax(rmax, fabs(s->sr[i]));
-        if (rmax <= 1e-15 * bmax)
-            break;
-        memcpy(s->sb, s->sr, (size_t)n * sizeof *s->sb);
     }
+    /* four corrections did not reach rounding level: accept what GMRES
+     * reached (the balance check judges it) */
     return 0;
 }
 
