@@ -3,14 +3,13 @@
  * the C API, run over 2020-2025, its flows printed.
  *
  *   households --(msw 100 kt/a in 2020, linear to 115.9 kt/a in 2025)--> sorting
- *   sorting    --40 %--> recycling --(all)--> sorting   (the loop: residues resorted)
- *              --rest--> incinerator
- *   recycling  also sends 70 % of what it receives to market as product
- *   incinerator --(capacity 72 kt/a, the excess overflows)--> landfill
+ *   sorting    --40 %--> recycling;  the rest --> landfill (a stock)
+ *   recycling  --70 %--> market (recyclate sold);  the rest (residues) --> sorting
  *
- * With b the generation and r = 0.4 x 0.3 = 0.12 the share of sorting's
- * input that comes back, sorting receives b / (1 - r): the closed form of
- * the loop, printed beside the engine's figure.
+ * The residues sent back to sorting close a loop. With b the generation
+ * and r = 0.4 x 0.3 = 0.12 the share of sorting's input that comes back,
+ * sorting receives b / (1 - r): the closed form of the loop, checked every
+ * year and printed beside the engine's figure.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,31 +31,28 @@ int main(void)
 {
     flow_model *m = NULL;
     flow_sim *sim = NULL;
-    int msw, gen, cap, share;
-    int hh, sorting, recycling, incinerator, landfill, market;
+    int msw, gen, share;
+    int hh, sorting, recycling, landfill, market;
 
     CHECK(flow_model_new(&m, 2020, 2025, NULL));
     CHECK(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
     int years[] = { 2020, 2025 };
     double kt[] = { 100000, 115927.4 }; /* linear to 1.03^5 x 100 kt = 115.9274 kt */
     CHECK(flow_model_add_param(m, "msw_generation", "t/a", FLOW_INTERP_LINEAR, 2, years, kt, &gen));
-    CHECK(flow_model_add_param_const(m, "incinerator_capacity", "t/a", 72000, &cap));
     CHECK(flow_model_add_param_const(m, "sorting_to_recycling", "1", 0.4, &share));
 
     CHECK(flow_model_add_process(m, "households", FLOW_SOURCE, &hh));
     CHECK(flow_model_add_process(m, "sorting", FLOW_SPLIT, &sorting));
     CHECK(flow_model_add_process(m, "recycling", FLOW_SPLIT, &recycling));
-    CHECK(flow_model_add_process(m, "incinerator", FLOW_SINK, &incinerator));
     CHECK(flow_model_add_process(m, "landfill", FLOW_STOCK, &landfill));
     CHECK(flow_model_add_process(m, "market", FLOW_SINK, &market));
 
     CHECK(flow_model_set_generation(m, hh, msw, 1.0, gen));
     CHECK(flow_model_add_flow(m, hh, sorting, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
     CHECK(flow_model_add_flow(m, sorting, recycling, msw, FLOW_SHARE, 1.0, share, NULL));
-    CHECK(flow_model_add_flow(m, sorting, incinerator, msw, FLOW_REST, 0, FLOW_NONE, NULL));
+    CHECK(flow_model_add_flow(m, sorting, landfill, msw, FLOW_REST, 0, FLOW_NONE, NULL));
     CHECK(flow_model_add_flow(m, recycling, market, msw, FLOW_SHARE, 0.7, FLOW_NONE, NULL));
     CHECK(flow_model_add_flow(m, recycling, sorting, msw, FLOW_REST, 0, FLOW_NONE, NULL));
-    CHECK(flow_model_set_capacity(m, incinerator, cap, landfill));
     CHECK(flow_model_compile(m));
 
     CHECK(flow_sim_new(&sim, m));
