@@ -42,6 +42,7 @@ void flow_compile__free(flow_model *m)
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     memset(c, 0, sizeof *c);
+    flow_indicator__free_compiled(m);
     m->compiled = 0;
 }
 
@@ -688,6 +689,8 @@ int flow_model_compile(flow_model *m)
             goto fail;
         }
     }
+    if ((rc = flow_indicator__compile(m)))
+        goto fail;
     m->compiled = 1;
     return 0;
 fail:
@@ -706,6 +709,7 @@ int flow_model_n_items(const flow_model *m, flow_item_kind kind)
     case FLOW_ITEM_FLOW: return m->c.E;
     case FLOW_ITEM_STOCK: return m->c.S;
     case FLOW_ITEM_PARAM: return m->c.NP;
+    case FLOW_ITEM_INDICATOR: return (int)m->n_inds;
     default: return 0;
     }
 }
@@ -735,8 +739,12 @@ int flow_model_item_info(const flow_model *m, flow_item_kind kind, int item, flo
         out->material = c->s_mat[item];
         out->flow = -1;
         break;
-    default:
+    case FLOW_ITEM_PARAM:
         out->name = m->params[item].name;
+        out->from = out->to = out->material = out->flow = -1;
+        break;
+    default:
+        out->name = m->inds[item].name;
         out->from = out->to = out->material = out->flow = -1;
         break;
     }
@@ -779,6 +787,8 @@ int flow_model_find_item(const flow_model *m, flow_item_kind kind, const char *n
         }
     case FLOW_ITEM_PARAM:
         return flow_model_find_param(m, name, item);
+    case FLOW_ITEM_INDICATOR:
+        return flow_model_find_indicator(m, name, item);
     default:
         return flow_error__set(FLOW_EINVAL, "invalid item kind %d", (int)kind);
     }

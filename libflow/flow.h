@@ -338,6 +338,86 @@ const char *flow_model_param_name(const flow_model *m, int idx);
 const char *flow_model_process_name(const flow_model *m, int idx);
 flow_kind flow_model_process_kind(const flow_model *m, int idx);
 
+/* ---- indicators and targets ---- */
+
+/* Indicators are expressions over the results, built as nodes of a small
+ * expression graph owned by the model and evaluated in C after every
+ * simulated year. A node is an int handle returned by the flow_expr_*
+ * functions; nodes may be shared by several indicators.
+ *
+ * A selector picks result items; each list is NULL/0 for "any", and an
+ * item must match every list that is given. */
+typedef struct flow_selector {
+    const int *from;               size_t n_from;        /* processes flows leave */
+    const int *to;                 size_t n_to;          /* processes flows enter */
+    const flow_kind *from_kind;    size_t n_from_kind;
+    const flow_kind *to_kind;      size_t n_to_kind;
+    const int *materials;          size_t n_materials;
+    const flow_category *categories; size_t n_categories; /* of the material */
+} flow_selector;
+#define FLOW_SELECTOR_INIT { NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
+
+typedef enum flow_op {
+    FLOW_OP_ADD = 0, FLOW_OP_SUB, FLOW_OP_MUL, FLOW_OP_DIV,
+    FLOW_OP_MIN, FLOW_OP_MAX
+} flow_op;
+
+/* Every builder returns 0 and the new node in *node, or FLOW_EINVAL /
+ * FLOW_ENOTFOUND (a bad index or node), FLOW_ESTATE (compiled), FLOW_ENOMEM. */
+/* The sum of the flow items the selector picks (t/a). */
+int flow_expr_flows(flow_model *m, const flow_selector *sel, int *node);
+/* The sum of the stock items the selector picks (t at year end): `from`
+ * lists the stock processes; to/to_kind must be empty. Backlogs are not
+ * stocks for this purpose. */
+int flow_expr_stocks(flow_model *m, const flow_selector *sel, int *node);
+/* A parameter's value (exogenous indicators: counts, shares a scenario sets). */
+int flow_expr_param(flow_model *m, int param, int *node);
+int flow_expr_const(flow_model *m, double value, int *node);
+/* a op b. A division by zero gives NaN: the indicator is undefined that year. */
+int flow_expr_op(flow_model *m, flow_op op, int a, int b, int *node);
+/* The value of a in a fixed year (NaN before that year is simulated). */
+int flow_expr_at(flow_model *m, int a, int year, int *node);
+/* The change of a relative to a base year: (a_t - a_base) / a_base. */
+int flow_expr_change(flow_model *m, int a, int base_year, int *node);
+
+/* An indicator: a named expression with a unit and where it comes from
+ * (e.g. "附件1 row 13"; may be NULL). Its values are the result items of
+ * kind FLOW_ITEM_INDICATOR. */
+int flow_model_add_indicator(flow_model *m, const char *name, const char *unit,
+                             int node, const char *source, int *idx);
+int flow_model_find_indicator(const flow_model *m, const char *name, int *idx);
+int flow_model_n_indicators(const flow_model *m);
+const char *flow_model_indicator_name(const flow_model *m, int idx);
+const char *flow_model_indicator_unit(const flow_model *m, int idx);
+const char *flow_model_indicator_source(const flow_model *m, int idx);
+
+typedef enum flow_cmp {
+    FLOW_CMP_GE = 0, /* indicator >= value */
+    FLOW_CMP_GT,
+    FLOW_CMP_LE,
+    FLOW_CMP_LT,
+    FLOW_CMP_RISES   /* rises every year up to the target year; value unused */
+} flow_cmp;
+
+/* ">=", ">", "<=", "<", "rises"; NULL for an invalid value. */
+const char *flow_cmp_name(flow_cmp c);
+int flow_cmp_parse(const char *name, flow_cmp *out);
+
+/* A target: indicator cmp value in year (a year of the axis); source as for
+ * indicators. */
+int flow_model_add_target(flow_model *m, int indicator, int year, flow_cmp cmp,
+                          double value, const char *source, int *idx);
+int flow_model_n_targets(const flow_model *m);
+
+typedef struct flow_target_info {
+    int indicator;
+    int year;
+    flow_cmp cmp;
+    double value;
+    const char *source;  /* borrowed; "" when none */
+} flow_target_info;
+int flow_model_target_info(const flow_model *m, int target, flow_target_info *out);
+
 /* Compiles the model: checks every reference, series value and share over
  * all years, orders the process graph by strongly connected components
  * (Tarjan) in topological order, lays out the result items. The model is
@@ -361,11 +441,15 @@ int flow_model_is_compiled(const flow_model *m);
  *                   "process:material", then one per capacity backlog and
  *                   material, named "process/backlog:material".
  *  FLOW_ITEM_PARAM: the value of each parameter in each year, overrides
- *                   included; named as the parameter. */
+ *                   included; named as the parameter.
+ *  FLOW_ITEM_INDICATOR: each indicator; named as the indicator. NaN where
+ *                   it is undefined (a division by zero, a base year not
+ *                   yet simulated). */
 typedef enum flow_item_kind {
     FLOW_ITEM_FLOW = 0,
     FLOW_ITEM_STOCK,
     FLOW_ITEM_PARAM,
+    FLOW_ITEM_INDICATOR,
     FLOW_ITEM_KIND_COUNT_
 } flow_item_kind;
 
@@ -447,6 +531,13 @@ typedef struct flow_sim_stats {
     double max_balance_error; /* largest relative balance residual seen */
 } flow_sim_stats;
 void flow_sim_get_stats(const flow_sim *s, flow_sim_stats *out);
+
+/* The verdict on a target: *achieved is the indicator's value in the
+ * target's year (for FLOW_CMP_RISES: its smallest year-on-year rise up to
+ * that year), *met is 1 when the target is met, 0 when not, -1 when it
+ * cannot be judged (the year is not simulated, or the value is NaN).
+ * Errors: FLOW_ENOTFOUND. */
+int flow_sim_target(const flow_sim *s, int target, double *achieved, int *met);
 
 #ifdef __cplusplus
 }

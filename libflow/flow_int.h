@@ -126,6 +126,44 @@ typedef struct flow_flowdef {
     flow_origin origin;
 } flow_flowdef;
 
+/* indicator.c: expression nodes, indicators, targets */
+enum {
+    FLOW_NODE_FLOWS = 0, FLOW_NODE_STOCKS, FLOW_NODE_PARAM, FLOW_NODE_CONST,
+    FLOW_NODE_OP, FLOW_NODE_AT, FLOW_NODE_CHANGE
+};
+
+typedef struct flow_node {
+    int kind;
+    int op;                   /* FLOW_NODE_OP */
+    int a, b;                 /* operand nodes */
+    int year;                 /* AT, CHANGE */
+    int param;                /* PARAM */
+    double value;             /* CONST */
+    /* FLOWS / STOCKS: the selector, copied */
+    int *from, *to, *mats;
+    flow_kind *fk, *tk;
+    flow_category *cats;
+    size_t n_from, n_to, n_mats, n_fk, n_tk, n_cats;
+    /* compiled: the items summed */
+    int *items;
+    int n_items;
+    flow_origin origin;
+} flow_node;
+
+typedef struct flow_indicator {
+    char *name, *unit, *source;
+    int node;
+    flow_origin origin;
+} flow_indicator;
+
+typedef struct flow_target {
+    int indicator, year;
+    flow_cmp cmp;
+    double value;
+    char *source;
+    flow_origin origin;
+} flow_target;
+
 /* The compiled tables (compile.c). Edges are the flow items: one per flow
  * and material, plus overflow edges; sorted by source process, then
  * material, then mode (fixed, share, rest), overflow edges last. */
@@ -181,6 +219,9 @@ struct flow_model {
     flow_pm_amount *gens;  size_t n_gens, cap_gens;
     flow_pm_amount *inits; size_t n_inits, cap_inits;
     flow_pm_amount *paths; size_t n_paths, cap_paths;
+    flow_node *nodes;     size_t n_nodes, cap_nodes;
+    flow_indicator *inds; size_t n_inds, cap_inds;
+    flow_target *targets; size_t n_targets, cap_targets;
     char **files;         size_t n_files, cap_files;  /* origin file names */
     flow_origin cur;      /* origin of objects added next */
     int compiled;
@@ -192,6 +233,16 @@ int flow_model__err(const flow_origin *o, int code, const char *fmt, ...) FLOW_P
 /* The nearest of names[0..n-1] to name, or NULL when none is close. */
 const char *flow_model__nearest(const char *name, const char *const *names,
                                 size_t n, size_t stride);
+
+/* indicator.c -------------------------------------------------------- */
+
+/* Frees the definitions (model_free) and the compiled item lists. */
+void flow_indicator__free_defs(flow_model *m);
+void flow_indicator__free_compiled(flow_model *m);
+/* Resolves selectors into item lists; checks years. */
+int flow_indicator__compile(flow_model *m);
+/* Evaluates every indicator for year index t into row. */
+void flow_indicator__eval_year(const struct flow_sim *s, int t, double *row);
 
 /* compile.c ---------------------------------------------------------- */
 

@@ -149,6 +149,7 @@ void flow_model_free(flow_model *m)
         return;
     const flow_allocator *a = &m->alloc;
     flow_compile__free(m);
+    flow_indicator__free_defs(m);
     for (size_t i = 0; i < m->n_mats; i++) {
         flow_alloc__free(a, m->mats[i].name);
         flow_alloc__free(a, m->mats[i].unit);

@@ -55,6 +55,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->data[FLOW_ITEM_FLOW], T * (size_t)c->E);
     SIM_ALLOC(s->data[FLOW_ITEM_STOCK], T * (size_t)c->S);
     SIM_ALLOC(s->data[FLOW_ITEM_PARAM], T * (size_t)c->NP);
+    SIM_ALLOC(s->data[FLOW_ITEM_INDICATOR], T * m->n_inds);
     memcpy(s->data[FLOW_ITEM_PARAM], c->pv, T * (size_t)c->NP * sizeof(double));
     SIM_ALLOC(s->ovr, T * (size_t)c->NP);
     SIM_ALLOC(s->x, P * M);
@@ -232,6 +233,7 @@ int flow_sim_reset(flow_sim *s)
     size_t T = (size_t)c->T;
     memset(s->data[FLOW_ITEM_FLOW], 0, T * (size_t)c->E * sizeof(double));
     memset(s->data[FLOW_ITEM_STOCK], 0, T * (size_t)c->S * sizeof(double));
+    memset(s->data[FLOW_ITEM_INDICATOR], 0, T * s->m->n_inds * sizeof(double));
     memset(s->cohort, 0, (size_t)c->NI * c->M * T * sizeof(double));
     memset(&s->stats, 0, sizeof s->stats);
     s->t = 0;
@@ -855,6 +857,8 @@ int flow_sim_step(flow_sim *s)
         rc = c->c_cycle[k] ? run_cycle(&st, k) : run_process(&st, c->order[c->c_start[k]]);
     if (!rc)
         rc = flow_balance__check(s, s->t);
+    if (!rc)
+        flow_indicator__eval_year(s, s->t, s->data[FLOW_ITEM_INDICATOR] + (size_t)s->t * m->n_inds);
     if (rc) {
         s->failed = 1;
         return rc;
