@@ -5,17 +5,16 @@
  * is solved exactly each year: its inputs x satisfy x = b + A x, where A
  * holds the transfer coefficients of the flows inside the cycle and b what
  * enters from outside. Small cycles use dense LU with partial pivoting
- * (gsl_linalg_LU_decomp/solve) on memory sized once; large ones a sparse
- * matrix (gsl_spmatrix, compressed column) and restarted GMRES
- * (gsl_splinalg_itersolve_gmres). GSL's error handler aborts by default and
- * libflow does not replace it, so a zero pivot is caught here before
- * gsl_linalg_LU_solve could raise it.
+ * (gsl_linalg_LU_band_decomp/solve over the full band, on memory sized
+ * once: see solve_dense); large ones a sparse matrix (gsl_spmatrix,
+ * compressed column) and restarted GMRES (gsl_splinalg_itersolve_gmres).
+ * GSL's error handler aborts by default and libflow does not replace it,
+ * so a zero pivot is caught here before the solve could run into it.
  */
 #include <math.h>
 #include <string.h>
 
 #include <gsl/gsl_linalg.h>
-#include <gsl/gsl_permutation.h>
 #include <gsl/gsl_splinalg.h>
 #include <gsl/gsl_spmatrix.h>
 
@@ -36,8 +35,8 @@ typedef struct sparse_ws {
 
 struct flow_solver {
     int nmax;                 /* largest dense system */
-    double *lu;               /* nmax * nmax */
-    size_t *perm;             /* nmax */
+    double *lu;               /* nmax * (3 nmax - 2): band storage */
+    unsigned int *perm;       /* nmax pivots */
     double *xb;               /* nmax: right-hand side copy */
     /* sparse (GSL-owned memory) */
     int nsparse;
@@ -57,7 +56,7 @@ int flow_solver__new(flow_solver **out, const flow_model *m)
     int nd = c->max_cycle < FLOW_DENSE_MAX ? c->max_cycle : FLOW_DENSE_MAX;
     s->nmax = nd;
     if (nd > 0) {
-        s->lu = flow_alloc__calloc(a, (size_t)nd * nd, sizeof *s->lu);
+        s->lu = flow_alloc__calloc(a, (size_t)nd * (3 * (size_t)nd - 2), sizeof *s->lu);
         s->perm = flow_alloc__calloc(a, (size_t)nd, sizeof *s->perm);
         s->xb = flow_alloc__calloc(a, (size_t)nd, sizeof *s->xb);
         if (!s->lu || !s->perm || !s->xb) {
@@ -132,33 +131,40 @@ void flow_solver__free(flow_solver *s, const flow_allocator *a)
     flow_alloc__free(a, s);
 }
 
+/* Dense LU with partial pivoting. gsl_linalg_LU_decomp allocates a pivot
+ * workspace on every call (GSL 2.7's recursive algorithm), and the year
+ * step must not allocate; GSL's banded LU takes its pivots from the
+ * caller, and a dense n x n matrix is a band matrix with n - 1 sub- and
+ * super-diagonals. Band storage (LAPACK's, row-major in GSL): row j holds
+ * column j of A, AB(j, lb + ub + i - j) = A(i, j); after the factorisation
+ * U(i, i) sits at AB(i, lb + ub). */
 static int solve_dense(flow_solver *s, int n, int nz, const int *ri, const int *ci,
                        const double *v, const double *b, double *x)
 {
-    double *lu = s->lu;
-    memset(lu, 0, (size_t)n * n * sizeof *lu);
+    size_t lb = (size_t)n - 1, ub = lb, w = 2 * lb + ub + 1;
+    double *ab = s->lu;
+    memset(ab, 0, (size_t)n * w * sizeof *ab);
+#define AB(i, j) ab[(size_t)(j) * w + lb + ub + (size_t)(i) - (size_t)(j)]
+    double scale = 1;
     for (int i = 0; i < n; i++)
-        lu[i * n + i] = 1;
-    for (int k = 0; k < nz; k++)
-        lu[ri[k] * n + ci[k]] -= v[k];
-    double scale = 0;
-    for (int i = 0; i < n * n; i++)
-        if (fabs(lu[i]) > scale)
-            scale = fabs(lu[i]);
-
-    gsl_matrix_view A = gsl_matrix_view_array(lu, (size_t)n, (size_t)n);
-    gsl_permutation p = { (size_t)n, s->perm };
-    int signum;
-    gsl_linalg_LU_decomp(&A.matrix, &p, &signum);
+        AB(i, i) = 1;
+    for (int k = 0; k < nz; k++) {
+        AB(ri[k], ci[k]) -= v[k];
+        scale = fmax(scale, fabs(AB(ri[k], ci[k])));
+    }
+#undef AB
+    gsl_matrix_view A = gsl_matrix_view_array(ab, (size_t)n, w);
+    gsl_vector_uint piv = { (size_t)n, 1, s->perm, NULL, 0 };
+    gsl_linalg_LU_band_decomp((size_t)n, lb, ub, &A.matrix, &piv);
     /* A pivot this small means a loop that keeps (almost) all its mass:
      * nothing leaves, the system has no unique solution. */
     for (int i = 0; i < n; i++)
-        if (!(fabs(lu[i * n + i]) > 1e-12 * scale))
+        if (!(fabs(ab[(size_t)i * w + lb + ub]) > 1e-12 * scale))
             return FLOW_ESINGULAR;
     memcpy(s->xb, b, (size_t)n * sizeof *b);
     gsl_vector_view bv = gsl_vector_view_array(s->xb, (size_t)n);
     gsl_vector_view xv = gsl_vector_view_array(x, (size_t)n);
-    gsl_linalg_LU_solve(&A.matrix, &p, &bv.vector, &xv.vector);
+    gsl_linalg_LU_band_solve(lb, ub, &A.matrix, &piv, &bv.vector, &xv.vector);
     return 0;
 }
 
