@@ -1,12 +1,14 @@
 /*
  * balance.c — the mass-balance check of every process and material.
  *
- * After each year, in - out - (stock_t - stock_{t-1}) = 0 is recomputed
- * for every process and material from the stored flow values and stocks,
- * independently of how the step arrived at them, within a relative
- * tolerance of the largest term (stocks included, so that a small flow
- * into a large landfill is judged against what subtraction can resolve).
- * Sources count their generation as input; sinks keep whatever arrives.
+ * After each year, in - out - (stock_t - stock_{t-1}) = 0 is checked for
+ * every process and material within a relative tolerance of the largest
+ * term (stocks included, so that a small flow into a large landfill is
+ * judged against what subtraction can resolve). The step sums "in" as the
+ * flows arrive (for a process in a cycle: what came from outside plus what
+ * the cycle's flows delivered, not the solution of the system) and "out"
+ * as they leave; stocks and backlogs are the stored results. Sources
+ * count their generation as input; sinks keep whatever arrives.
  */
 #include <math.h>
 
@@ -17,31 +19,19 @@ int flow_balance__check(flow_sim *s, int t)
     const flow_model *m = s->m;
     const flow_compiled *c = &m->c;
     int M = c->M;
-    size_t PM = (size_t)c->P * M;
-    const double *v = s->data[FLOW_ITEM_FLOW] + (size_t)t * c->E;
     const double *st = s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S;
     const double *sp = t > 0 ? s->data[FLOW_ITEM_STOCK] + (size_t)(t - 1) * c->S : NULL;
-
-    for (size_t i = 0; i < PM; i++) {
-        s->bin[i] = s->gen[i];
-        s->bout[i] = 0;
-    }
-    for (int e = 0; e < c->E; e++) {
-        s->bout[(size_t)c->e_from[e] * M + c->e_mat[e]] += v[e];
-        s->bin[(size_t)c->e_to[e] * M + c->e_mat[e]] += v[e];
-    }
-    double worst = 0;
+    double worst = 0, wres = 0;
     int wp = -1, wm = -1;
-    double wres = 0;
     for (int p = 0; p < c->P; p++) {
         /* a sink keeps whatever it accepts: nothing to balance */
         if (m->procs[p].kind == FLOW_SINK)
             continue;
+        int items[2] = { c->p_stock[p], c->p_backlog[p] };
         for (int mat = 0; mat < M; mat++) {
             size_t pm = (size_t)p * M + mat;
             double in = s->bin[pm], out = s->bout[pm];
             double scale = fmax(fabs(in), fabs(out)), ds = 0;
-            int items[2] = { c->p_stock[p], c->p_backlog[p] };
             for (int k = 0; k < 2; k++) {
                 if (items[k] < 0)
                     continue;
@@ -53,20 +43,16 @@ int flow_balance__check(flow_sim *s, int t)
             double res = in - out - ds;
             /* below 100 x the noise floor of the year a residual is rounding */
             double rel = fabs(res) <= 100 * s->floor ? 0 : scale > 0 ? fabs(res) / scale : INFINITY;
-            if (!(rel <= s->tol) && rel > worst) {
+            if (isnan(res))
+                rel = INFINITY;
+            if (rel > s->stats.max_balance_error)
+                s->stats.max_balance_error = rel;
+            if (rel > s->tol && rel > worst) {
                 worst = rel;
                 wp = p;
                 wm = mat;
                 wres = res;
             }
-            if (isnan(res) && wp < 0) {
-                wp = p;
-                wm = mat;
-                wres = res;
-                worst = INFINITY;
-            }
-            if (rel > s->stats.max_balance_error)
-                s->stats.max_balance_error = rel;
         }
     }
     if (wp >= 0)

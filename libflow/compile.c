@@ -35,8 +35,8 @@ void flow_compile__free(flow_model *m)
     free_names(a, c->e_name, c->E);
     free_names(a, c->s_name, c->S);
     void *arrs[] = { c->e_from, c->e_to, c->e_mat, c->e_param, c->e_flow, c->e_mode, c->e_coef,
-                     c->p_estart, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
-                     c->g_nfixed, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
+                     c->p_estart, c->p_eend, c->p_fast, c->p_gstart, c->p_gend, c->gh, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
+                     c->g_nfixed, c->g_exact, c->g_nshare, c->eh, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
                      c->p_backlog, c->s_proc, c->s_mat, c->p_inuse, c->surv, c->c_start, c->order,
                      c->c_cycle, c->pv, c->param_use };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
@@ -245,7 +245,7 @@ static int tarjan(flow_model *m)
         while (csp > 0) {
             int v = cs_node[csp - 1];
             int e = cs_edge[csp - 1];
-            if (e < c->p_estart[v + 1]) {
+            if (e < c->p_eend[v]) {
                 cs_edge[csp - 1]++;
                 int w = c->e_to[e];
                 if (index[w] < 0) {
@@ -295,7 +295,7 @@ static int tarjan(flow_model *m)
         int cyc = n > 1;
         if (!cyc) {
             int p = c->order[c->c_start[k]];
-            for (int e = c->p_estart[p]; e < c->p_estart[p + 1]; e++)
+            for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
                 if (c->e_to[e] == p)
                     cyc = 1;
         }
@@ -308,7 +308,7 @@ static int tarjan(flow_model *m)
             int nz = 0;
             for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++) {
                 int p = c->order[i];
-                for (int e = c->p_estart[p]; e < c->p_estart[p + 1]; e++)
+                for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
                     nz++;
             }
             if (nz > c->max_cycle_edges)
@@ -393,6 +393,69 @@ fail:
     flow_alloc__free(&m->alloc, recv);
     flow_alloc__free(&m->alloc, work);
     flow_alloc__free(&m->alloc, from);
+    return rc;
+}
+
+/* Moves the blocks of edges of each process into the topological order of
+ * the processes, so that the year step, which visits processes in that
+ * order, streams through the edge arrays instead of jumping between
+ * blocks. Within a block the order (material, then fixed, share, rest;
+ * overflow last) is kept, so groups stay contiguous and only shift. */
+static int edges_in_order(flow_model *m)
+{
+    flow_compiled *c = &m->c;
+    int P = c->P, E = c->E, rc = 0;
+    int *delta = NULL, *tmp_i = NULL;
+    double *tmp_d = NULL;
+    char **tmp_s = NULL;
+    flow_edge_hot *tmp_h = NULL;
+    ALLOC_ARR(delta, P);
+    ALLOC_ARR(tmp_i, E);
+    ALLOC_ARR(tmp_d, E);
+    ALLOC_ARR(tmp_s, E);
+    ALLOC_ARR(tmp_h, E);
+    int next = 0;
+    for (int i = 0; i < P; i++) {
+        int p = c->order[i];
+        delta[p] = next - c->p_estart[p];
+        next += c->p_eend[p] - c->p_estart[p];
+    }
+#define PERMUTE(arr, tmp)                                            \
+    do {                                                             \
+        for (int e = 0; e < E; e++)                                  \
+            (tmp)[e + delta[c->e_from[e]]] = (arr)[e];               \
+        memcpy((arr), (tmp), (size_t)E * sizeof *(arr));             \
+    } while (0)
+    /* e_from last: it drives the permutation */
+    PERMUTE(c->e_to, tmp_i);
+    PERMUTE(c->e_mat, tmp_i);
+    PERMUTE(c->e_param, tmp_i);
+    PERMUTE(c->e_flow, tmp_i);
+    PERMUTE((int *)c->e_mode, tmp_i);
+    PERMUTE(c->e_coef, tmp_d);
+    PERMUTE(c->e_name, tmp_s);
+    PERMUTE(c->eh, tmp_h);
+    PERMUTE(c->e_from, tmp_i);
+#undef PERMUTE
+    for (int g = 0; g < c->G; g++) {
+        int d = delta[c->g_proc[g]];
+        c->g_start[g] += d;
+        c->g_end[g] += d;
+        if (c->g_rest[g] >= 0)
+            c->g_rest[g] += d;
+    }
+    for (int p = 0; p < P; p++) {
+        c->p_estart[p] += delta[p];
+        c->p_eend[p] += delta[p];
+        if (c->p_ovf[p] >= 0)
+            c->p_ovf[p] += delta[p];
+    }
+fail:
+    flow_alloc__free(&m->alloc, delta);
+    flow_alloc__free(&m->alloc, tmp_i);
+    flow_alloc__free(&m->alloc, tmp_d);
+    flow_alloc__free(&m->alloc, tmp_s);
+    flow_alloc__free(&m->alloc, tmp_h);
     return rc;
 }
 
@@ -504,6 +567,8 @@ int flow_model_compile(flow_model *m)
     ALLOC_ARR(c->e_coef, E);
     ALLOC_ARR(c->e_name, E);
     ALLOC_ARR(c->p_estart, P + 1);
+    ALLOC_ARR(c->p_eend, P);
+    ALLOC_ARR(c->p_fast, P);
     ALLOC_ARR(c->p_ovf, P);
     for (int e = 0; e < E; e++) {
         c->e_from[e] = te[e].from;
@@ -524,10 +589,12 @@ int flow_model_compile(flow_model *m)
         while (e < E && c->e_from[e] < p)
             e++;
         c->p_estart[p] = e;
+        if (p > 0)
+            c->p_eend[p - 1] = e;
     }
     for (int p = 0; p < P; p++) {
         c->p_ovf[p] = -1;
-        for (int e = c->p_estart[p]; e < c->p_estart[p + 1]; e++)
+        for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
             if (c->e_mode[e] == FLOW_OVERFLOW) {
                 c->p_ovf[p] = e;
                 break;
@@ -547,6 +614,9 @@ int flow_model_compile(flow_model *m)
     ALLOC_ARR(c->g_end, G);
     ALLOC_ARR(c->g_rest, G);
     ALLOC_ARR(c->g_nfixed, G);
+    ALLOC_ARR(c->g_exact, G);
+    ALLOC_ARR(c->g_nshare, G);
+    ALLOC_ARR(c->eh, E);
     ALLOC_ARR(c->pm_group, (size_t)P * M);
     ALLOC_ARR(c->pm_gen, (size_t)P * M);
     ALLOC_ARR(c->pm_path, (size_t)P * M);
@@ -567,6 +637,8 @@ int flow_model_compile(flow_model *m)
         c->g_end[g] = e + 1;
         if (c->e_mode[e] == FLOW_FIXED)
             c->g_nfixed[g]++;
+        if (c->e_mode[e] == FLOW_SHARE)
+            c->g_nshare[g]++;
         if (c->e_mode[e] == FLOW_REST) {
             if (c->g_rest[g] >= 0) {
                 const flow_flowdef *f = &m->flows[c->e_flow[e]];
@@ -579,6 +651,11 @@ int flow_model_compile(flow_model *m)
             c->g_rest[g] = e;
         }
     }
+    for (int e = 0; e < E; e++)
+        c->eh[e] = (flow_edge_hot){ c->e_to[e] * M + c->e_mat[e], c->e_param[e], c->e_coef[e] };
+    for (int g = 0; g < G; g++)
+        c->g_exact[g] = flow_compile__routes_all(&m->procs[c->g_proc[g]]) && c->g_rest[g] < 0 &&
+                        c->g_nfixed[g] == 0;
     for (size_t i = 0; i < m->n_gens; i++)
         c->pm_gen[m->gens[i].process * M + m->gens[i].material] = (int)i;
     for (size_t i = 0; i < m->n_paths; i++)
@@ -635,6 +712,33 @@ int flow_model_compile(flow_model *m)
     ALLOC_ARR(c->order, P);
     if ((rc = tarjan(m)))
         goto fail;
+    if ((rc = edges_in_order(m)))
+        goto fail;
+    for (int p = 0; p < P; p++)
+        c->p_fast[p] = m->procs[p].cap_param != FLOW_NONE ? 0
+                       : m->procs[p].kind == FLOW_SPLIT    ? 1
+                       : m->procs[p].kind == FLOW_SOURCE   ? 2
+                                                           : 0;
+    /* groups as the step reads them: per process, in topological order */
+    ALLOC_ARR(c->p_gstart, P);
+    ALLOC_ARR(c->p_gend, P);
+    ALLOC_ARR(c->gh, G);
+    {
+        int gk = 0;
+        for (int i = 0; i < P; i++) {
+            int p = c->order[i];
+            c->p_gstart[p] = gk;
+            for (int mat = 0; mat < M; mat++) {
+                int g = c->pm_group[p * M + mat];
+                if (g < 0)
+                    continue;
+                int efix = c->g_start[g] + c->g_nfixed[g];
+                c->gh[gk++] = (flow_group_hot){ c->g_start[g], efix, efix + c->g_nshare[g], c->g_end[g],
+                                               mat, g, c->g_exact[g], 0 };
+            }
+            c->p_gend[p] = gk;
+        }
+    }
 
     /* stock items: stock processes, then backlogs */
     ALLOC_ARR(c->p_stock, P);
@@ -801,7 +905,7 @@ int flow_model_find_flow_item(const flow_model *m, int from, int to, int materia
     const flow_compiled *c = &m->c;
     if (from < 0 || from >= c->P)
         return flow_error__set(FLOW_ENOTFOUND, "no process with index %d", from);
-    for (int e = c->p_estart[from]; e < c->p_estart[from + 1]; e++)
+    for (int e = c->p_estart[from]; e < c->p_eend[from]; e++)
         if (c->e_to[e] == to && c->e_mat[e] == material) {
             if (item)
                 *item = e;

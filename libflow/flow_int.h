@@ -167,6 +167,25 @@ typedef struct flow_target {
 /* The compiled tables (compile.c). Edges are the flow items: one per flow
  * and material, plus overflow edges; sorted by source process, then
  * material, then mode (fixed, share, rest), overflow edges last. */
+/* What the year step reads of an edge, packed so that routing streams one
+ * array: where the value goes (index into the inputs x[process * M +
+ * material]), the parameter (or FLOW_NONE) and the coefficient. */
+typedef struct flow_edge_hot {
+    int xi;
+    int param;
+    double coef;
+} flow_edge_hot;
+
+/* A routing group as the year step reads it: its edges [start, end),
+ * fixed ones up to efix, shares up to eshare, then the rest (if any). */
+typedef struct flow_group_hot {
+    int start, efix, eshare, end;
+    int mat;
+    int g;                    /* index into the g_* arrays */
+    int exact;                /* shares must add to exactly 1 */
+    int pad_;
+} flow_group_hot;
+
 typedef struct flow_compiled {
     int T, M, P, E, NP;       /* years, materials, processes, edges, params */
     /* edges */
@@ -174,12 +193,19 @@ typedef struct flow_compiled {
     flow_mode *e_mode;
     double *e_coef;
     char **e_name;
-    int *p_estart;            /* [P+1]: edges of process p */
+    int *p_estart, *p_eend;   /* [P]: edges of process p are [p_estart, p_eend);
+                                 blocks lie in topological order of p */
+    unsigned char *p_fast;    /* [P]: 1 a split, 2 a source, without capacity; else 0 */
+    int *p_gstart, *p_gend;   /* [P]: its groups in gh, in topological order */
+    flow_group_hot *gh;       /* [G] */
     int *p_ovf;               /* [P]: first overflow edge (M consecutive) or -1 */
     /* routing groups: (process, material) with their non-overflow edges */
     int G;
     int *g_proc, *g_mat, *g_start, *g_end, *g_rest; /* g_rest: edge or -1 */
     int *g_nfixed;            /* fixed edges come first in [g_start, g_end) */
+    unsigned char *g_exact;   /* shares must add to exactly 1 (no rest, no fixed, routes all) */
+    int *g_nshare;            /* share edges follow the fixed ones */
+    flow_edge_hot *eh;        /* [E] */
     int *pm_group;            /* [P*M]: group or -1 */
     /* per (process, material) amounts, as parameter-bound values: index
      * into the amounts arrays or -1 */

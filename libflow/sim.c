@@ -77,7 +77,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
             continue;
         size_t nz = 0;
         for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++)
-            nz += (size_t)(c->p_estart[c->order[i] + 1] - c->p_estart[c->order[i]]);
+            nz += (size_t)(c->p_eend[c->order[i]] - c->p_estart[c->order[i]]);
         if (nz > nzmax)
             nzmax = nz;
     }
@@ -473,10 +473,121 @@ static double flow_value(const step *st, int e, double x)
 }
 
 /* An acyclic process: its input is known. */
+/* Every share of group g must lie in [0, 1]: reported by flow and
+ * parameter. Called when a group's sum fails its rule, which is where a
+ * negative or oversized share shows (a share below 0 can hide in a sum
+ * that still adds to 1 only if another exceeds it). */
+static int check_share_values(const step *st, int p, int mat, int g)
+{
+    const flow_compiled *c = st->c;
+    for (int e = c->g_start[g] + c->g_nfixed[g]; e < c->g_start[g] + c->g_nfixed[g] + c->g_nshare[g]; e++) {
+        double sh = amount(st, c->e_coef[e], c->e_param[e]);
+        if (!(sh >= 0 && sh <= 1 + 1e-9))
+            return err_pm(st, p, mat, FLOW_EVALUE, "share %g of flow %s is not in [0, 1]%s%s%s", sh,
+                          c->e_name[e], c->e_param[e] != FLOW_NONE ? " (parameter '" : "",
+                          c->e_param[e] != FLOW_NONE ? st->m->params[c->e_param[e]].name : "",
+                          c->e_param[e] != FLOW_NONE ? "')" : "");
+    }
+    return 0;
+}
+
+/* The common case, kept lean because it is most of every model: a split
+ * or a source without a capacity. One pass over each routing group
+ * computes, stores and sends on every flow, and checks the shares. */
+static int run_split(const step *st, int p)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const int M = st->M;
+    const double *pv = st->pv;
+    double *flows = st->flows, *x = s->x;
+    const flow_edge_hot *eh = c->eh;
+    int source = c->p_fast[p] == 2;
+    size_t p0 = (size_t)p * M;
+    /* materials that do not leave: nothing in, nothing out (routes were
+     * checked at compile: such a material never arrives) */
+    for (int mat = 0; mat < M; mat++) {
+        s->bin[p0 + mat] = x[p0 + mat];
+        s->bout[p0 + mat] = 0;
+    }
+    for (int k = c->p_gstart[p]; k < c->p_gend[p]; k++) {
+        const flow_group_hot *gr = &c->gh[k];
+        size_t pm = p0 + gr->mat;
+        double B = x[pm];
+        int e = gr->start;
+        double F = 0, S = 0, out = 0;
+        for (; e < gr->efix; e++) {
+            double v = eh[e].param < 0 ? eh[e].coef : eh[e].coef * pv[eh[e].param];
+            flows[e] = v;
+            x[eh[e].xi] += v;
+            F += v;
+        }
+        for (; e < gr->eshare; e++) {
+            double sh = eh[e].param < 0 ? eh[e].coef : eh[e].coef * pv[eh[e].param];
+            double v = sh * B;
+            flows[e] = v;
+            x[eh[e].xi] += v;
+            S += sh;
+            out += v;
+        }
+        /* Checking the sum is enough: no share can be negative (compile
+         * checks every year's values, flow_sim_set_param refuses negative
+         * amounts, products are checked each step), so a share above 1
+         * makes the sum fail too; then each share is named. */
+        if (gr->exact ? fabs(S - 1) > 1e-9 : S > 1 + 1e-9) {
+            int rc = check_share_values(st, p, gr->mat, gr->g);
+            return rc ? rc : flow_compile__group_shares(st->m, gr->g, S, st->t);
+        }
+        if (source && c->pm_gen[pm] < 0) {
+            /* generates what its fixed flows take; its other flows carry 0 */
+            for (e = gr->efix; e < gr->end; e++)
+                flows[e] = 0; /* shares of B = 0 sent nothing */
+            s->gen[pm] = s->bin[pm] = F;
+            s->bout[pm] = F;
+            continue;
+        }
+        double tol = fmax(VALUE_TOL * B, st->floor);
+        out += F;
+        if (e < gr->end) { /* the rest */
+            double v = B - out;
+            if (v < 0) {
+                if (v < -tol)
+                    return err_pm(st, p, gr->mat, FLOW_EVALUE,
+                                  "its fixed and share flows take %.10g, more than the %.10g it sends on", out, B);
+                v = 0;
+            }
+            flows[e] = v;
+            x[eh[e].xi] += v;
+            out += v;
+        } else if (fabs(out - B) > tol) {
+            return err_pm(st, p, gr->mat, FLOW_EVALUE, "its flows send on %.10g, not the %.10g it has", out, B);
+        }
+        s->bout[pm] = out;
+    }
+    return 0;
+}
+
+/* Sums what left (p, mat) along its edges (routing group and overflow). */
+static double sent(const step *st, int p, int mat)
+{
+    const flow_compiled *c = st->c;
+    int g = c->pm_group[p * st->M + mat];
+    double out = 0;
+    if (g >= 0)
+        for (int e = c->g_start[g]; e < c->g_end[g]; e++)
+            out += st->flows[e];
+    if (c->p_ovf[p] >= 0)
+        out += st->flows[c->p_ovf[p] + mat];
+    return out;
+}
+
 static int run_process(const step *st, int p)
 {
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
+    if (c->p_fast[p])
+        return run_split(st, p);
+    const flow_process *pr = &st->m->procs[p];
     int M = st->M;
     double *xp = s->x + (size_t)p * M;
     double rho = capacity_rho(st, p, xp);
@@ -500,6 +611,11 @@ static int run_process(const step *st, int p)
         }
         if ((rc = finish(st, p, mat, rho, xp[mat])))
             return rc;
+        size_t pm = (size_t)p * M + mat;
+        s->bout[pm] = sent(st, p, mat);
+        /* a source's input is its generation (placed in x, or, for a
+         * material it does not declare, what its fixed flows took) */
+        s->bin[pm] = pr->kind == FLOW_SOURCE && c->pm_gen[pm] < 0 ? s->gen[pm] : xp[mat];
     }
     return 0;
 }
@@ -728,7 +844,13 @@ static int run_cycle(const step *st, int k)
     rc = has_cap ? cycle_capacities(st, k) : cycle_solve(st, k);
     if (rc)
         goto done;
-    /* the coefficients of the last solve hold for every material */
+    /* the coefficients of the last solve hold for every material; the
+     * inputs for the balance are summed from the flows themselves (what
+     * came from outside and what the cycle sent round), not taken from
+     * the solution */
+    for (int i = 0; i < n; i++)
+        for (int mat = 0; mat < M; mat++)
+            s->bin[(size_t)procs[i] * M + mat] = s->xext[(size_t)i * M + mat];
     for (int i = 0; i < n; i++) {
         int p = procs[i];
         for (int mat = 0; mat < M; mat++) {
@@ -745,13 +867,17 @@ static int run_cycle(const step *st, int k)
                     st->flows[e] = v;
                     if (s->loc[c->e_to[e]] < 0)
                         s->x[(size_t)c->e_to[e] * M + mat] += v;
+                    else
+                        s->bin[(size_t)c->e_to[e] * M + mat] += v;
                 }
             }
         }
     }
     for (int i = 0; i < n && rc == 0; i++)
-        for (int mat = 0; mat < M && rc == 0; mat++)
+        for (int mat = 0; mat < M && rc == 0; mat++) {
             rc = finish(st, procs[i], mat, s->rho[procs[i]], s->sx[(size_t)mat * n + i]);
+            s->bout[(size_t)procs[i] * M + mat] = sent(st, procs[i], mat);
+        }
 done:
     for (int i = 0; i < n; i++)
         s->loc[procs[i]] = -1;
@@ -834,7 +960,7 @@ int flow_sim_step(flow_sim *s)
     size_t PM = (size_t)c->P * c->M;
     memset(s->x, 0, PM * sizeof *s->x);
     memset(s->gen, 0, PM * sizeof *s->gen);
-    memset(st.flows, 0, (size_t)c->E * sizeof *st.flows);
+    /* every flow of the row is written by its process below */
     memset(st.stocks, 0, (size_t)c->S * sizeof *st.stocks);
     s->stats.dense_solves = s->stats.sparse_solves = s->stats.capacity_iters = 0;
 

@@ -91,7 +91,7 @@ int flow_solver__new(flow_solver **out, const flow_model *m)
             int nk = c->c_start[k + 1] - c->c_start[k];
             size_t nz = (size_t)nk;
             for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++)
-                nz += (size_t)(c->p_estart[c->order[i] + 1] - c->p_estart[c->order[i]]);
+                nz += (size_t)(c->p_eend[c->order[i]] - c->p_estart[c->order[i]]);
             w->n = nk;
             /* GSL allocates these itself (see docs/architecture.md) */
             w->coo = gsl_spmatrix_alloc_nzmax((size_t)nk, (size_t)nk, nz, GSL_SPMATRIX_COO);
