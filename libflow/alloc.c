@@ -107,3 +107,70 @@ size_t flow_util__levenshtein(const char *a, const char *b)
     }
     return prev[lb];
 }
+
+/* ---- name index --------------------------------------------------------------- */
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static const char *name_at(const void *arr, size_t stride, int i)
+{
+    return *(const char *const *)((const char *)arr + (size_t)i * stride);
+}
+
+int flow_nameidx__find(const flow_nameidx *ix, const char *name, const void *arr, size_t stride)
+{
+    if (!ix->cap)
+        return -1;
+    size_t mask = ix->cap - 1;
+    for (size_t h = name_hash(name) & mask;; h = (h + 1) & mask) {
+        int v = ix->slot[h];
+        if (v == 0)
+            return -1;
+        if (strcmp(name_at(arr, stride, v - 1), name) == 0)
+            return v - 1;
+    }
+}
+
+static void put(int *slot, size_t cap, const char *name, int index)
+{
+    size_t mask = cap - 1;
+    size_t h = name_hash(name) & mask;
+    while (slot[h])
+        h = (h + 1) & mask;
+    slot[h] = index + 1;
+}
+
+int flow_nameidx__add(flow_nameidx *ix, const flow_allocator *a, int index, size_t n,
+                      const void *arr, size_t stride)
+{
+    /* keep the load under one half */
+    if (2 * n > ix->cap) {
+        size_t ncap = ix->cap ? ix->cap : 16;
+        while (2 * n > ncap)
+            ncap *= 2;
+        int *ns = flow_alloc__calloc(a, ncap, sizeof *ns);
+        if (!ns)
+            return flow_error__nomem("a name index");
+        for (size_t i = 0; i < ix->cap; i++)
+            if (ix->slot[i])
+                put(ns, ncap, name_at(arr, stride, ix->slot[i] - 1), ix->slot[i] - 1);
+        flow_alloc__free(a, ix->slot);
+        ix->slot = ns;
+        ix->cap = ncap;
+    }
+    put(ix->slot, ix->cap, name_at(arr, stride, index), index);
+    return 0;
+}
+
+void flow_nameidx__free(flow_nameidx *ix, const flow_allocator *a)
+{
+    flow_alloc__free(a, ix->slot);
+    ix->slot = NULL;
+    ix->cap = 0;
+}

@@ -35,7 +35,7 @@ void flow_compile__free(flow_model *m)
     free_names(a, c->e_name, c->E);
     free_names(a, c->s_name, c->S);
     void *arrs[] = { c->e_from, c->e_to, c->e_mat, c->e_param, c->e_flow, c->e_mode, c->e_coef,
-                     c->p_estart, c->p_eend, c->p_fast, c->p_gstart, c->p_gend, c->gh, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
+                     c->p_estart, c->p_eend, c->p_fast, c->p_gstart, c->p_gend, c->gh, c->fixed_e, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
                      c->g_nfixed, c->g_exact, c->g_nshare, c->eh, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
                      c->p_backlog, c->s_proc, c->s_mat, c->p_inuse, c->surv, c->c_start, c->order,
                      c->c_cycle, c->pv, c->param_use };
@@ -719,6 +719,13 @@ int flow_model_compile(flow_model *m)
                        : m->procs[p].kind == FLOW_SPLIT    ? 1
                        : m->procs[p].kind == FLOW_SOURCE   ? 2
                                                            : 0;
+    c->NF = 0;
+    for (int e = 0; e < E; e++)
+        c->NF += c->e_mode[e] == FLOW_FIXED;
+    ALLOC_ARR(c->fixed_e, c->NF);
+    for (int e = 0, i = 0; e < E; e++)
+        if (c->e_mode[e] == FLOW_FIXED)
+            c->fixed_e[i++] = e;
     /* groups as the step reads them: per process, in topological order */
     ALLOC_ARR(c->p_gstart, P);
     ALLOC_ARR(c->p_gend, P);

@@ -56,6 +56,23 @@ char *flow_alloc__strdup(const flow_allocator *a, const char *s);
 int flow_alloc__grow(const flow_allocator *a, void **arr, size_t *cap,
                      size_t need, size_t sz, const char *what);
 
+/* An index of names for O(1) look-ups: open addressing over the indices
+ * of an array of objects whose first... any field at a fixed offset is a
+ * `char *` name. Slots hold index + 1 (0 = empty). */
+typedef struct flow_nameidx {
+    int *slot;
+    size_t cap;
+} flow_nameidx;
+
+/* The index of name in arr (objects of size stride whose name pointer
+ * sits at offset 0), or -1. */
+int flow_nameidx__find(const flow_nameidx *ix, const char *name, const void *arr, size_t stride);
+/* Adds arr[index] (n objects in arr so far, index included); grows and
+ * rehashes as needed. 0 or FLOW_ENOMEM. */
+int flow_nameidx__add(flow_nameidx *ix, const flow_allocator *a, int index, size_t n,
+                      const void *arr, size_t stride);
+void flow_nameidx__free(flow_nameidx *ix, const flow_allocator *a);
+
 /* Edit distance between two strings (for "did you mean"). */
 size_t flow_util__levenshtein(const char *a, const char *b);
 
@@ -198,6 +215,8 @@ typedef struct flow_compiled {
     unsigned char *p_fast;    /* [P]: 1 a split, 2 a source, without capacity; else 0 */
     int *p_gstart, *p_gend;   /* [P]: its groups in gh, in topological order */
     flow_group_hot *gh;       /* [G] */
+    int NF;                   /* fixed edges */
+    int *fixed_e;             /* [NF] */
     int *p_ovf;               /* [P]: first overflow edge (M consecutive) or -1 */
     /* routing groups: (process, material) with their non-overflow edges */
     int G;
@@ -238,6 +257,7 @@ typedef struct flow_compiled {
 struct flow_model {
     flow_allocator alloc;
     int first, last;
+    flow_nameidx mat_ix, param_ix, proc_ix;
     flow_material *mats;  size_t n_mats, cap_mats;
     flow_param *params;   size_t n_params, cap_params;
     flow_process *procs;  size_t n_procs, cap_procs;

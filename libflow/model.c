@@ -160,6 +160,9 @@ void flow_model_free(flow_model *m)
         flow_alloc__free(a, m->procs[i].name);
     for (size_t i = 0; i < m->n_files; i++)
         flow_alloc__free(a, m->files[i]);
+    flow_nameidx__free(&m->mat_ix, a);
+    flow_nameidx__free(&m->param_ix, a);
+    flow_nameidx__free(&m->proc_ix, a);
     flow_alloc__free(a, m->mats);
     flow_alloc__free(a, m->params);
     flow_alloc__free(a, m->procs);
@@ -216,16 +219,6 @@ static int check_add(const flow_model *m, const char *what, const char *name)
     return 0;
 }
 
-static int find_by_name(const char *name, const void *arr, size_t n, size_t stride)
-{
-    for (size_t i = 0; i < n; i++) {
-        const char *cand = *(const char *const *)((const char *)arr + i * stride);
-        if (strcmp(cand, name) == 0)
-            return (int)i;
-    }
-    return -1;
-}
-
 static int not_found(const char *what, const char *name, const void *arr, size_t n, size_t stride)
 {
     const char *near = flow_model__nearest(name, arr, n, stride);
@@ -242,7 +235,7 @@ int flow_model_add_material(flow_model *m, const char *name, flow_category cat,
         return rc;
     if ((unsigned)cat >= FLOW_CAT_COUNT_)
         return flow_model__err(&m->cur, FLOW_EINVAL, "material '%s': invalid category %d", name, (int)cat);
-    if (find_by_name(name, m->mats, m->n_mats, sizeof *m->mats) >= 0)
+    if (flow_nameidx__find(&m->mat_ix, name, m->mats, sizeof *m->mats) >= 0)
         return flow_model__err(&m->cur, FLOW_EEXIST, "material '%s' is defined twice", name);
     rc = flow_alloc__grow(&m->alloc, (void **)&m->mats, &m->cap_mats, m->n_mats + 1,
                           sizeof *m->mats, "the material table");
@@ -259,6 +252,11 @@ int flow_model_add_material(flow_model *m, const char *name, flow_category cat,
     }
     mt->cat = cat;
     mt->origin = m->cur;
+    if ((rc = flow_nameidx__add(&m->mat_ix, &m->alloc, (int)m->n_mats, m->n_mats + 1, m->mats, sizeof *m->mats))) {
+        flow_alloc__free(&m->alloc, mt->name);
+        flow_alloc__free(&m->alloc, mt->unit);
+        return rc;
+    }
     if (idx)
         *idx = (int)m->n_mats;
     m->n_mats++;
@@ -270,7 +268,7 @@ static int add_param_common(flow_model *m, const char *name, const char *unit, f
     int rc = check_add(m, "parameter", name);
     if (rc)
         return rc;
-    if (find_by_name(name, m->params, m->n_params, sizeof *m->params) >= 0)
+    if (flow_nameidx__find(&m->param_ix, name, m->params, sizeof *m->params) >= 0)
         return flow_model__err(&m->cur, FLOW_EEXIST, "parameter '%s' is defined twice", name);
     rc = flow_alloc__grow(&m->alloc, (void **)&m->params, &m->cap_params, m->n_params + 1,
                           sizeof *m->params, "the parameter table");
@@ -287,6 +285,21 @@ static int add_param_common(flow_model *m, const char *name, const char *unit, f
     p->origin = m->cur;
     p->a = p->b = FLOW_NONE;
     *out = p;
+    return 0;
+}
+
+/* The last step of adding a parameter: index its name, count it. */
+static int commit_param(flow_model *m, flow_param *p, int *idx)
+{
+    int rc = flow_nameidx__add(&m->param_ix, &m->alloc, (int)m->n_params, m->n_params + 1, m->params,
+                               sizeof *m->params);
+    if (rc) {
+        free_param(m, p);
+        return rc;
+    }
+    if (idx)
+        *idx = (int)m->n_params;
+    m->n_params++;
     return 0;
 }
 
@@ -322,10 +335,7 @@ int flow_model_add_param(flow_model *m, const char *name, const char *unit,
     memcpy(p->values, values, n * sizeof *values);
     p->n = n;
     p->interp = interp;
-    if (idx)
-        *idx = (int)m->n_params;
-    m->n_params++;
-    return 0;
+    return commit_param(m, p, idx);
 }
 
 int flow_model_add_param_const(flow_model *m, const char *name, const char *unit,
@@ -354,10 +364,7 @@ int flow_model_add_param_product(flow_model *m, const char *name, const char *un
     p->product = 1;
     p->a = a;
     p->b = b;
-    if (idx)
-        *idx = (int)m->n_params;
-    m->n_params++;
-    return 0;
+    return commit_param(m, p, idx);
 }
 
 int flow_model_set_param_bounds(flow_model *m, int param, double lo, double hi)
@@ -384,7 +391,7 @@ int flow_model_add_process(flow_model *m, const char *name, flow_kind kind, int 
         return rc;
     if ((unsigned)kind > FLOW_STOCK)
         return flow_model__err(&m->cur, FLOW_EINVAL, "process '%s': invalid kind %d", name, (int)kind);
-    if (find_by_name(name, m->procs, m->n_procs, sizeof *m->procs) >= 0)
+    if (flow_nameidx__find(&m->proc_ix, name, m->procs, sizeof *m->procs) >= 0)
         return flow_model__err(&m->cur, FLOW_EEXIST, "process '%s' is defined twice", name);
     rc = flow_alloc__grow(&m->alloc, (void **)&m->procs, &m->cap_procs, m->n_procs + 1,
                           sizeof *m->procs, "the process table");
@@ -400,6 +407,11 @@ int flow_model_add_process(flow_model *m, const char *name, flow_kind kind, int 
     p->cap_param = FLOW_NONE;
     p->overflow = FLOW_NONE;
     p->origin = m->cur;
+    if ((rc = flow_nameidx__add(&m->proc_ix, &m->alloc, (int)m->n_procs, m->n_procs + 1, m->procs,
+                                sizeof *m->procs))) {
+        flow_alloc__free(&m->alloc, p->name);
+        return rc;
+    }
     if (idx)
         *idx = (int)m->n_procs;
     m->n_procs++;
@@ -569,7 +581,7 @@ int flow_model_add_flow(flow_model *m, int from, int to, int material, flow_mode
 
 int flow_model_find_material(const flow_model *m, const char *name, int *idx)
 {
-    int i = name ? find_by_name(name, m->mats, m->n_mats, sizeof *m->mats) : -1;
+    int i = name ? flow_nameidx__find(&m->mat_ix, name, m->mats, sizeof *m->mats) : -1;
     if (i < 0)
         return not_found("material", name ? name : "(null)", m->mats, m->n_mats, sizeof *m->mats);
     if (idx)
@@ -579,7 +591,7 @@ int flow_model_find_material(const flow_model *m, const char *name, int *idx)
 
 int flow_model_find_param(const flow_model *m, const char *name, int *idx)
 {
-    int i = name ? find_by_name(name, m->params, m->n_params, sizeof *m->params) : -1;
+    int i = name ? flow_nameidx__find(&m->param_ix, name, m->params, sizeof *m->params) : -1;
     if (i < 0)
         return not_found("parameter", name ? name : "(null)", m->params, m->n_params, sizeof *m->params);
     if (idx)
@@ -589,7 +601,7 @@ int flow_model_find_param(const flow_model *m, const char *name, int *idx)
 
 int flow_model_find_process(const flow_model *m, const char *name, int *idx)
 {
-    int i = name ? find_by_name(name, m->procs, m->n_procs, sizeof *m->procs) : -1;
+    int i = name ? flow_nameidx__find(&m->proc_ix, name, m->procs, sizeof *m->procs) : -1;
     if (i < 0)
         return not_found("process", name ? name : "(null)", m->procs, m->n_procs, sizeof *m->procs);
     if (idx)

@@ -959,7 +959,9 @@ int flow_sim_step(flow_sim *s)
 
     size_t PM = (size_t)c->P * c->M;
     memset(s->x, 0, PM * sizeof *s->x);
-    memset(s->gen, 0, PM * sizeof *s->gen);
+    /* gen needs no clearing: every entry read this year is written first
+     * (sources(), or finish()/run_split() for a source's undeclared
+     * materials) */
     /* every flow of the row is written by its process below */
     memset(st.stocks, 0, (size_t)c->S * sizeof *st.stocks);
     s->stats.dense_solves = s->stats.sparse_solves = s->stats.capacity_iters = 0;
@@ -969,11 +971,12 @@ int flow_sim_step(flow_sim *s)
         rc = sources(&st);
     if (!rc) {
         double mass = 0;
-        for (size_t i = 0; i < PM; i++)
-            mass += s->gen[i];
-        for (int g = 0; g < c->G; g++)
-            for (int e = c->g_start[g]; e < c->g_start[g] + c->g_nfixed[g]; e++)
-                mass += amount(&st, c->e_coef[e], c->e_param[e]);
+        for (size_t i = 0; i < m->n_gens; i++)
+            mass += s->gen[(size_t)m->gens[i].process * c->M + m->gens[i].material];
+        for (size_t i = 0; i < m->n_paths; i++)
+            mass += s->gen[(size_t)m->paths[i].process * c->M + m->paths[i].material];
+        for (int i = 0; i < c->NF; i++)
+            mass += amount(&st, c->e_coef[c->fixed_e[i]], c->e_param[c->fixed_e[i]]);
         for (int i = 0; i < c->S; i++)
             mass += fabs(stock_prev(&st, i));
         st.floor = mass > 0 ? NOISE * mass : 1e-300;
