@@ -1,0 +1,136 @@
+/*
+ * cmd_run.c — flowsim run / report: run models and scenarios, print the
+ * target table of each.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "flowsim.h"
+
+/* The driver, in Lua: files, scenario name (or nil) -> number of missed
+ * targets, number of scenarios run. */
+static const char driver[] =
+    "local flow, want, files = ...\n"
+    "local missed, ran = 0, 0\n"
+    "for _, file in ipairs(files) do\n"
+    "  for _, sc in ipairs(flow.load_scenarios(file)) do\n"
+    "    if want == nil or sc.name == want then\n"
+    "      local r = sc:run()\n"
+    "      local text, m = r:report()\n"
+    "      if ran > 0 then io.write('\\n') end\n"
+    "      io.write(text, '\\n')\n"
+    "      missed, ran = missed + m, ran + 1\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "if want ~= nil and ran == 0 then error('no scenario named \\'' .. want .. '\\' in ' .. table.concat(files, ', '), 0) end\n"
+    "return missed, ran\n";
+
+static int run_or_report(int argc, char **argv, int report)
+{
+    fs_opts o = { 0 };
+    const char *scenario = NULL;
+    int strict = 0, nfiles = 0;
+    char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files) {
+        fs_error("out of memory");
+        return FS_ERROR;
+    }
+    for (int i = 1; i < argc; i++) {
+        int used = fs_parse_common(&o, argc, argv, i);
+        if (used < 0) {
+            free(files);
+            return FS_USAGE;
+        }
+        if (used > 0) {
+            i += used - 1;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: flowsim %s FILE.lua... [--scenario NAME]%s [--sandbox]\n"
+                   "Runs every model and scenario in the files (or only the one named) and prints,\n"
+                   "for each, the target table: indicator, year, base-year value, comparator,\n"
+                   "target, projected value, met or not, margin, source.%s\n",
+                   report ? "report" : "run", report ? " [--strict]" : "",
+                   report ? "\n--strict: exit 3 when a target is missed." : "");
+            free(files);
+            return FS_OK;
+        } else if (strcmp(argv[i], "--scenario") == 0 || strcmp(argv[i], "-s") == 0) {
+            if (i + 1 >= argc) {
+                fs_error("--scenario needs a name");
+                free(files);
+                return FS_USAGE;
+            }
+            scenario = argv[++i];
+        } else if (report && strcmp(argv[i], "--strict") == 0) {
+            strict = 1;
+        } else if (argv[i][0] == '-') {
+            fs_error("%s: unknown option '%s' (flowsim %s --help)", report ? "report" : "run", argv[i],
+                     report ? "report" : "run");
+            free(files);
+            return FS_USAGE;
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    if (nfiles == 0) {
+        fs_error("%s: no model or scenario file given (flowsim %s FILE.lua)", report ? "report" : "run",
+                 report ? "report" : "run");
+        free(files);
+        return FS_USAGE;
+    }
+    if (o.sandbox) {
+        /* the sandbox's folder: that of the first file */
+        static char root[4096];
+        snprintf(root, sizeof root, "%s", files[0]);
+        char *slash = strrchr(root, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(root, sizeof root, ".");
+        o.root = root;
+    }
+    lua_State *L = fs_state_new(&o);
+    if (!L) {
+        free(files);
+        return FS_ERROR;
+    }
+    int rc = FS_OK;
+    if (luaL_loadbufferx(L, driver, sizeof driver - 1, "=[flowsim run]", "t") != LUA_OK) {
+        fs_error("%s", lua_tostring(L, -1));
+        rc = FS_ERROR;
+    } else {
+        lua_getglobal(L, "flow");
+        if (scenario)
+            lua_pushstring(L, scenario);
+        else
+            lua_pushnil(L);
+        lua_createtable(L, nfiles, 0);
+        for (int i = 0; i < nfiles; i++) {
+            lua_pushstring(L, files[i]);
+            lua_rawseti(L, -2, i + 1);
+        }
+        rc = fs_pcall(L, 3, 2);
+        if (rc == FS_OK) {
+            long missed = (long)lua_tointeger(L, -2);
+            lua_pop(L, 2);
+            if (strict && missed > 0)
+                rc = FS_MISSED;
+        }
+    }
+    fflush(stdout);
+    fs_state_free(L);
+    free(files);
+    return rc;
+}
+
+int fs_cmd_run(int argc, char **argv)
+{
+    return run_or_report(argc, argv, 0);
+}
+
+int fs_cmd_report(int argc, char **argv)
+{
+    return run_or_report(argc, argv, 1);
+}

@@ -1,0 +1,50 @@
+/*
+ * flowsim.h — shared parts of the flowsim command: the Lua state it runs
+ * models in (sandboxed or not), error reporting, exit codes.
+ */
+#ifndef FLOWSIM_H
+#define FLOWSIM_H
+
+#include <lua.h>
+
+/* Exit codes (docs/flowsim.1). */
+enum {
+    FS_OK = 0,
+    FS_ERROR = 1,    /* a model, scenario or script failed */
+    FS_USAGE = 2,    /* bad command line */
+    FS_MISSED = 3,   /* report --strict: a target was missed */
+};
+
+typedef struct fs_opts {
+    int sandbox;               /* --sandbox */
+    long long instr_budget;    /* VM instructions, sandbox only */
+    size_t mem_limit;          /* bytes, sandbox only */
+    const char *root;          /* the folder scripts may require from (sandbox) */
+} fs_opts;
+
+/* A Lua state with the standard libraries (or the sandbox's subset) and
+ * `flow` preloaded. NULL and a message on stderr when it cannot be made. */
+lua_State *fs_state_new(const fs_opts *o);
+void fs_state_free(lua_State *L);
+
+/* Calls the function below its nargs arguments in protected mode with a
+ * traceback; on error prints "flowsim: <message>" and returns FS_ERROR. */
+int fs_pcall(lua_State *L, int nargs, int nresults);
+
+/* Prints "flowsim: ..." to stderr. */
+void fs_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int fs_cmd_run(int argc, char **argv);
+int fs_cmd_check(int argc, char **argv);
+int fs_cmd_report(int argc, char **argv);
+int fs_cmd_exec(int argc, char **argv);
+int fs_cmd_plugins(int argc, char **argv);
+
+/* Parses the sandbox options shared by the sub-commands; returns the
+ * number of argv entries used (0 if argv[i] is not one), -1 on a usage
+ * error. */
+int fs_parse_common(fs_opts *o, int argc, char **argv, int i);
+
+#define FS_DEFAULT_MODEL "models/demo.lua"
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * state.c — the Lua states flowsim runs models and scripts in.
+ *
+ * Trusted (the default): the standard libraries and `flow`.
+ * Sandboxed (--sandbox, for scripts from elsewhere): no os, io, debug or
+ * package libraries; `require` only of `flow` and of Lua files inside the
+ * model's folder; text chunks only (no binary chunks); a memory limit
+ * (the state's allocator refuses past it) and an instruction budget (a
+ * count hook raises an error), each reported as a clear error.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "flow_lua.h"
+#include "flowsim.h"
+
+void fs_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("flowsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+typedef struct sandbox {
+    size_t used, limit;
+    long long budget, spent;
+    int out_of_memory;
+    char root[4096];
+} sandbox;
+
+#define HOOK_EVERY 10000
+
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    sandbox *sb = ud;
+    if (ptr == NULL)
+        osize = 0;
+    if (nsize == 0) {
+        free(ptr);
+        sb->used -= osize;
+        return NULL;
+    }
+    if (nsize > osize && sb->used + (nsize - osize) > sb->limit) {
+        sb->out_of_memory = 1;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p)
+        sb->used = sb->used - osize + nsize;
+    return p;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    sandbox *sb;
+    lua_getallocf(L, (void **)&sb);
+    sb->spent += HOOK_EVERY;
+    if (sb->spent > sb->budget)
+        luaL_error(L, "sandbox: the instruction budget of %I is spent (flowsim --budget N raises it)",
+                   (lua_Integer)sb->budget);
+}
+
+/* require(name) in the sandbox: `flow`, or name.lua inside the root. */
+static int sandbox_require(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_getfield(L, -1, name);
+    if (!lua_isnil(L, -1))
+        return 1;
+    lua_pop(L, 1);
+    sandbox *sb;
+    lua_getallocf(L, (void **)&sb);
+    if (strstr(name, "..") || strchr(name, '/') || name[0] == '\0')
+        return luaL_error(L, "sandbox: require '%s': only modules inside %s may be required", name, sb->root);
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s.lua", sb->root, name);
+    for (char *p = path + strlen(sb->root) + 1; *p; p++)
+        if (*p == '.' && strcmp(p, ".lua") != 0)
+            *p = '/';
+    if (luaL_loadfilex(L, path, "t") != LUA_OK)
+        return luaL_error(L, "sandbox: require '%s': %s", name, lua_tostring(L, -1));
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, name);
+    return 1;
+}
+
+/* load() in the sandbox: text chunks only. */
+static int sandbox_load(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    const char *chunkname = luaL_optstring(L, 2, s);
+    if (luaL_loadbufferx(L, s, n, chunkname, "t") != LUA_OK) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    if (!lua_isnoneornil(L, 4)) {
+        lua_pushvalue(L, 4);
+        if (!lua_setupvalue(L, -2, 1))
+            lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* flow.loadfile in the sandbox: text only, and only files inside the
+ * root (compared after resolving links and "..": realpath). */
+static int sandbox_loadfile(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    sandbox *sb;
+    lua_getallocf(L, (void **)&sb);
+    char rp[PATH_MAX], rr[PATH_MAX];
+    if (!realpath(path, rp))
+        return luaL_error(L, "cannot open %s", path);
+    if (!realpath(sb->root, rr))
+        return luaL_error(L, "sandbox: cannot resolve the folder %s", sb->root);
+    size_t rl = strlen(rr);
+    if (strncmp(rp, rr, rl) != 0 || (rp[rl] != '/' && rp[rl] != '\0'))
+        return luaL_error(L, "sandbox: %s is outside %s", path, sb->root);
+    if (luaL_loadfilex(L, path, "t") != LUA_OK)
+        return lua_error(L);
+    return 1;
+}
+
+lua_State *fs_state_new(const fs_opts *o)
+{
+    lua_State *L;
+    sandbox *sb = NULL;
+    if (o && o->sandbox) {
+        sb = calloc(1, sizeof *sb);
+        if (!sb) {
+            fs_error("out of memory");
+            return NULL;
+        }
+        sb->limit = o->mem_limit ? o->mem_limit : (size_t)256 << 20;
+        sb->budget = o->instr_budget ? o->instr_budget : 2000000000LL;
+        snprintf(sb->root, sizeof sb->root, "%s", o->root ? o->root : ".");
+        L = lua_newstate(limited_alloc, sb);
+    } else {
+        L = luaL_newstate();
+    }
+    if (!L) {
+        free(sb);
+        fs_error("cannot create a Lua state");
+        return NULL;
+    }
+    if (!sb) {
+        luaL_openlibs(L);
+    } else {
+        /* the subset of linit.c a model needs, nothing that reaches out */
+        static const luaL_Reg libs[] = { { LUA_GNAME, luaopen_base },     { LUA_TABLIBNAME, luaopen_table },
+                                         { LUA_STRLIBNAME, luaopen_string }, { LUA_MATHLIBNAME, luaopen_math },
+                                         { LUA_UTF8LIBNAME, luaopen_utf8 },  { LUA_COLIBNAME, luaopen_coroutine },
+                                         { NULL, NULL } };
+        for (const luaL_Reg *lib = libs; lib->func; lib++) {
+            luaL_requiref(L, lib->name, lib->func, 1);
+            lua_pop(L, 1);
+        }
+        lua_pushcfunction(L, sandbox_require);
+        lua_setglobal(L, "require");
+        lua_pushcfunction(L, sandbox_load);
+        lua_setglobal(L, "load");
+        lua_pushnil(L);
+        lua_setglobal(L, "dofile");
+        lua_pushnil(L);
+        lua_setglobal(L, "loadfile");
+        lua_pushnil(L);
+        lua_setglobal(L, "collectgarbage");
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    }
+    /* flow, preloaded and required */
+    luaL_requiref(L, "flow", flow_lua_open, 1);
+    if (sb) {
+        lua_pushcfunction(L, sandbox_loadfile);
+        lua_setfield(L, -2, "loadfile");
+    }
+    lua_pop(L, 1);
+    return L;
+}
+
+void fs_state_free(lua_State *L)
+{
+    if (!L)
+        return;
+    void *ud = NULL;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    lua_close(L);
+    if (f == limited_alloc)
+        free(ud);
+}
+
+static int msgh(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    /* an error of the model names its own file and line: as it is; any
+     * other error (a bug in a script) gets a traceback */
+    if (flow_lua_is_model_error(L, 1))
+        return 1;
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+int fs_pcall(lua_State *L, int nargs, int nresults)
+{
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, msgh);
+    lua_insert(L, base);
+    int rc = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    if (rc != LUA_OK) {
+        void *ud = NULL;
+        lua_Alloc f = lua_getallocf(L, &ud);
+        if (rc == LUA_ERRMEM && f == limited_alloc)
+            fs_error("sandbox: the memory limit of %zu bytes is reached (flowsim --memory N raises it)",
+                     ((sandbox *)ud)->limit);
+        else
+            fs_error("%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+        lua_pop(L, 1);
+        return FS_ERROR;
+    }
+    return FS_OK;
+}
+
+int fs_parse_common(fs_opts *o, int argc, char **argv, int i)
+{
+    if (strcmp(argv[i], "--sandbox") == 0) {
+        o->sandbox = 1;
+        return 1;
+    }
+    if (strcmp(argv[i], "--budget") == 0 || strcmp(argv[i], "--memory") == 0) {
+        if (i + 1 >= argc) {
+            fs_error("%s needs a number", argv[i]);
+            return -1;
+        }
+        char *end;
+        long long v = strtoll(argv[i + 1], &end, 10);
+        if (*end || v <= 0) {
+            fs_error("%s: '%s' is not a positive whole number", argv[i], argv[i + 1]);
+            return -1;
+        }
+        if (argv[i][2] == 'b')
+            o->instr_budget = v;
+        else
+            o->mem_limit = (size_t)v;
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,731 @@
+-- flow.lua — the Lua layer of libflow's binding (embedded in the C module).
+--
+-- A model is described declaratively in Lua — materials, parameters,
+-- processes, flows, indicators, targets — and every entry remembers the
+-- file and line that defined it. Nothing reaches the C core until the
+-- model is compiled, so a scenario can still add, remove or shift things
+-- in the description. Compiling hands each object to C with its site, so
+-- that errors found by the core ("shares add to 1.15, not 1") name the
+-- Lua line at fault. docs/lua-api.md is the reference.
+local core = ...
+local getinfo, traceback = core.getinfo, core.traceback
+local M = { version = core.version, dsm = core.dsm }
+
+local fmt = string.format
+local mtype = math.type
+
+-- ---------------------------------------------------------------------
+-- definition sites
+
+-- The file and line of the caller `level` frames up (1 = the function
+-- calling where()).
+local function where(level)
+  local info = getinfo(level + 1, "Sl")
+  if not info then return "?", 0 end
+  local src = info.source or "?"
+  if src:sub(1, 1) == "@" or src:sub(1, 1) == "=" then src = src:sub(2) end
+  return src, info.currentline or 0
+end
+
+-- The first frame outside this file: where the user's code is.
+local function user_site()
+  for level = 2, 40 do
+    local info = getinfo(level, "Sl")
+    if not info then break end
+    if info.source ~= "=[flow.lua]" and info.what ~= "C" then
+      local src = info.source or "?"
+      if src:sub(1, 1) == "@" or src:sub(1, 1) == "=" then src = src:sub(2) end
+      return src, info.currentline or 0
+    end
+  end
+  return "?", 0
+end
+
+-- An error in a model or scenario: "file:line: message", marked so that
+-- a host prints it as it is, without a traceback.
+local function model_error(msg)
+  core.mark(msg)
+  error(msg, 0)
+end
+M.model_error = model_error
+
+local function site_error(site, msg, ...)
+  model_error(fmt("%s:%d: " .. msg, site[1], site[2], ...))
+end
+
+-- ---------------------------------------------------------------------
+-- series
+
+local Series = { __name = "flow.Series" }
+Series.__index = Series
+
+local rules = { step = "step", linear = "linear", spline = "cspline", cspline = "cspline",
+                akima = "akima", steffen = "steffen" }
+
+local function make_series(rule, t, level)
+  if type(t) ~= "table" then
+    error(fmt("flow.%s: expected a table {[year] = value, ...}, got %s", rule, type(t)), level)
+  end
+  local pts = {}
+  for y, v in pairs(t) do
+    if mtype(y) ~= "integer" then
+      error(fmt("flow.%s: keys must be whole years, got %s", rule, tostring(y)), level)
+    end
+    if type(v) ~= "number" then
+      error(fmt("flow.%s: the value for %d is a %s, not a number", rule, y, type(v)), level)
+    end
+    pts[#pts + 1] = { y, v }
+  end
+  if #pts == 0 then error(fmt("flow.%s: a series needs at least one point", rule), level) end
+  table.sort(pts, function(a, b) return a[1] < b[1] end)
+  return setmetatable({ rule = rules[rule] or rule, points = pts }, Series)
+end
+
+for name in pairs(rules) do
+  M[name] = function(t) return make_series(name, t, 3) end
+end
+
+function Series:shifted(years)
+  local pts = {}
+  for i, p in ipairs(self.points) do pts[i] = { p[1] + years, p[2] } end
+  return setmetatable({ rule = self.rule, points = pts }, Series)
+end
+
+-- A number, a series, or a plain table keyed by years (linear).
+local function as_series(v, what, site)
+  if getmetatable(v) == Series then return v end
+  if type(v) == "number" then return setmetatable({ rule = "step", points = { { 0, v } }, const = true }, Series) end
+  if type(v) == "table" and next(v) ~= nil then
+    local ok, s = pcall(make_series, "linear", v, 0)
+    if ok then return s end
+    site_error(site, "%s: %s", what, s)
+  end
+  site_error(site, "%s: expected a number, a series or a table {[year] = value}, got %s", what, type(v))
+end
+M.as_series = function(v) return as_series(v, "series", { user_site() }) end
+
+-- ---------------------------------------------------------------------
+-- expressions (for indicators)
+
+local Expr = { __name = "flow.Expr" }
+Expr.__index = Expr
+local function E(t) return setmetatable(t, Expr) end
+local function lift(x)
+  if getmetatable(x) == Expr then return x end
+  if type(x) == "number" then return E { op = "const", value = x } end
+  error(fmt("an indicator expression was expected, got %s", type(x)), 3)
+end
+for mm, sym in pairs { __add = "+", __sub = "-", __mul = "*", __div = "/" } do
+  Expr[mm] = function(a, b) return E { op = "op", fn = sym, a = lift(a), b = lift(b) } end
+end
+Expr.__unm = function(a) return E { op = "op", fn = "-", a = lift(0), b = lift(a) } end
+
+--- The sum of the flows a selector picks: {from=, to=, from_kind=, to_kind=,
+--- material=, category=}; each a name or a list of names.
+function M.sum(sel) return E { op = "flows", sel = sel or {} } end
+--- The sum of stocks: {process=, material=, category=}.
+function M.stock(sel) return E { op = "stocks", sel = sel or {} } end
+function M.param(name) return E { op = "param", name = name } end
+function M.const(v) return lift(v) end
+function M.at(x, year) return E { op = "at", a = lift(x), year = year } end
+function M.change(x, base_year) return E { op = "change", a = lift(x), year = base_year } end
+function M.min(a, b) return E { op = "op", fn = "min", a = lift(a), b = lift(b) } end
+function M.max(a, b) return E { op = "op", fn = "max", a = lift(a), b = lift(b) } end
+function M.ratio(a, b) return lift(a) / lift(b) end
+--- Another indicator, by name.
+function M.ref(name) return E { op = "ref", name = name } end
+
+-- ---------------------------------------------------------------------
+-- model descriptions
+
+local Model = { __name = "flow.ModelDescription" }
+Model.__index = Model
+M.Model = Model
+
+local function opts_of(x) return type(x) == "table" and x or {} end
+
+function Model:material(name, category, opts)
+  local site = { user_site() }
+  opts = opts_of(opts)
+  if type(name) ~= "string" then site_error(site, "material: the name must be a string") end
+  self.materials[#self.materials + 1] = { name = name, category = category or opts.category,
+                                          unit = opts.unit or "t", site = site }
+  return self
+end
+
+function Model:param(name, value, opts)
+  local site = { user_site() }
+  opts = opts_of(opts)
+  if type(name) ~= "string" then site_error(site, "parameter: the name must be a string") end
+  local p = { name = name, unit = opts.unit, bounds = opts.bounds, site = site, source = opts.source,
+              uncertainty = opts.uncertainty }
+  if type(value) == "table" and value.product then
+    p.product = value.product
+  else
+    p.series = as_series(value, "parameter '" .. name .. "'", site)
+  end
+  if self.param_index[name] then
+    site_error(site, "parameter '%s' is defined twice (first at %s:%d)", name,
+               self.params[self.param_index[name]].site[1], self.params[self.param_index[name]].site[2])
+  end
+  self.params[#self.params + 1] = p
+  self.param_index[name] = #self.params
+  return self
+end
+
+--- A derived parameter: the product of two named parameters.
+function M.product(a, b) return { product = { a, b } } end
+
+function Model:process(name, kind, opts)
+  local site = { user_site() }
+  if type(kind) == "table" and opts == nil then kind, opts = kind.kind or kind[1], kind end
+  opts = opts_of(opts)
+  if type(name) ~= "string" then site_error(site, "process: the name must be a string") end
+  self.processes[#self.processes + 1] = {
+    name = name, kind = kind, site = site, capacity = opts.capacity, overflow = opts.overflow,
+    generation = opts.generation, mode = opts.mode, lifetime = opts.lifetime, initial = opts.initial,
+    path = opts.path, description = opts.description,
+  }
+  return self
+end
+
+--- flow(from, to, "rest" | {share = a} | {fixed = a} | {rest = true}, material = name | {names})
+function Model:flow(from, to, how, opts)
+  local site = { user_site() }
+  if type(how) == "table" and opts == nil then opts = how end
+  opts = opts_of(opts)
+  local f = { from = from, to = to, site = site, material = opts.material }
+  if how == "rest" or opts.rest then
+    f.mode = "rest"
+  elseif opts.share ~= nil then
+    f.mode, f.amount = "share", opts.share
+  elseif opts.fixed ~= nil then
+    f.mode, f.amount = "fixed", opts.fixed
+  else
+    site_error(site, "flow %s->%s: say how much: \"rest\", {share = ...} or {fixed = ...}",
+               tostring(from), tostring(to))
+  end
+  self.flows[#self.flows + 1] = f
+  return self
+end
+
+function Model:indicator(name, expr, opts)
+  local site = { user_site() }
+  opts = opts_of(opts)
+  if getmetatable(expr) ~= Expr then
+    if type(expr) == "number" then expr = lift(expr)
+    else site_error(site, "indicator '%s': expected an expression (flow.sum, flow.stock, ...)", tostring(name)) end
+  end
+  self.indicators[#self.indicators + 1] = { name = name, expr = expr, unit = opts.unit,
+                                            source = opts.source, site = site,
+                                            base = opts.base }
+  return self
+end
+
+--- target(indicator, year, cmp, value, {source = ...}); cmp one of >= > <= < rises
+function Model:target(indicator, year, cmp, value, opts)
+  local site = { user_site() }
+  if type(value) == "table" and opts == nil then value, opts = nil, value end
+  opts = opts_of(opts)
+  self.targets[#self.targets + 1] = { indicator = indicator, year = year, cmp = cmp, value = value,
+                                      source = opts.source, site = site }
+  return self
+end
+
+--- Removes a process and every flow to or from it.
+function Model:remove(name)
+  local site = { user_site() }
+  local found = false
+  for i = #self.processes, 1, -1 do
+    if self.processes[i].name == name then table.remove(self.processes, i); found = true end
+  end
+  if not found then site_error(site, "remove: no process '%s'", tostring(name)) end
+  for i = #self.flows, 1, -1 do
+    local f = self.flows[i]
+    if f.from == name or f.to == name then table.remove(self.flows, i) end
+  end
+  for _, p in ipairs(self.processes) do
+    if p.overflow == name then p.overflow = nil end
+  end
+  return self
+end
+
+--- Replaces a parameter's series (a lever in a scenario).
+function Model:set(name, value)
+  local site = { user_site() }
+  local i = self.param_index[name]
+  if not i then site_error(site, "set: no parameter '%s'", tostring(name)) end
+  local p = self.params[i]
+  p.series = as_series(value, "parameter '" .. name .. "'", site)
+  p.product = nil
+  p.set_at = site
+  return self
+end
+
+--- Moves a parameter's series in time by `years` (a facility a year late: shift its capacity).
+function Model:shift(name, years)
+  local site = { user_site() }
+  local i = self.param_index[name]
+  if not i then site_error(site, "shift: no parameter '%s'", tostring(name)) end
+  local p = self.params[i]
+  if not p.series then site_error(site, "shift: parameter '%s' is a product, shift its factors", name) end
+  p.series = p.series:shifted(years)
+  return self
+end
+
+function Model:copy()
+  local function deep(x, seen)
+    if type(x) ~= "table" then return x end
+    if getmetatable(x) == Expr or getmetatable(x) == Series then return x end -- immutable
+    if seen[x] then return seen[x] end
+    local t = {}
+    seen[x] = t
+    for k, v in pairs(x) do t[deep(k, seen)] = deep(v, seen) end
+    return setmetatable(t, getmetatable(x))
+  end
+  return deep(self, {})
+end
+
+local sections = { "materials", "parameters", "processes", "flows", "indicators", "targets" }
+
+--- flow.model{ name =, years = {first, last}, materials = {...}, parameters = {...},
+---   processes = {...}, flows = {...}, indicators = {...}, targets = {...} }
+function M.model(spec)
+  local site = { user_site() }
+  if type(spec) ~= "table" then site_error(site, "flow.model: expected a table") end
+  local years = spec.years
+  if type(years) ~= "table" or mtype(years[1]) ~= "integer" or mtype(years[2]) ~= "integer" then
+    site_error(site, "flow.model: years = {first, last} with whole years is required")
+  end
+  local m = setmetatable({ name = spec.name or "model", first = years[1], last = years[2],
+                           materials = {}, params = {}, param_index = {}, processes = {}, flows = {},
+                           indicators = {}, targets = {}, site = site,
+                           description = spec.description }, Model)
+  for k in pairs(spec) do
+    if type(k) ~= "string" or not (k == "name" or k == "years" or k == "description" or
+      ({ materials = 1, parameters = 1, processes = 1, flows = 1, indicators = 1, targets = 1 })[k]) then
+      site_error(site, "flow.model: unknown field '%s'", tostring(k))
+    end
+  end
+  for _, e in ipairs(spec.materials or {}) do m:material(e[1] or e.name, e[2] or e.category, e) end
+  -- parameters: a map name -> value, or a list of {name, value, unit=...}
+  local ps = spec.parameters or {}
+  if #ps > 0 then
+    for _, e in ipairs(ps) do m:param(e[1] or e.name, e[2] or e.value, e) end
+  else
+    local names = {}
+    for k in pairs(ps) do names[#names + 1] = k end
+    table.sort(names)
+    for _, k in ipairs(names) do
+      local v = ps[k]
+      if type(v) == "table" and getmetatable(v) == nil and v.value ~= nil then m:param(k, v.value, v)
+      else m:param(k, v) end
+    end
+  end
+  for _, e in ipairs(spec.processes or {}) do m:process(e[1] or e.name, e[2] or e.kind, e) end
+  for _, e in ipairs(spec.flows or {}) do m:flow(e[1], e[2], e[3] or e, e[3] and e or nil) end
+  for _, e in ipairs(spec.indicators or {}) do m:indicator(e[1] or e.name, e[2] or e.expr, e) end
+  for _, e in ipairs(spec.targets or {}) do m:target(e[1], e[2], e[3], e[4], e) end
+  -- the table form defines everything at the flow.model line: point there
+  for _, sec in ipairs({ m.materials, m.params, m.processes, m.flows, m.indicators, m.targets }) do
+    for _, e in ipairs(sec) do if e.site[1] == "?" then e.site = site end end
+  end
+  return m
+end
+
+-- ---------------------------------------------------------------------
+-- compiling a description into the C core
+
+local Compiled = { __name = "flow.Compiled" }
+Compiled.__index = Compiled
+
+local function list_of(x)
+  if x == nil then return nil end
+  if type(x) == "table" then return x end
+  return { x }
+end
+
+function Model:compile()
+  local m = self
+  local md = core.model_new(m.first, m.last)
+  local c = setmetatable({ md = md, desc = m, mat = {}, proc = {}, param = {}, ind = {}, targets = {},
+                           anon = 0 }, Compiled)
+  local function at(site) md:_origin(site[1], site[2]) end
+  local function look(map, what, name, site)
+    local i = map[name]
+    if i then return i end
+    local names = {}
+    for k in pairs(map) do names[#names + 1] = k end
+    table.sort(names)
+    local best = core.nearest(tostring(name), names)
+    if best then site_error(site, "no %s '%s' (did you mean '%s'?)", what, tostring(name), best) end
+    site_error(site, "no %s '%s'", what, tostring(name))
+  end
+  c.look = look
+  for _, e in ipairs(m.materials) do
+    at(e.site)
+    c.mat[e.name] = md:_material(e.name, e.category or "domestic", e.unit)
+  end
+  local function add_series(name, unit, s, site)
+    at(site)
+    local ys, vs = {}, {}
+    for i, p in ipairs(s.points) do ys[i], vs[i] = p[1], p[2] end
+    if s.const then ys[1] = m.first end
+    return md:_param(name, unit, s.rule, ys, vs)
+  end
+  for _, p in ipairs(m.params) do
+    if p.product then
+      at(p.site)
+      c.param[p.name] = md:_param_product(p.name, p.unit, look(c.param, "parameter", p.product[1], p.site),
+                                          look(c.param, "parameter", p.product[2], p.site))
+    else
+      c.param[p.name] = add_series(p.name, p.unit, p.series, p.site)
+    end
+    if p.bounds then
+      at(p.site)
+      md:_bounds(c.param[p.name], p.bounds[1], p.bounds[2])
+    end
+  end
+  -- an amount: number (coef), parameter name (param), series / year table (anonymous parameter)
+  local function amount(v, what, site)
+    if type(v) == "number" then return v, nil end
+    if type(v) == "string" then return 1, look(c.param, "parameter", v, site) end
+    if type(v) == "table" and v.param then return v.coef or 1, look(c.param, "parameter", v.param, site) end
+    local s = as_series(v, what, site)
+    c.anon = c.anon + 1
+    return 1, add_series(fmt("%s #%d", what, c.anon), nil, s, site)
+  end
+  for _, p in ipairs(m.processes) do
+    at(p.site)
+    if type(p.kind) ~= "string" then site_error(p.site, "process '%s': the kind is missing", tostring(p.name)) end
+    c.proc[p.name] = md:_process(p.name, p.kind)
+  end
+  local function per_material(tbl, p, what, fn)
+    if tbl == nil then return end
+    if type(tbl) ~= "table" or getmetatable(tbl) then
+      site_error(p.site, "process '%s': %s = {material = amount, ...}", p.name, what)
+    end
+    local names = {}
+    for k in pairs(tbl) do names[#names + 1] = k end
+    table.sort(names)
+    for _, k in ipairs(names) do fn(look(c.mat, "material", k, p.site), tbl[k], k) end
+  end
+  for _, p in ipairs(m.processes) do
+    local pi = c.proc[p.name]
+    if p.mode then at(p.site); md:_stock_mode(pi, p.mode) end
+    if p.lifetime then at(p.site); md:_lifetime(pi, p.lifetime) end
+    per_material(p.generation, p, "generation", function(mi, v, k)
+      local coef, par = amount(v, fmt("generation of %s in %s", k, p.name), p.site)
+      at(p.site); md:_generation(pi, mi, coef, par)
+    end)
+    per_material(p.initial, p, "initial", function(mi, v)
+      at(p.site); md:_initial(pi, mi, v)
+    end)
+    per_material(p.path, p, "path", function(mi, v, k)
+      local coef, par = amount(v, fmt("stock path of %s in %s", k, p.name), p.site)
+      at(p.site); md:_stock_path(pi, mi, coef, par)
+    end)
+    if p.capacity ~= nil then
+      local coef, par = amount(p.capacity, "capacity of " .. p.name, p.site)
+      if par == nil or coef ~= 1 then
+        -- a capacity is a parameter: a constant or scaled one becomes its own
+        local s = par and nil or as_series(coef, "capacity of " .. p.name, p.site)
+        if s then par = add_series("capacity of " .. p.name, "t/a", s, p.site)
+        else site_error(p.site, "process '%s': a capacity is a number, a series or a parameter name", p.name) end
+      end
+      at(p.site)
+      md:_capacity(pi, par, p.overflow and look(c.proc, "process", p.overflow, p.site) or nil)
+    elseif p.overflow then
+      site_error(p.site, "process '%s': an overflow needs a capacity", p.name)
+    end
+  end
+  for _, f in ipairs(m.flows) do
+    local from = look(c.proc, "process", f.from, f.site)
+    local to = look(c.proc, "process", f.to, f.site)
+    local mats = list_of(f.material)
+    local what = fmt("%s %s->%s", f.mode, f.from, f.to)
+    local coef, par = 1, nil
+    if f.mode ~= "rest" then coef, par = amount(f.amount, what, f.site) end
+    if mats then
+      for _, mn in ipairs(mats) do
+        local mi = look(c.mat, "material", mn, f.site)
+        at(f.site); md:_flow(from, to, mi, f.mode, coef, par)
+      end
+    else
+      at(f.site); md:_flow(from, to, nil, f.mode, coef, par)
+    end
+  end
+  -- indicators
+  local kinds = { source = 0, split = 1, sink = 2, stock = 3 }
+  local cats = { industrial = 0, hazardous = 1, agricultural = 2, construction = 3, domestic = 4,
+                 medical = 5, sludge = 6, product = 7, emission = 8 }
+  local ind_nodes = {}
+  local function resolve(list, map, what, site)
+    if list == nil then return nil end
+    local out = {}
+    for i, n in ipairs(list_of(list)) do out[i] = look(map, what, n, site) end
+    return out
+  end
+  local function build(x, site)
+    if x.op == "const" then return md:_expr_const(x.value) end
+    if x.op == "param" then return md:_expr_param(look(c.param, "parameter", x.name, site)) end
+    if x.op == "ref" then return ind_nodes[x.name] or look({}, "indicator (defined before this one)", x.name, site) end
+    if x.op == "op" then return md:_expr_op(x.fn, build(x.a, site), build(x.b, site)) end
+    if x.op == "at" or x.op == "change" then
+      if mtype(x.year) ~= "integer" then site_error(site, "flow.%s: the year must be a whole number", x.op) end
+      return md:_expr_year(x.op, build(x.a, site), x.year)
+    end
+    local s = x.sel
+    local known = { from = 1, to = 1, from_kind = 1, to_kind = 1, material = 1, category = 1, process = 1 }
+    for k in pairs(s) do
+      if not known[k] then site_error(site, "selector: unknown field '%s'", tostring(k)) end
+    end
+    local sel = {
+      from = resolve(s.from or s.process, c.proc, "process", site),
+      to = resolve(s.to, c.proc, "process", site),
+      from_kind = resolve(s.from_kind, kinds, "process kind", site),
+      to_kind = resolve(s.to_kind, kinds, "process kind", site),
+      material = resolve(s.material, c.mat, "material", site),
+      category = resolve(s.category, cats, "category", site),
+    }
+    return md:_expr_sum(x.op, sel)
+  end
+  for _, d in ipairs(m.indicators) do
+    at(d.site)
+    local node = build(d.expr, d.site)
+    ind_nodes[d.name] = node
+    at(d.site)
+    c.ind[d.name] = md:_indicator(d.name, d.unit, node, d.source)
+  end
+  for _, t in ipairs(m.targets) do
+    local ii = look(c.ind, "indicator", t.indicator, t.site)
+    at(t.site)
+    c.targets[#c.targets + 1] = { index = md:_target(ii, t.year, t.cmp, t.value, t.source), spec = t }
+  end
+  md:_origin(nil)
+  md:_compile()
+  return c
+end
+
+function Compiled:counts() return self.md:counts() end
+
+-- ---------------------------------------------------------------------
+-- running
+
+local Result = { __name = "flow.Result" }
+Result.__index = Result
+
+local kinds_of = { flow = "flow", stock = "stock", param = "param", indicator = "indicator" }
+
+-- the handle a hook gets: set levers, read what is simulated so far
+local Hook = {}
+Hook.__index = Hook
+function Hook:set(name, value, year)
+  local c = self.c
+  local pi = c.param[name] or c.look(c.param, "parameter", name, { user_site() })
+  self.sim:_set(pi, year or self.year, value, year == nil)
+end
+function Hook:get(kind, name, year)
+  local c = self.c
+  local item = c.md:_find(kinds_of[kind] or kind, name)
+  return self.sim:_get(kinds_of[kind] or kind, item, year or self.year - 1)
+end
+
+--- Runs a model description (or a compiled model) with optional
+--- scenario settings: {levers = {...}, on_year = function(h, year) end, name =}.
+function M.run(model, sc)
+  sc = sc or {}
+  local c = getmetatable(model) == Compiled and model or model:compile()
+  local sim = core.sim_new(c.md)
+  local first, last = c.desc.first, c.desc.last
+  local hook = sc.on_year and setmetatable({ c = c, sim = sim }, Hook)
+  for y = first, last do
+    if hook then
+      hook.year = y
+      local ok, err = xpcall(sc.on_year, function(e) return traceback(tostring(e), 2) end, hook, y)
+      if not ok then model_error(fmt("on_year hook of scenario '%s', year %d: %s", sc.name or "?", y, err)) end
+    end
+    sim:_step()
+  end
+  return setmetatable({ c = c, sim = sim, name = sc.name or c.desc.name, scenario = sc }, Result)
+end
+
+function Result:get(kind, name, year)
+  local k = kinds_of[kind] or kind
+  return self.sim:_get(k, self.c.md:_find(k, name), year)
+end
+function Result:flow(name, year) return self:get("flow", name, year) end
+function Result:stock(name, year) return self:get("stock", name, year) end
+function Result:indicator(name, year) return self:get("indicator", name, year) end
+function Result:param(name, year) return self:get("param", name, year) end
+--- All items of a kind in a year: {name = value}.
+function Result:row(kind, year) return self.sim:_row(kinds_of[kind] or kind, year) end
+--- One item over the years: {[year] = value}.
+function Result:series(kind, name)
+  local k = kinds_of[kind] or kind
+  local item, out = self.c.md:_find(k, name), {}
+  for y = self.c.desc.first, self.c.desc.last do out[y] = self.sim:_get(k, item, y) end
+  return out
+end
+function Result:names(kind) return self.c.md:_names(kinds_of[kind] or kind) end
+function Result:years() return self.c.desc.first, self.c.desc.last end
+
+--- The verdict on every target: a list of {indicator, year, cmp, value,
+--- base, achieved, met (true/false/nil), margin, source}.
+function Result:targets()
+  local out = {}
+  local c = self.c
+  for i, t in ipairs(c.targets) do
+    local achieved, met = self.sim:_target(t.index)
+    local s = t.spec
+    local base = self.sim:_get("indicator", c.ind[s.indicator], c.desc.first)
+    local margin
+    if achieved == achieved and s.value then
+      if s.cmp == ">=" or s.cmp == ">" then margin = achieved - s.value
+      elseif s.cmp == "<=" or s.cmp == "<" then margin = s.value - achieved end
+    elseif s.cmp == "rises" then
+      margin = achieved
+    end
+    out[i] = { indicator = s.indicator, year = s.year, cmp = s.cmp, value = s.value, base = base,
+               achieved = achieved, met = met, margin = margin, source = s.source or "" }
+  end
+  return out
+end
+
+local function num(v)
+  if v == nil then return "-" end
+  if v ~= v then return "n/a" end
+  if v == 0 then return "0" end
+  local a = math.abs(v)
+  if a >= 1e6 or a < 1e-3 then return fmt("%.4g", v) end
+  if a >= 100 then return fmt("%.1f", v) end
+  return fmt("%.4g", v)
+end
+M.format_number = num
+
+--- The target table as text.
+function Result:report()
+  local rows = self:targets()
+  local lines = {}
+  local w = 9
+  for _, r in ipairs(rows) do w = math.max(w, #r.indicator) end
+  lines[1] = fmt("scenario %s: %d target%s", self.name, #rows, #rows == 1 and "" or "s")
+  lines[2] = fmt("%-" .. w .. "s  %4s  %12s  %-5s %12s  %12s  %-6s  %12s  %s", "indicator", "year",
+                 "base", "cmp", "target", "projected", "met", "margin", "source")
+  local met, missed, unknown = 0, 0, 0
+  for _, r in ipairs(rows) do
+    local verdict = r.met == true and "yes" or r.met == false and "NO" or "n/a"
+    if r.met == true then met = met + 1 elseif r.met == false then missed = missed + 1
+    else unknown = unknown + 1 end
+    lines[#lines + 1] = fmt("%-" .. w .. "s  %4d  %12s  %-5s %12s  %12s  %-6s  %12s  %s", r.indicator, r.year,
+                            num(r.base), r.cmp, r.cmp == "rises" and "" or num(r.value), num(r.achieved),
+                            verdict, num(r.margin), r.source)
+  end
+  lines[#lines + 1] = fmt("%d met, %d missed, %d not judged", met, missed, unknown)
+  return table.concat(lines, "\n"), missed
+end
+
+-- ---------------------------------------------------------------------
+-- scenarios and files
+
+local Scenario = { __name = "flow.Scenario" }
+Scenario.__index = Scenario
+M.Scenario = Scenario
+
+--- flow.scenario{ name =, model = "path.lua" | description, levers = {param = value},
+---   edit = function(m) ... end, on_year = function(h, year) ... end,
+---   uncertainty = {...}, description = }
+function M.scenario(spec)
+  local site = { user_site() }
+  if type(spec) ~= "table" then site_error(site, "flow.scenario: expected a table") end
+  if type(spec.name) ~= "string" then site_error(site, "flow.scenario: name = \"...\" is required") end
+  local known = { name = 1, model = 1, levers = 1, series = 1, edit = 1, on_year = 1, uncertainty = 1,
+                  description = 1, add = 1, remove = 1, shift = 1 }
+  for k in pairs(spec) do
+    if not known[k] then site_error(site, "scenario '%s': unknown field '%s'", spec.name, tostring(k)) end
+  end
+  local s = setmetatable({}, Scenario)
+  for k, v in pairs(spec) do s[k] = v end
+  s.site = site
+  s.dir = site[1]:match("^(.*)/[^/]*$") or "."
+  return s
+end
+
+local function dir_of(path) return path:match("^(.*)/[^/]*$") or "." end
+
+local loadfile_ = loadfile
+
+-- Runs a Lua file and returns what it returns. (In a sandbox, flowsim
+-- replaces M.loadfile by a version that refuses binary chunks and files
+-- outside the model's folder.)
+function M.dofile(path)
+  local chunk, err = M.loadfile(path)
+  if not chunk then model_error(err) end
+  return chunk()
+end
+M.loadfile = function(path) return loadfile_(path, "t") end
+
+--- Loads a model file: it returns a model description.
+function M.load(path)
+  local m = M.dofile(path)
+  if getmetatable(m) ~= Model then
+    model_error(fmt("%s: a model file must return flow.model{...}, it returned %s", path,
+                    getmetatable(m) == Scenario and "a scenario" or type(m)))
+  end
+  m.file = path
+  return m
+end
+
+--- Applies a scenario to a fresh copy of its model; returns the description.
+function Scenario:apply(base)
+  local m
+  if base then
+    m = base:copy()
+  elseif getmetatable(self.model) == Model then
+    m = self.model:copy()
+  elseif type(self.model) == "string" then
+    local path = self.model
+    if path:sub(1, 1) ~= "/" then path = self.dir .. "/" .. path end
+    m = M.load(path)
+  else
+    site_error(self.site, "scenario '%s': model = \"file.lua\" or a model description is required", self.name)
+  end
+  if self.remove then for _, n in ipairs(list_of(self.remove)) do m:remove(n) end end
+  for name, v in pairs(self.levers or {}) do m:set(name, v) end
+  for name, v in pairs(self.series or {}) do m:set(name, v) end
+  for name, years in pairs(self.shift or {}) do m:shift(name, years) end
+  if self.add then self.add(m) end
+  if self.edit then self.edit(m) end
+  m.scenario = self
+  return m
+end
+
+function Scenario:run(base)
+  local m = self:apply(base)
+  return M.run(m, { name = self.name, on_year = self.on_year })
+end
+
+--- What a file holds: a list of scenarios (a model file counts as its own
+--- scenario, named after the model).
+function M.load_scenarios(path)
+  local v = M.dofile(path)
+  local out = {}
+  local function add(x)
+    if getmetatable(x) == Scenario then out[#out + 1] = x
+    elseif getmetatable(x) == Model then
+      x.file = x.file or path
+      out[#out + 1] = setmetatable({ name = x.name, model = x, site = x.site, dir = dir_of(path) }, Scenario)
+    else
+      model_error(fmt("%s: expected a model, a scenario or a list of them, got %s", path, type(x)))
+    end
+  end
+  if getmetatable(v) == nil and type(v) == "table" and #v > 0 then
+    for _, x in ipairs(v) do add(x) end
+  else
+    add(v)
+  end
+  return out
+end
+
+M.traceback = traceback
+return M

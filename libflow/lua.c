@@ -1,0 +1,778 @@
+/*
+ * lua.c — the Lua 5.4 binding of libflow: `require "flow"`.
+ *
+ * Two layers. This file is the C layer: userdata for compiled models
+ * ("flow.Model") and simulations ("flow.Sim") over the C API, the dynamic
+ * stock model (flow.dsm), and the low-level builders the Lua layer calls.
+ * flow.lua (embedded at build time as flow_lua.h) is the Lua layer: the
+ * declarative model descriptions, series, expressions, scenarios and the
+ * target table. Errors raised from C carry the definition site of the
+ * object at fault ("models/city.lua:12: ...") because the Lua layer hands
+ * every object's site to flow_model_set_origin() before adding it.
+ *
+ * The same code is behind the Lua C module lua/flow.so (whose
+ * luaopen_flow calls flow_lua_open) that a plain lua5.4 loads from its
+ * cpath, and the module flowsim preloads.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "flow_int.h"
+#include "flow_lua.h"
+#include "flow_lua_src.h" /* flow.lua as the string flow_lua_source (generated) */
+
+#define MODEL_MT "flow.Model"
+#define SIM_MT "flow.Sim"
+
+typedef struct lmodel {
+    flow_model *m;
+} lmodel;
+
+typedef struct lsim {
+    flow_sim *s;
+} lsim;
+
+/* Raises the library's last error as a Lua error (no position prefix: the
+ * message names its own site when it has one). */
+/* The registry key under which the last error raised by the binding is
+ * kept: a host's message handler compares the error it catches with it to
+ * tell "the model is wrong at file:line" (print the line) from a bug in a
+ * script (print a traceback). */
+#define LASTERR_KEY "flow.lasterror"
+
+static int raise(lua_State *L, int rc)
+{
+    (void)rc;
+    lua_pushstring(L, flow_error_last());
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, LASTERR_KEY);
+    return lua_error(L);
+}
+
+/* mark(msg): remembers msg as an error of the model (see raise). */
+static int l_mark(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, LASTERR_KEY);
+    return 0;
+}
+
+int flow_lua_is_model_error(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, LUA_REGISTRYINDEX, LASTERR_KEY);
+    int same = lua_type(L, idx) == LUA_TSTRING && lua_rawequal(L, idx, -1);
+    lua_pop(L, 1);
+    return same;
+}
+
+/* nearest(name, {names}) -> the closest name, or nil */
+static int l_nearest(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 2);
+    const char *best = NULL;
+    size_t bd = (size_t)-1;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 2, i);
+        const char *cand = lua_tostring(L, -1);
+        if (cand) {
+            size_t d = flow_util__levenshtein(name, cand);
+            if (d < bd) {
+                bd = d;
+                best = cand;
+            }
+        }
+        lua_pop(L, 1); /* the strings stay alive in the table */
+    }
+    size_t len = strlen(name), lim = len / 3 > 2 ? len / 3 : 2;
+    if (best && bd <= lim)
+        lua_pushstring(L, best);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+#define TRY(call)                          \
+    do {                                   \
+        int rc_ = (call);                  \
+        if (rc_ != 0)                      \
+            return raise(L, rc_);          \
+    } while (0)
+
+static flow_model *checkmodel(lua_State *L, int i)
+{
+    lmodel *u = luaL_checkudata(L, i, MODEL_MT);
+    if (!u->m)
+        luaL_error(L, "the model has been freed");
+    return u->m;
+}
+
+static flow_sim *checksim(lua_State *L, int i)
+{
+    lsim *u = luaL_checkudata(L, i, SIM_MT);
+    if (!u->s)
+        luaL_error(L, "the simulation has been freed");
+    return u->s;
+}
+
+flow_model *flow_lua_checkmodel(lua_State *L, int idx) { return checkmodel(L, idx); }
+flow_sim *flow_lua_checksim(lua_State *L, int idx) { return checksim(L, idx); }
+
+/* ---- models ---------------------------------------------------------------------- */
+
+static int l_model_new(lua_State *L)
+{
+    int first = (int)luaL_checkinteger(L, 1), last = (int)luaL_checkinteger(L, 2);
+    lmodel *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->m = NULL;
+    luaL_setmetatable(L, MODEL_MT);
+    TRY(flow_model_new(&u->m, first, last, NULL));
+    return 1;
+}
+
+static int l_model_gc(lua_State *L)
+{
+    lmodel *u = luaL_checkudata(L, 1, MODEL_MT);
+    flow_model_free(u->m);
+    u->m = NULL;
+    return 0;
+}
+
+static int l_origin(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    TRY(flow_model_set_origin(m, luaL_optstring(L, 2, NULL), (int)luaL_optinteger(L, 3, 0)));
+    return 0;
+}
+
+/* Indices cross the boundary 0-based, as in C; the Lua layer keeps them. */
+static int push_idx(lua_State *L, int idx)
+{
+    lua_pushinteger(L, idx);
+    return 1;
+}
+
+static int l_material(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    flow_category cat;
+    TRY(flow_category_parse(luaL_checkstring(L, 3), &cat));
+    int idx;
+    TRY(flow_model_add_material(m, luaL_checkstring(L, 2), cat, luaL_optstring(L, 4, "t"), &idx));
+    return push_idx(L, idx);
+}
+
+/* _param(name, unit, rule, years{}, values{}) */
+static int l_param(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    const char *unit = luaL_optstring(L, 3, NULL);
+    flow_interp rule;
+    TRY(flow_interp_parse(luaL_checkstring(L, 4), &rule));
+    luaL_checktype(L, 5, LUA_TTABLE);
+    luaL_checktype(L, 6, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 5);
+    if (n != luaL_len(L, 6))
+        return luaL_error(L, "parameter '%s': %d years but %d values", name, (int)n, (int)luaL_len(L, 6));
+    if (n <= 0 || n > 100000)
+        return luaL_error(L, "parameter '%s' has no points", name);
+    int *years = lua_newuserdatauv(L, (size_t)n * sizeof *years, 0);
+    double *vals = lua_newuserdatauv(L, (size_t)n * sizeof *vals, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 5, i);
+        lua_geti(L, 6, i);
+        int isnum;
+        lua_Integer y = lua_tointegerx(L, -2, &isnum);
+        if (!isnum)
+            return luaL_error(L, "parameter '%s': point %d: the year is not a whole number", name, (int)i);
+        double v = lua_tonumberx(L, -1, &isnum);
+        if (!isnum)
+            return luaL_error(L, "parameter '%s', year %d: the value is not a number", name, (int)y);
+        years[i - 1] = (int)y;
+        vals[i - 1] = v;
+        lua_pop(L, 2);
+    }
+    int idx;
+    TRY(flow_model_add_param(m, name, unit, rule, (size_t)n, years, vals, &idx));
+    return push_idx(L, idx);
+}
+
+static int l_param_product(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    int idx;
+    TRY(flow_model_add_param_product(m, luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL),
+                                     (int)luaL_checkinteger(L, 4), (int)luaL_checkinteger(L, 5), &idx));
+    return push_idx(L, idx);
+}
+
+static int l_bounds(lua_State *L)
+{
+    TRY(flow_model_set_param_bounds(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), luaL_checknumber(L, 3),
+                                    luaL_checknumber(L, 4)));
+    return 0;
+}
+
+static int l_process(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    flow_kind k;
+    TRY(flow_kind_parse(luaL_checkstring(L, 3), &k));
+    int idx;
+    TRY(flow_model_add_process(m, luaL_checkstring(L, 2), k, &idx));
+    return push_idx(L, idx);
+}
+
+static int optidx(lua_State *L, int i)
+{
+    return lua_isnoneornil(L, i) ? FLOW_NONE : (int)luaL_checkinteger(L, i);
+}
+
+static int l_capacity(lua_State *L)
+{
+    TRY(flow_model_set_capacity(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3),
+                                optidx(L, 4)));
+    return 0;
+}
+
+static int l_generation(lua_State *L)
+{
+    TRY(flow_model_set_generation(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3),
+                                  luaL_checknumber(L, 4), optidx(L, 5)));
+    return 0;
+}
+
+static int l_stock_path(lua_State *L)
+{
+    TRY(flow_model_set_stock_path(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3),
+                                  luaL_checknumber(L, 4), optidx(L, 5)));
+    return 0;
+}
+
+static int l_initial(lua_State *L)
+{
+    TRY(flow_model_set_initial_stock(checkmodel(L, 1), (int)luaL_checkinteger(L, 2),
+                                     (int)luaL_checkinteger(L, 3), luaL_checknumber(L, 4)));
+    return 0;
+}
+
+static const char *const stock_modes[] = { "accumulate", "storage", "inuse", "inuse_driven", NULL };
+
+static int l_stock_mode(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    const char *name = luaL_checkstring(L, 3);
+    for (int i = 0; stock_modes[i]; i++)
+        if (strcmp(name, stock_modes[i]) == 0) {
+            TRY(flow_model_set_stock_mode(m, (int)luaL_checkinteger(L, 2), (flow_stock_mode)i));
+            return 0;
+        }
+    const char *near = flow_model__nearest(name, stock_modes, 4, sizeof *stock_modes);
+    return luaL_error(L, "no stock mode '%s'%s%s%s (known: accumulate, storage, inuse, inuse_driven)", name,
+                      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+}
+
+/* A lifetime from a Lua table: {"normal", mean=, sd=} and the like. */
+static int get_lifetime(lua_State *L, int i, flow_lifetime *lt)
+{
+    static const char *const kinds[] = { "fixed", "normal", "foldednormal", "lognormal", "weibull", "exponential",
+                                         NULL };
+    luaL_checktype(L, i, LUA_TTABLE);
+    lua_geti(L, i, 1);
+    const char *k = lua_tostring(L, -1);
+    if (!k)
+        return luaL_error(L, "a lifetime is a table {kind, ...}: e.g. {\"normal\", mean = 12, sd = 3}");
+    int kind = -1;
+    for (int j = 0; kinds[j]; j++)
+        if (strcmp(k, kinds[j]) == 0)
+            kind = j;
+    if (kind < 0) {
+        const char *near = flow_model__nearest(k, kinds, 6, sizeof *kinds);
+        return luaL_error(L, "no lifetime kind '%s'%s%s%s (known: fixed, normal, foldednormal, lognormal, weibull, "
+                             "exponential)",
+                          k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    }
+    lua_pop(L, 1);
+    static const char *const fa[] = { NULL, "mean", "mean", "mean", "shape", "mean" };
+    static const char *const fb[] = { NULL, "sd", "sd", "sd", "scale", NULL };
+    lt->kind = (flow_lifetime_kind)kind;
+    lt->a = lt->b = 0;
+    if (kind == FLOW_LT_FIXED) {
+        lua_geti(L, i, 2);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            lua_getfield(L, i, "L");
+        }
+        if (!lua_isnumber(L, -1))
+            return luaL_error(L, "a fixed lifetime is {\"fixed\", L}");
+        lt->a = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_getfield(L, i, fa[kind]);
+    if (!lua_isnumber(L, -1))
+        return luaL_error(L, "a %s lifetime needs %s = <number>", k, fa[kind]);
+    lt->a = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    if (fb[kind]) {
+        lua_getfield(L, i, fb[kind]);
+        if (!lua_isnumber(L, -1))
+            return luaL_error(L, "a %s lifetime needs %s = <number>", k, fb[kind]);
+        lt->b = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+static int l_lifetime(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    flow_lifetime lt;
+    get_lifetime(L, 3, &lt);
+    TRY(flow_model_set_lifetime(m, (int)luaL_checkinteger(L, 2), &lt));
+    return 0;
+}
+
+static const char *const flow_modes[] = { "share", "fixed", "rest", NULL };
+
+/* _flow(from, to, material|nil, mode, coef, param|nil) */
+static int l_flow(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    int mode = luaL_checkoption(L, 5, NULL, flow_modes);
+    int idx;
+    TRY(flow_model_add_flow(m, (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3),
+                            lua_isnoneornil(L, 4) ? FLOW_ALL : (int)luaL_checkinteger(L, 4), (flow_mode)mode,
+                            luaL_optnumber(L, 6, 1), optidx(L, 7), &idx));
+    return push_idx(L, idx);
+}
+
+/* ---- expressions ------------------------------------------------------------------ */
+
+/* Reads an integer list field of a selector table into buf (at most 256). */
+static size_t int_list(lua_State *L, int t, const char *field, int *buf)
+{
+    lua_getfield(L, t, field);
+    size_t n = 0;
+    if (lua_istable(L, -1)) {
+        lua_Integer len = luaL_len(L, -1);
+        if (len > 256)
+            luaL_error(L, "selector: at most 256 entries in '%s'", field);
+        for (lua_Integer i = 1; i <= len; i++) {
+            lua_geti(L, -1, i);
+            buf[n++] = (int)luaL_checkinteger(L, -1);
+            lua_pop(L, 1);
+        }
+    } else if (!lua_isnil(L, -1)) {
+        luaL_error(L, "selector: '%s' must be a list", field);
+    }
+    lua_pop(L, 1);
+    return n;
+}
+
+/* _expr_sum(kind "flows"|"stocks", sel) where sel holds 0-based index
+ * lists from, to, from_kind, to_kind, material, category (the Lua layer
+ * has resolved names). */
+static int l_expr_sum(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    const char *kind = luaL_checkstring(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    int from[256], to[256], fk[256], tk[256], mats[256], cats[256];
+    flow_selector sel = FLOW_SELECTOR_INIT;
+    sel.n_from = int_list(L, 3, "from", from);
+    sel.from = from;
+    sel.n_to = int_list(L, 3, "to", to);
+    sel.to = to;
+    sel.n_from_kind = int_list(L, 3, "from_kind", fk);
+    sel.from_kind = (const flow_kind *)fk;
+    sel.n_to_kind = int_list(L, 3, "to_kind", tk);
+    sel.to_kind = (const flow_kind *)tk;
+    sel.n_materials = int_list(L, 3, "material", mats);
+    sel.materials = mats;
+    sel.n_categories = int_list(L, 3, "category", cats);
+    sel.categories = (const flow_category *)cats;
+    int node;
+    if (strcmp(kind, "stocks") == 0)
+        TRY(flow_expr_stocks(m, &sel, &node));
+    else
+        TRY(flow_expr_flows(m, &sel, &node));
+    return push_idx(L, node);
+}
+
+static int l_expr_param(lua_State *L)
+{
+    int node;
+    TRY(flow_expr_param(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), &node));
+    return push_idx(L, node);
+}
+
+static int l_expr_const(lua_State *L)
+{
+    int node;
+    TRY(flow_expr_const(checkmodel(L, 1), luaL_checknumber(L, 2), &node));
+    return push_idx(L, node);
+}
+
+static int l_expr_op(lua_State *L)
+{
+    static const char *const ops[] = { "+", "-", "*", "/", "min", "max", NULL };
+    int node;
+    TRY(flow_expr_op(checkmodel(L, 1), (flow_op)luaL_checkoption(L, 2, NULL, ops), (int)luaL_checkinteger(L, 3),
+                     (int)luaL_checkinteger(L, 4), &node));
+    return push_idx(L, node);
+}
+
+static int l_expr_year(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    const char *what = luaL_checkstring(L, 2);
+    int node, a = (int)luaL_checkinteger(L, 3), y = (int)luaL_checkinteger(L, 4);
+    if (strcmp(what, "at") == 0)
+        TRY(flow_expr_at(m, a, y, &node));
+    else
+        TRY(flow_expr_change(m, a, y, &node));
+    return push_idx(L, node);
+}
+
+static int l_indicator(lua_State *L)
+{
+    int idx;
+    TRY(flow_model_add_indicator(checkmodel(L, 1), luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL),
+                                 (int)luaL_checkinteger(L, 4), luaL_optstring(L, 5, NULL), &idx));
+    return push_idx(L, idx);
+}
+
+static int l_target(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    flow_cmp cmp;
+    TRY(flow_cmp_parse(luaL_checkstring(L, 4), &cmp));
+    int idx;
+    TRY(flow_model_add_target(m, (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3), cmp,
+                              luaL_optnumber(L, 5, 0), luaL_optstring(L, 6, NULL), &idx));
+    return push_idx(L, idx);
+}
+
+static int l_compile(lua_State *L)
+{
+    TRY(flow_model_compile(checkmodel(L, 1)));
+    return 0;
+}
+
+/* counts(): materials, processes, flows, flow items, parameters, indicators, targets */
+static int l_counts(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    lua_createtable(L, 0, 8);
+    lua_pushinteger(L, flow_model_n_materials(m));
+    lua_setfield(L, -2, "materials");
+    lua_pushinteger(L, flow_model_n_processes(m));
+    lua_setfield(L, -2, "processes");
+    lua_pushinteger(L, flow_model_n_flows(m));
+    lua_setfield(L, -2, "flows");
+    lua_pushinteger(L, flow_model_n_items(m, FLOW_ITEM_FLOW));
+    lua_setfield(L, -2, "flow_items");
+    lua_pushinteger(L, flow_model_n_items(m, FLOW_ITEM_STOCK));
+    lua_setfield(L, -2, "stock_items");
+    lua_pushinteger(L, flow_model_n_params(m));
+    lua_setfield(L, -2, "parameters");
+    lua_pushinteger(L, flow_model_n_indicators(m));
+    lua_setfield(L, -2, "indicators");
+    lua_pushinteger(L, flow_model_n_targets(m));
+    lua_setfield(L, -2, "targets");
+    return 1;
+}
+
+/* ---- simulations ------------------------------------------------------------------- */
+
+static int l_sim_new(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    lsim *u = lua_newuserdatauv(L, sizeof *u, 1);
+    u->s = NULL;
+    luaL_setmetatable(L, SIM_MT);
+    /* the simulation borrows the model: keep it alive */
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    TRY(flow_sim_new(&u->s, m));
+    return 1;
+}
+
+static int l_sim_gc(lua_State *L)
+{
+    lsim *u = luaL_checkudata(L, 1, SIM_MT);
+    flow_sim_free(u->s);
+    u->s = NULL;
+    return 0;
+}
+
+static int l_sim_step(lua_State *L)
+{
+    TRY(flow_sim_step(checksim(L, 1)));
+    return 0;
+}
+
+static int l_sim_year(lua_State *L)
+{
+    lua_pushinteger(L, flow_sim_year(checksim(L, 1)));
+    return 1;
+}
+
+/* set(param_index, year, value [, to_end]) */
+static int l_sim_set(lua_State *L)
+{
+    flow_sim *s = checksim(L, 1);
+    int p = (int)luaL_checkinteger(L, 2), y = (int)luaL_checkinteger(L, 3);
+    double v = luaL_checknumber(L, 4);
+    if (lua_toboolean(L, 5))
+        TRY(flow_sim_set_param_from(s, p, y, v));
+    else
+        TRY(flow_sim_set_param(s, p, y, v));
+    return 0;
+}
+
+static const char *const item_kinds[] = { "flow", "stock", "param", "indicator", NULL };
+
+/* find(kind, name) -> item index */
+static int l_find(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    int kind = luaL_checkoption(L, 2, NULL, item_kinds), item;
+    TRY(flow_model_find_item(m, (flow_item_kind)kind, luaL_checkstring(L, 3), &item));
+    return push_idx(L, item);
+}
+
+/* get(kind, item, year) -> value */
+static int l_sim_get(lua_State *L)
+{
+    flow_sim *s = checksim(L, 1);
+    int kind = luaL_checkoption(L, 2, NULL, item_kinds);
+    double v;
+    TRY(flow_sim_get(s, (flow_item_kind)kind, (int)luaL_checkinteger(L, 3), (int)luaL_checkinteger(L, 4), &v));
+    lua_pushnumber(L, v);
+    return 1;
+}
+
+/* row(kind, year) -> {name = value} for every item of the kind */
+static int l_sim_row(lua_State *L)
+{
+    flow_sim *s = checksim(L, 1);
+    int kind = luaL_checkoption(L, 2, NULL, item_kinds);
+    int year = (int)luaL_checkinteger(L, 3);
+    const flow_model *m = flow_sim_model(s);
+    const double *row = flow_sim_row(s, (flow_item_kind)kind, year);
+    if (!row)
+        return luaL_error(L, "year %d has not been simulated", year);
+    int n = flow_model_n_items(m, (flow_item_kind)kind);
+    lua_createtable(L, 0, n);
+    for (int i = 0; i < n; i++) {
+        flow_item_info info;
+        flow_model_item_info(m, (flow_item_kind)kind, i, &info);
+        lua_pushnumber(L, row[i]);
+        lua_setfield(L, -2, info.name);
+    }
+    return 1;
+}
+
+/* names(kind) -> list of item names (1-based list of 0-based items) */
+static int l_names(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    int kind = luaL_checkoption(L, 2, NULL, item_kinds);
+    int n = flow_model_n_items(m, (flow_item_kind)kind);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        flow_item_info info;
+        flow_model_item_info(m, (flow_item_kind)kind, i, &info);
+        lua_pushstring(L, info.name);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* target(i) -> achieved, met (nil when it cannot be judged) */
+static int l_sim_target(lua_State *L)
+{
+    flow_sim *s = checksim(L, 1);
+    double a;
+    int met;
+    TRY(flow_sim_target(s, (int)luaL_checkinteger(L, 2), &a, &met));
+    lua_pushnumber(L, a);
+    if (met < 0)
+        lua_pushnil(L);
+    else
+        lua_pushboolean(L, met);
+    return 2;
+}
+
+/* ---- the dynamic stock model -------------------------------------------------------- */
+
+static void push_array(lua_State *L, const double *v, size_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushnumber(L, v[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+/* flow.dsm{ inflow = {...} | stock = {...}, lifetime = {...},
+ *           allow_negative_inflow = bool } */
+static int l_dsm(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "lifetime");
+    if (lua_isnil(L, -1))
+        return luaL_error(L, "flow.dsm: lifetime = {...} is required");
+    flow_lifetime lt;
+    get_lifetime(L, lua_gettop(L), &lt);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "inflow");
+    int driven = 0;
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_getfield(L, 1, "stock");
+        driven = 1;
+        if (lua_isnil(L, -1))
+            return luaL_error(L, "flow.dsm: give inflow = {...} or stock = {...}");
+    }
+    luaL_checktype(L, -1, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, -1);
+    if (n <= 0)
+        return luaL_error(L, "flow.dsm: the %s series is empty", driven ? "stock" : "inflow");
+    double *v = lua_newuserdatauv(L, (size_t)n * sizeof *v, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, -2, i);
+        int isnum;
+        v[i - 1] = lua_tonumberx(L, -1, &isnum);
+        if (!isnum)
+            return luaL_error(L, "flow.dsm: %s[%d] is not a number", driven ? "stock" : "inflow", (int)i);
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, 1, "allow_negative_inflow");
+    unsigned flags = lua_toboolean(L, -1) ? FLOW_DSM_ALLOW_NEGATIVE_INFLOW : 0;
+    lua_pop(L, 1);
+    flow_dsm *d = NULL;
+    int rc = driven ? flow_dsm_stock_driven(&d, v, (size_t)n, &lt, flags, NULL)
+                    : flow_dsm_inflow_driven(&d, v, (size_t)n, &lt, NULL);
+    if (rc)
+        return luaL_error(L, "flow.dsm: %s", flow_error_last());
+    size_t N = (size_t)n;
+    lua_createtable(L, 0, 6);
+    push_array(L, flow_dsm_stock(d), N);
+    lua_setfield(L, -2, "stock");
+    push_array(L, flow_dsm_outflow(d), N);
+    lua_setfield(L, -2, "outflow");
+    push_array(L, flow_dsm_inflow(d), N);
+    lua_setfield(L, -2, "inflow");
+    push_array(L, flow_dsm_stock_change(d), N);
+    lua_setfield(L, -2, "stock_change");
+    for (int k = 0; k < 2; k++) {
+        const double *bc = k == 0 ? flow_dsm_stock_by_cohort(d) : flow_dsm_outflow_by_cohort(d);
+        lua_createtable(L, (int)N, 0);
+        for (size_t t = 0; t < N; t++) {
+            push_array(L, bc + t * N, N);
+            lua_rawseti(L, -2, (lua_Integer)t + 1);
+        }
+        lua_setfield(L, -2, k == 0 ? "stock_by_cohort" : "outflow_by_cohort");
+    }
+    flow_dsm_free(d);
+    return 1;
+}
+
+/* ---- registration --------------------------------------------------------------------- */
+
+static const luaL_Reg model_methods[] = {
+    { "_origin", l_origin },
+    { "_material", l_material },
+    { "_param", l_param },
+    { "_param_product", l_param_product },
+    { "_bounds", l_bounds },
+    { "_process", l_process },
+    { "_capacity", l_capacity },
+    { "_generation", l_generation },
+    { "_stock_path", l_stock_path },
+    { "_initial", l_initial },
+    { "_stock_mode", l_stock_mode },
+    { "_lifetime", l_lifetime },
+    { "_flow", l_flow },
+    { "_expr_sum", l_expr_sum },
+    { "_expr_param", l_expr_param },
+    { "_expr_const", l_expr_const },
+    { "_expr_op", l_expr_op },
+    { "_expr_year", l_expr_year },
+    { "_indicator", l_indicator },
+    { "_target", l_target },
+    { "_compile", l_compile },
+    { "_find", l_find },
+    { "_names", l_names },
+    { "counts", l_counts },
+    { NULL, NULL }
+};
+
+static const luaL_Reg sim_methods[] = {
+    { "_step", l_sim_step },
+    { "_set", l_sim_set },
+    { "_get", l_sim_get },
+    { "_row", l_sim_row },
+    { "_target", l_sim_target },
+    { "year", l_sim_year },
+    { NULL, NULL }
+};
+
+static const luaL_Reg core_funcs[] = {
+    { "mark", l_mark },
+    { "nearest", l_nearest },
+    { "model_new", l_model_new },
+    { "sim_new", l_sim_new },
+    { NULL, NULL }
+};
+
+static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc)
+{
+    luaL_newmetatable(L, mt);
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__close");
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+}
+
+int flow_lua_open(lua_State *L)
+{
+    luaL_checkversion(L);
+    new_class(L, MODEL_MT, model_methods, l_model_gc);
+    new_class(L, SIM_MT, sim_methods, l_sim_gc);
+    /* the Lua layer is a chunk that receives the C core and returns the
+     * module table */
+    if (luaL_loadbufferx(L, flow_lua_source, sizeof flow_lua_source - 1, "=[flow.lua]", "t") != LUA_OK)
+        return lua_error(L);
+    luaL_newlib(L, core_funcs);
+    lua_pushcfunction(L, l_dsm);
+    lua_setfield(L, -2, "dsm");
+    lua_pushstring(L, flow_version());
+    lua_setfield(L, -2, "version");
+    /* the debug functions the Lua layer needs to record definition sites,
+     * taken before any sandbox could remove them */
+    luaL_requiref(L, LUA_DBLIBNAME, luaopen_debug, 0);
+    lua_getfield(L, -1, "getinfo");
+    lua_setfield(L, -3, "getinfo");
+    lua_getfield(L, -1, "traceback");
+    lua_setfield(L, -3, "traceback");
+    lua_pop(L, 1);
+    lua_call(L, 1, 1);
+    return 1;
+}
