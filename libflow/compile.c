@@ -19,21 +19,14 @@
 
 /* ---- freeing ------------------------------------------------------------------ */
 
-static void free_names(const flow_allocator *a, char **names, int n)
-{
-    if (!names)
-        return;
-    for (int i = 0; i < n; i++)
-        flow_alloc__free(a, names[i]);
-    flow_alloc__free(a, names);
-}
 
 void flow_compile__free(flow_model *m)
 {
     flow_compiled *c = &m->c;
     const flow_allocator *a = &m->alloc;
-    free_names(a, c->e_name, c->E);
-    free_names(a, c->s_name, c->S);
+    flow_alloc__free(a, c->e_name);
+    flow_alloc__free(a, c->s_name);
+    flow_alloc__free(a, c->name_buf);
     void *arrs[] = { c->e_from, c->e_to, c->e_mat, c->e_param, c->e_flow, c->e_mode, c->e_coef,
                      c->p_estart, c->p_eend, c->p_fast, c->p_gstart, c->p_gend, c->gh, c->fixed_e, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
                      c->g_nfixed, c->g_exact, c->g_nshare, c->eh, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
@@ -71,6 +64,12 @@ static int takes_no_inflow(const flow_process *p)
     } while (0)
 
 /* Checks a value fed by an amount: finite, >= 0, and <= 1 for a share. */
+static int amount_ok(const flow_model *m, double coef, int param, int t, int share)
+{
+    double v = param == FLOW_NONE ? coef : coef * m->c.pv[(size_t)t * m->c.NP + param];
+    return isfinite(v) && v >= 0 && (!share || v <= 1 + SHARE_TOL);
+}
+
 static int check_amount(const flow_model *m, const flow_origin *o, double coef, int param,
                         int t, int share, const char *what)
 {
@@ -191,24 +190,53 @@ static int cmp_edge(const void *pa, const void *pb)
     return 0;
 }
 
-static char *edge_name(flow_model *m, int from, int to, int mat)
+/* The names of all result items ("from->to:material", "process:material",
+ * "process/backlog:material") in one block: one allocation, not one per
+ * item (a large model has half a million flow items). */
+static int item_names(flow_model *m)
 {
-    const char *a = m->procs[from].name, *b = m->procs[to].name, *c = m->mats[mat].name;
-    size_t n = strlen(a) + strlen(b) + strlen(c) + 4;
-    char *s = flow_alloc__malloc(&m->alloc, n);
-    if (s)
-        snprintf(s, n, "%s->%s:%s", a, b, c);
-    return s;
-}
-
-static char *stock_name(flow_model *m, int p, const char *tag, int mat)
-{
-    const char *a = m->procs[p].name, *c = m->mats[mat].name;
-    size_t n = strlen(a) + strlen(tag) + strlen(c) + 2;
-    char *s = flow_alloc__malloc(&m->alloc, n);
-    if (s)
-        snprintf(s, n, "%s%s:%s", a, tag, c);
-    return s;
+    flow_compiled *c = &m->c;
+    size_t total = 0;
+    for (int e = 0; e < c->E; e++)
+        total += strlen(m->procs[c->e_from[e]].name) + strlen(m->procs[c->e_to[e]].name) +
+                 strlen(m->mats[c->e_mat[e]].name) + 4;
+    for (int i = 0; i < c->S; i++) {
+        int p = c->s_proc[i];
+        total += strlen(m->procs[p].name) + strlen(m->mats[c->s_mat[i]].name) + 2 +
+                 (c->p_backlog[p] >= 0 && i >= c->p_backlog[p] ? 8 : 0);
+    }
+    char *buf = flow_alloc__malloc(&m->alloc, total ? total : 1);
+    if (!buf)
+        return flow_error__nomem("result item names");
+    c->name_buf = buf;
+    char *w = buf;
+#define PUT(str)                                    \
+    do {                                            \
+        size_t l_ = strlen(str);                    \
+        memcpy(w, (str), l_);                       \
+        w += l_;                                    \
+    } while (0)
+    for (int e = 0; e < c->E; e++) {
+        c->e_name[e] = w;
+        PUT(m->procs[c->e_from[e]].name);
+        PUT("->");
+        PUT(m->procs[c->e_to[e]].name);
+        PUT(":");
+        PUT(m->mats[c->e_mat[e]].name);
+        *w++ = '\0';
+    }
+    for (int i = 0; i < c->S; i++) {
+        int p = c->s_proc[i];
+        c->s_name[i] = w;
+        PUT(m->procs[p].name);
+        if (c->p_backlog[p] >= 0 && i >= c->p_backlog[p])
+            PUT("/backlog");
+        PUT(":");
+        PUT(m->mats[c->s_mat[i]].name);
+        *w++ = '\0';
+    }
+#undef PUT
+    return 0;
 }
 
 /* ---- Tarjan ---------------------------------------------------------------------- */
@@ -578,10 +606,6 @@ int flow_model_compile(flow_model *m)
         c->e_flow[e] = te[e].flow;
         c->e_mode[e] = te[e].mode;
         c->e_coef[e] = te[e].coef;
-        if (!(c->e_name[e] = edge_name(m, te[e].from, te[e].to, te[e].mat))) {
-            rc = flow_error__nomem("flow names");
-            goto fail;
-        }
     }
     flow_alloc__free(&m->alloc, te);
     te = NULL;
@@ -670,25 +694,30 @@ int flow_model_compile(flow_model *m)
         const flow_flowdef *f = &m->flows[c->e_flow[e]];
         if (c->e_param[e] != FLOW_NONE)
             c->param_use[c->e_param[e]] |= c->e_mode[e] == FLOW_SHARE ? 3 : 1;
-        char what[300];
-        snprintf(what, sizeof what, "%s %s", c->e_mode[e] == FLOW_SHARE ? "share of" : "fixed flow", c->e_name[e]);
         for (int t = 0; t < T; t++)
-            if ((rc = check_amount(m, &f->origin, c->e_coef[e], c->e_param[e], t, c->e_mode[e] == FLOW_SHARE, what)))
+            if (!amount_ok(m, c->e_coef[e], c->e_param[e], t, c->e_mode[e] == FLOW_SHARE)) {
+                char what[600];
+                snprintf(what, sizeof what, "%s %s->%s:%s", c->e_mode[e] == FLOW_SHARE ? "share of" : "fixed flow",
+                         m->procs[c->e_from[e]].name, m->procs[c->e_to[e]].name, m->mats[c->e_mat[e]].name);
+                rc = check_amount(m, &f->origin, c->e_coef[e], c->e_param[e], t, c->e_mode[e] == FLOW_SHARE, what);
                 goto fail;
+            }
     }
     flow_pm_amount *lists[2] = { m->gens, m->paths };
     size_t counts[2] = { m->n_gens, m->n_paths };
     for (int l = 0; l < 2; l++)
         for (size_t i = 0; i < counts[l]; i++) {
             const flow_pm_amount *g = &lists[l][i];
-            char what[300];
-            snprintf(what, sizeof what, "%s of '%s' in '%s'", l == 0 ? "generation" : "stock path",
-                     m->mats[g->material].name, m->procs[g->process].name);
             if (g->param != FLOW_NONE)
                 c->param_use[g->param] |= 1;
             for (int t = 0; t < T; t++)
-                if ((rc = check_amount(m, &g->origin, g->coef, g->param, t, 0, what)))
+                if (!amount_ok(m, g->coef, g->param, t, 0)) {
+                    char what[300];
+                    snprintf(what, sizeof what, "%s of '%s' in '%s'", l == 0 ? "generation" : "stock path",
+                             m->mats[g->material].name, m->procs[g->process].name);
+                    rc = check_amount(m, &g->origin, g->coef, g->param, t, 0, what);
                     goto fail;
+                }
         }
     for (int p = 0; p < P; p++) {
         const flow_process *pr = &m->procs[p];
@@ -780,12 +809,10 @@ int flow_model_compile(flow_model *m)
             for (int mat = 0; mat < M; mat++) {
                 c->s_proc[base + mat] = p;
                 c->s_mat[base + mat] = mat;
-                if (!(c->s_name[base + mat] = stock_name(m, p, pass == 0 ? "" : "/backlog", mat))) {
-                    rc = flow_error__nomem("stock names");
-                    goto fail;
-                }
             }
         }
+    if ((rc = item_names(m)))
+        goto fail;
     ALLOC_ARR(c->surv, (size_t)(NI ? NI : 1) * (T + 1));
     for (int p = 0; p < P; p++) {
         if (c->p_inuse[p] < 0)

@@ -29,6 +29,14 @@ end
 
 -- The first frame outside this file: where the user's code is.
 local function user_site()
+  -- the common case first: called by a method called from user code
+  local info = getinfo(3, "Sl")
+  if info and info.source ~= "=[flow.lua]" and info.what ~= "C" then
+    local src = info.source
+    local c1 = src:byte(1)
+    if c1 == 64 or c1 == 61 then src = src:sub(2) end -- '@' or '='
+    return src, info.currentline or 0
+  end
   for level = 2, 40 do
     local info = getinfo(level, "Sl")
     if not info then break end

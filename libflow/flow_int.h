@@ -209,7 +209,8 @@ typedef struct flow_compiled {
     int *e_from, *e_to, *e_mat, *e_param, *e_flow;
     flow_mode *e_mode;
     double *e_coef;
-    char **e_name;
+    char **e_name;            /* into name_buf */
+    char *name_buf;           /* the names of all result items */
     int *p_estart, *p_eend;   /* [P]: edges of process p are [p_estart, p_eend);
                                  blocks lie in topological order of p */
     unsigned char *p_fast;    /* [P]: 1 a split, 2 a source, without capacity; else 0 */
@@ -235,7 +236,7 @@ typedef struct flow_compiled {
     int S;
     int *p_stock;             /* [P]: first stock item or -1 */
     int *p_backlog;           /* [P]: first backlog item or -1 */
-    char **s_name;
+    char **s_name;            /* into name_buf */
     int *s_proc, *s_mat;
     /* dynamic stocks */
     int NI;                   /* number of in-use processes */
