@@ -546,7 +546,7 @@ static int run_split(const step *st, int p)
             s->bout[pm] = F;
             continue;
         }
-        double tol = fmax(VALUE_TOL * B, st->floor);
+        double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor; /* not fmax: a libm call at -O2 */
         out += F;
         if (e < gr->end) { /* the rest */
             double v = B - out;

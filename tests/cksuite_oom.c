@@ -135,6 +135,27 @@ static void build_and_run(cktest_alloc *ca, oom_run *r)
     /* buildings: stock-driven, demolition to landfill */
     TRY(flow_model_add_flow(m, bld, lf, FLOW_ALL, FLOW_REST, 0.0, FLOW_NONE, NULL));
 
+    /* indicators and a target: their selectors, nodes and item lists */
+    {
+        int n_lf, n_all, n_rate, n_ch, ind;
+        flow_selector sel = FLOW_SELECTOR_INIT;
+        sel.to = &lf;
+        sel.n_to = 1;
+        TRY(flow_expr_flows(m, &sel, &n_lf));
+        flow_selector any = FLOW_SELECTOR_INIT;
+        TRY(flow_expr_flows(m, &any, &n_all));
+        TRY(flow_expr_op(m, FLOW_OP_DIV, n_lf, n_all, &n_rate));
+        TRY(flow_expr_change(m, n_rate, 2020, &n_ch));
+        flow_selector st = FLOW_SELECTOR_INIT;
+        st.from = &lf;
+        st.n_from = 1;
+        int n_st;
+        TRY(flow_expr_stocks(m, &st, &n_st));
+        TRY(flow_model_add_indicator(m, "landfill_share", "1", n_rate, "oom test", &ind));
+        TRY(flow_model_add_indicator(m, "landfill_share_change", "1", n_ch, NULL, NULL));
+        TRY(flow_model_add_indicator(m, "landfill_stock", "t", n_st, NULL, NULL));
+        TRY(flow_model_add_target(m, ind, 2026, FLOW_CMP_LE, 0.5, "oom test", NULL));
+    }
     TRY(flow_model_compile(m));
 
     s = (flow_sim *)&s;
