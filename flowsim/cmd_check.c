@@ -10,14 +10,14 @@
 #include "flowsim.h"
 
 static const char driver[] =
-    "local flow, file = ...\n"
+    "local flow, file, write = ...\n"
     "for _, sc in ipairs(flow.load_scenarios(file)) do\n"
     "  local m = sc:apply()\n"
     "  local c = m:compile()\n"
     "  local n = c:counts()\n"
-    "  io.write(string.format('%s: %s \\'%s\\' (%d-%d): %d materials, %d processes, %d flows '\n"
+    "  write(string.format('%s: %s \\'%s\\' (%d-%d): %d materials, %d processes, %d flows '\n"
     "    .. '(%d flow items), %d parameters, %d indicators, %d targets\\n', file,\n"
-    "    getmetatable(sc.model) == flow.Model and sc.model == m and 'model' or 'scenario', sc.name,\n"
+    "    sc.is_model and 'model' or 'scenario', sc.name,\n"
     "    m.first, m.last, n.materials, n.processes, n.flows, n.flow_items, n.parameters, n.indicators,\n"
     "    n.targets))\n"
     "end\n";
@@ -75,7 +75,8 @@ int fs_cmd_check(int argc, char **argv)
         }
         lua_getglobal(L, "flow");
         lua_pushstring(L, argv[i]);
-        if (fs_pcall(L, 2, 0) != FS_OK)
+        fs_push_writer(L);
+        if (fs_pcall(L, 3, 0) != FS_OK)
             rc = FS_ERROR;
         fflush(stdout);
         fs_state_free(L);

@@ -13,15 +13,15 @@
 /* The driver, in Lua: files, scenario name (or nil) -> number of missed
  * targets, number of scenarios run. */
 static const char driver[] =
-    "local flow, want, files = ...\n"
+    "local flow, want, files, write = ...\n"
     "local missed, ran = 0, 0\n"
     "for _, file in ipairs(files) do\n"
     "  for _, sc in ipairs(flow.load_scenarios(file)) do\n"
     "    if want == nil or sc.name == want then\n"
     "      local r = sc:run()\n"
     "      local text, m = r:report()\n"
-    "      if ran > 0 then io.write('\\n') end\n"
-    "      io.write(text, '\\n')\n"
+    "      if ran > 0 then write('\\n') end\n"
+    "      write(text, '\\n')\n"
     "      missed, ran = missed + m, ran + 1\n"
     "    end\n"
     "  end\n"
@@ -111,7 +111,8 @@ static int run_or_report(int argc, char **argv, int report)
             lua_pushstring(L, files[i]);
             lua_rawseti(L, -2, i + 1);
         }
-        rc = fs_pcall(L, 3, 2);
+        fs_push_writer(L);
+        rc = fs_pcall(L, 4, 2);
         if (rc == FS_OK) {
             long missed = (long)lua_tointeger(L, -2);
             lua_pop(L, 2);

@@ -31,6 +31,10 @@ void fs_state_free(lua_State *L);
  * traceback; on error prints "flowsim: <message>" and returns FS_ERROR. */
 int fs_pcall(lua_State *L, int nargs, int nresults);
 
+/* Pushes a Lua function write(...) that writes its string arguments to
+ * stdout: the drivers' output, also in the sandbox (which has no io). */
+void fs_push_writer(lua_State *L);
+
 /* Prints "flowsim: ..." to stderr. */
 void fs_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -89,7 +89,16 @@ static int sandbox_require(lua_State *L)
     for (char *p = path + strlen(sb->root) + 1; *p; p++)
         if (*p == '.' && strcmp(p, ".lua") != 0)
             *p = '/';
-    if (luaL_loadfilex(L, path, "t") != LUA_OK)
+    /* resolved, so that a link cannot lead out of the folder */
+    char rp[PATH_MAX], rr[PATH_MAX];
+    if (!realpath(path, rp))
+        return luaL_error(L, "sandbox: require '%s': no file %s", name, path);
+    if (!realpath(sb->root, rr))
+        return luaL_error(L, "sandbox: cannot resolve the folder %s", sb->root);
+    size_t rl = strlen(rr);
+    if (strncmp(rp, rr, rl) != 0 || rp[rl] != '/')
+        return luaL_error(L, "sandbox: require '%s': %s is outside %s", name, path, sb->root);
+    if (luaL_loadfilex(L, rp, "t") != LUA_OK)
         return luaL_error(L, "sandbox: require '%s': %s", name, lua_tostring(L, -1));
     lua_pushstring(L, name);
     lua_call(L, 1, 1);
@@ -139,6 +148,22 @@ static int sandbox_loadfile(lua_State *L)
     if (luaL_loadfilex(L, path, "t") != LUA_OK)
         return lua_error(L);
     return 1;
+}
+
+static int l_write(lua_State *L)
+{
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *str = luaL_checklstring(L, i, &len);
+        fwrite(str, 1, len, stdout);
+    }
+    return 0;
+}
+
+void fs_push_writer(lua_State *L)
+{
+    lua_pushcfunction(L, l_write);
 }
 
 lua_State *fs_state_new(const fs_opts *o)

@@ -27,26 +27,48 @@ local function where(level)
   return src, info.currentline or 0
 end
 
--- The first frame outside this file: where the user's code is.
-local function user_site()
-  -- the common case first: called by a method called from user code
-  local info = getinfo(3, "Sl")
-  if info and info.source ~= "=[flow.lua]" and info.what ~= "C" then
-    local src = info.source
-    local c1 = src:byte(1)
-    if c1 == 64 or c1 == 61 then src = src:sub(2) end -- '@' or '='
-    return src, info.currentline or 0
-  end
-  for level = 2, 40 do
-    local info = getinfo(level, "Sl")
-    if not info then break end
-    if info.source ~= "=[flow.lua]" and info.what ~= "C" then
-      local src = info.source or "?"
-      if src:sub(1, 1) == "@" or src:sub(1, 1) == "=" then src = src:sub(2) end
-      return src, info.currentline or 0
+-- The file being loaded by flow.load / load_scenarios, and its text:
+-- the fallback site when the user's frame is gone (a tail call such as
+-- `return flow.model {...}` replaces the caller's frame).
+local loading = nil -- { path = , lines = {...} }
+
+local function is_user(info)
+  if info.what == "C" then return false end
+  local src = info.source
+  return src ~= "=[flow.lua]" and src:sub(1, 9) ~= "=[flowsim"
+end
+
+local function strip(src)
+  local c1 = src:byte(1)
+  if c1 == 64 or c1 == 61 then return src:sub(2) end -- '@' or '='
+  return src
+end
+
+-- The site of a tail-called constructor (flow.model, flow.scenario): the
+-- first line of the loading file that calls it.
+local function tail_site(hint)
+  if loading and hint then
+    for i, line in ipairs(loading.lines) do
+      local code = line:gsub("%-%-.*$", "") -- not in a comment
+      if code:find("%." .. hint .. "%s*[{(]") then return loading.path, i end
     end
+    return loading.path, 0
   end
   return "?", 0
+end
+
+-- The first frame outside this file: where the user's code is.
+local function user_site(hint)
+  -- the common case first: called by a method called from user code
+  local info = getinfo(3, "Slt")
+  if info and is_user(info) then return strip(info.source), info.currentline or 0 end
+  for level = 2, 40 do
+    info = getinfo(level, "Slt")
+    if not info then break end
+    if is_user(info) then return strip(info.source), info.currentline or 0 end
+    if info.istailcall and info.source == "=[flow.lua]" then return tail_site(hint) end
+  end
+  return tail_site(hint)
 end
 
 -- An error in a model or scenario: "file:line: message", marked so that
@@ -70,27 +92,36 @@ Series.__index = Series
 local rules = { step = "step", linear = "linear", spline = "cspline", cspline = "cspline",
                 akima = "akima", steffen = "steffen" }
 
-local function make_series(rule, t, level)
+-- Checks a table of points; returns the series, or nil and a message.
+local function make_series(rule, t)
   if type(t) ~= "table" then
-    error(fmt("flow.%s: expected a table {[year] = value, ...}, got %s", rule, type(t)), level)
+    return nil, fmt("flow.%s: expected a table {[year] = value, ...}, got %s", rule, type(t))
   end
   local pts = {}
   for y, v in pairs(t) do
     if mtype(y) ~= "integer" then
-      error(fmt("flow.%s: keys must be whole years, got %s", rule, tostring(y)), level)
+      return nil, fmt("flow.%s: keys must be whole years, got %s", rule, tostring(y))
     end
     if type(v) ~= "number" then
-      error(fmt("flow.%s: the value for %d is a %s, not a number", rule, y, type(v)), level)
+      return nil, fmt("flow.%s: the value for %d is a %s, not a number", rule, y, type(v))
+    end
+    if v ~= v or v == math.huge or v == -math.huge then
+      return nil, fmt("flow.%s: the value for %d is %s, not a finite number", rule, y,
+                      v ~= v and "NaN" or tostring(v))
     end
     pts[#pts + 1] = { y, v }
   end
-  if #pts == 0 then error(fmt("flow.%s: a series needs at least one point", rule), level) end
+  if #pts == 0 then return nil, fmt("flow.%s: a series needs at least one point", rule) end
   table.sort(pts, function(a, b) return a[1] < b[1] end)
   return setmetatable({ rule = rules[rule] or rule, points = pts }, Series)
 end
 
 for name in pairs(rules) do
-  M[name] = function(t) return make_series(name, t, 3) end
+  M[name] = function(t)
+    local s, err = make_series(name, t)
+    if not s then site_error({ user_site() }, "%s", err) end
+    return s
+  end
 end
 
 function Series:shifted(years)
@@ -104,9 +135,9 @@ local function as_series(v, what, site)
   if getmetatable(v) == Series then return v end
   if type(v) == "number" then return setmetatable({ rule = "step", points = { { 0, v } }, const = true }, Series) end
   if type(v) == "table" and next(v) ~= nil then
-    local ok, s = pcall(make_series, "linear", v, 0)
-    if ok then return s end
-    site_error(site, "%s: %s", what, s)
+    local s, err = make_series("linear", v)
+    if s then return s end
+    site_error(site, "%s: %s", what, err)
   end
   site_error(site, "%s: expected a number, a series or a table {[year] = value}, got %s", what, type(v))
 end
@@ -198,17 +229,22 @@ function Model:process(name, kind, opts)
 end
 
 --- flow(from, to, "rest" | {share = a} | {fixed = a} | {rest = true}, material = name | {names})
-function Model:flow(from, to, how, opts)
-  local site = { user_site() }
-  if type(how) == "table" and opts == nil then opts = how end
-  opts = opts_of(opts)
-  local f = { from = from, to = to, site = site, material = opts.material }
-  if how == "rest" or opts.rest then
+function Model:flow(from, to, how, opts, site)
+  site = site or { user_site() }
+  -- how: "rest" or a table with share/fixed/rest; opts: material (and,
+  -- in the three-argument form, how itself)
+  local spec = {}
+  if type(how) == "table" then for k, v in pairs(how) do spec[k] = v end end
+  if type(opts) == "table" and opts ~= how then
+    for k, v in pairs(opts) do if spec[k] == nil then spec[k] = v end end
+  end
+  local f = { from = from, to = to, site = site, material = spec.material }
+  if how == "rest" or spec.rest then
     f.mode = "rest"
-  elseif opts.share ~= nil then
-    f.mode, f.amount = "share", opts.share
-  elseif opts.fixed ~= nil then
-    f.mode, f.amount = "fixed", opts.fixed
+  elseif spec.share ~= nil then
+    f.mode, f.amount = "share", spec.share
+  elseif spec.fixed ~= nil then
+    f.mode, f.amount = "fixed", spec.fixed
   else
     site_error(site, "flow %s->%s: say how much: \"rest\", {share = ...} or {fixed = ...}",
                tostring(from), tostring(to))
@@ -241,8 +277,8 @@ function Model:target(indicator, year, cmp, value, opts)
 end
 
 --- Removes a process and every flow to or from it.
-function Model:remove(name)
-  local site = { user_site() }
+function Model:remove(name, site)
+  site = site or { user_site() }
   local found = false
   for i = #self.processes, 1, -1 do
     if self.processes[i].name == name then table.remove(self.processes, i); found = true end
@@ -259,8 +295,8 @@ function Model:remove(name)
 end
 
 --- Replaces a parameter's series (a lever in a scenario).
-function Model:set(name, value)
-  local site = { user_site() }
+function Model:set(name, value, site)
+  site = site or { user_site() }
   local i = self.param_index[name]
   if not i then site_error(site, "set: no parameter '%s'", tostring(name)) end
   local p = self.params[i]
@@ -271,8 +307,8 @@ function Model:set(name, value)
 end
 
 --- Moves a parameter's series in time by `years` (a facility a year late: shift its capacity).
-function Model:shift(name, years)
-  local site = { user_site() }
+function Model:shift(name, years, site)
+  site = site or { user_site() }
   local i = self.param_index[name]
   if not i then site_error(site, "shift: no parameter '%s'", tostring(name)) end
   local p = self.params[i]
@@ -299,7 +335,7 @@ local sections = { "materials", "parameters", "processes", "flows", "indicators"
 --- flow.model{ name =, years = {first, last}, materials = {...}, parameters = {...},
 ---   processes = {...}, flows = {...}, indicators = {...}, targets = {...} }
 function M.model(spec)
-  local site = { user_site() }
+  local site = { user_site("model") }
   if type(spec) ~= "table" then site_error(site, "flow.model: expected a table") end
   local years = spec.years
   if type(years) ~= "table" or mtype(years[1]) ~= "integer" or mtype(years[2]) ~= "integer" then
@@ -644,7 +680,7 @@ M.Scenario = Scenario
 ---   edit = function(m) ... end, on_year = function(h, year) ... end,
 ---   uncertainty = {...}, description = }
 function M.scenario(spec)
-  local site = { user_site() }
+  local site = { user_site("scenario") }
   if type(spec) ~= "table" then site_error(site, "flow.scenario: expected a table") end
   if type(spec.name) ~= "string" then site_error(site, "flow.scenario: name = \"...\" is required") end
   local known = { name = 1, model = 1, levers = 1, series = 1, edit = 1, on_year = 1, uncertainty = 1,
@@ -666,19 +702,40 @@ local loadfile_ = loadfile
 -- Runs a Lua file and returns what it returns. (In a sandbox, flowsim
 -- replaces M.loadfile by a version that refuses binary chunks and files
 -- outside the model's folder.)
-function M.dofile(path)
+function M.dofile(path, site)
   local chunk, err = M.loadfile(path)
-  if not chunk then model_error(err) end
-  return chunk()
+  if not chunk then
+    if site then site_error(site, "%s", err) end
+    model_error(err)
+  end
+  -- the text, for sites lost to tail calls (only read if ever needed)
+  local prev = loading
+  loading = setmetatable({ path = path }, { __index = function(t, k)
+    if k ~= "lines" then return nil end
+    local lines = {}
+    local f = io and io.open(path, "r")
+    if f then
+      for line in f:lines() do lines[#lines + 1] = line end
+      f:close()
+    end
+    t.lines = lines
+    return lines
+  end })
+  local ok, v = pcall(chunk)
+  loading = prev
+  if not ok then error(v, 0) end
+  return v
 end
 M.loadfile = function(path) return loadfile_(path, "t") end
 
 --- Loads a model file: it returns a model description.
-function M.load(path)
-  local m = M.dofile(path)
+function M.load(path, site)
+  local m = M.dofile(path, site)
   if getmetatable(m) ~= Model then
-    model_error(fmt("%s: a model file must return flow.model{...}, it returned %s", path,
-                    getmetatable(m) == Scenario and "a scenario" or type(m)))
+    local msg = fmt("%s: a model file must return flow.model{...}, it returned %s", path,
+                    getmetatable(m) == Scenario and "a scenario" or type(m))
+    if site then site_error(site, "%s", msg) end
+    model_error(msg)
   end
   m.file = path
   return m
@@ -694,14 +751,14 @@ function Scenario:apply(base)
   elseif type(self.model) == "string" then
     local path = self.model
     if path:sub(1, 1) ~= "/" then path = self.dir .. "/" .. path end
-    m = M.load(path)
+    m = M.load(path, self.site)
   else
     site_error(self.site, "scenario '%s': model = \"file.lua\" or a model description is required", self.name)
   end
-  if self.remove then for _, n in ipairs(list_of(self.remove)) do m:remove(n) end end
-  for name, v in pairs(self.levers or {}) do m:set(name, v) end
-  for name, v in pairs(self.series or {}) do m:set(name, v) end
-  for name, years in pairs(self.shift or {}) do m:shift(name, years) end
+  if self.remove then for _, n in ipairs(list_of(self.remove)) do m:remove(n, self.site) end end
+  for name, v in pairs(self.levers or {}) do m:set(name, v, self.site) end
+  for name, v in pairs(self.series or {}) do m:set(name, v, self.site) end
+  for name, years in pairs(self.shift or {}) do m:shift(name, years, self.site) end
   if self.add then self.add(m) end
   if self.edit then self.edit(m) end
   m.scenario = self
@@ -722,7 +779,8 @@ function M.load_scenarios(path)
     if getmetatable(x) == Scenario then out[#out + 1] = x
     elseif getmetatable(x) == Model then
       x.file = x.file or path
-      out[#out + 1] = setmetatable({ name = x.name, model = x, site = x.site, dir = dir_of(path) }, Scenario)
+      out[#out + 1] = setmetatable({ name = x.name, model = x, site = x.site, dir = dir_of(path),
+                                     is_model = true }, Scenario)
     else
       model_error(fmt("%s: expected a model, a scenario or a list of them, got %s", path, type(x)))
     end

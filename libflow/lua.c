@@ -15,6 +15,8 @@
  * cpath, and the module flowsim preloads.
  */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +54,31 @@ static int raise(lua_State *L, int rc)
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, LASTERR_KEY);
     return lua_error(L);
+}
+
+/* An error about the model being built, prefixed with the site of the
+ * object being added (set by the Lua layer through _origin) and marked as
+ * a model error. */
+static int model_error(lua_State *L, const flow_model *m, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (m && m->cur.file)
+        lua_pushfstring(L, "%s:%d: %s", m->cur.file, m->cur.line, msg);
+    else
+        lua_pushstring(L, msg);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, LASTERR_KEY);
+    return lua_error(L);
+}
+
+/* A parse error from the library (no site of its own): with the site. */
+static int raise_at(lua_State *L, const flow_model *m)
+{
+    return model_error(L, m, "%s", flow_error_last());
 }
 
 /* mark(msg): remembers msg as an error of the model (see raise). */
@@ -164,7 +191,8 @@ static int l_material(lua_State *L)
 {
     flow_model *m = checkmodel(L, 1);
     flow_category cat;
-    TRY(flow_category_parse(luaL_checkstring(L, 3), &cat));
+    if (flow_category_parse(luaL_checkstring(L, 3), &cat))
+        return raise_at(L, m);
     int idx;
     TRY(flow_model_add_material(m, luaL_checkstring(L, 2), cat, luaL_optstring(L, 4, "t"), &idx));
     return push_idx(L, idx);
@@ -177,14 +205,15 @@ static int l_param(lua_State *L)
     const char *name = luaL_checkstring(L, 2);
     const char *unit = luaL_optstring(L, 3, NULL);
     flow_interp rule;
-    TRY(flow_interp_parse(luaL_checkstring(L, 4), &rule));
+    if (flow_interp_parse(luaL_checkstring(L, 4), &rule))
+        return raise_at(L, m);
     luaL_checktype(L, 5, LUA_TTABLE);
     luaL_checktype(L, 6, LUA_TTABLE);
     lua_Integer n = luaL_len(L, 5);
     if (n != luaL_len(L, 6))
-        return luaL_error(L, "parameter '%s': %d years but %d values", name, (int)n, (int)luaL_len(L, 6));
+        return model_error(L, m, "parameter '%s': %d years but %d values", name, (int)n, (int)luaL_len(L, 6));
     if (n <= 0 || n > 100000)
-        return luaL_error(L, "parameter '%s' has no points", name);
+        return model_error(L, m, "parameter '%s' has no points", name);
     int *years = lua_newuserdatauv(L, (size_t)n * sizeof *years, 0);
     double *vals = lua_newuserdatauv(L, (size_t)n * sizeof *vals, 0);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -193,10 +222,10 @@ static int l_param(lua_State *L)
         int isnum;
         lua_Integer y = lua_tointegerx(L, -2, &isnum);
         if (!isnum)
-            return luaL_error(L, "parameter '%s': point %d: the year is not a whole number", name, (int)i);
+            return model_error(L, m, "parameter '%s': point %d: the year is not a whole number", name, (int)i);
         double v = lua_tonumberx(L, -1, &isnum);
         if (!isnum)
-            return luaL_error(L, "parameter '%s', year %d: the value is not a number", name, (int)y);
+            return model_error(L, m, "parameter '%s', year %d: the value is not a number", name, (int)y);
         years[i - 1] = (int)y;
         vals[i - 1] = v;
         lua_pop(L, 2);
@@ -226,7 +255,8 @@ static int l_process(lua_State *L)
 {
     flow_model *m = checkmodel(L, 1);
     flow_kind k;
-    TRY(flow_kind_parse(luaL_checkstring(L, 3), &k));
+    if (flow_kind_parse(luaL_checkstring(L, 3), &k))
+        return raise_at(L, m);
     int idx;
     TRY(flow_model_add_process(m, luaL_checkstring(L, 2), k, &idx));
     return push_idx(L, idx);
@@ -277,29 +307,31 @@ static int l_stock_mode(lua_State *L)
             return 0;
         }
     const char *near = flow_model__nearest(name, stock_modes, 4, sizeof *stock_modes);
-    return luaL_error(L, "no stock mode '%s'%s%s%s (known: accumulate, storage, inuse, inuse_driven)", name,
-                      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    return model_error(L, m, "process '%s': no stock mode '%s'%s%s%s (known: accumulate, storage, inuse, inuse_driven)",
+                       flow_model_process_name(m, (int)luaL_checkinteger(L, 2)), name,
+                       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 }
 
 /* A lifetime from a Lua table: {"normal", mean=, sd=} and the like. */
-static int get_lifetime(lua_State *L, int i, flow_lifetime *lt)
+static int get_lifetime(lua_State *L, const flow_model *m, int i, flow_lifetime *lt)
 {
     static const char *const kinds[] = { "fixed", "normal", "foldednormal", "lognormal", "weibull", "exponential",
                                          NULL };
-    luaL_checktype(L, i, LUA_TTABLE);
+    if (!lua_istable(L, i))
+        return model_error(L, m, "a lifetime is a table {kind, ...}: e.g. {\"normal\", mean = 12, sd = 3}");
     lua_geti(L, i, 1);
     const char *k = lua_tostring(L, -1);
     if (!k)
-        return luaL_error(L, "a lifetime is a table {kind, ...}: e.g. {\"normal\", mean = 12, sd = 3}");
+        return model_error(L, m, "a lifetime is a table {kind, ...}: e.g. {\"normal\", mean = 12, sd = 3}");
     int kind = -1;
     for (int j = 0; kinds[j]; j++)
         if (strcmp(k, kinds[j]) == 0)
             kind = j;
     if (kind < 0) {
         const char *near = flow_model__nearest(k, kinds, 6, sizeof *kinds);
-        return luaL_error(L, "no lifetime kind '%s'%s%s%s (known: fixed, normal, foldednormal, lognormal, weibull, "
-                             "exponential)",
-                          k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        return model_error(L, m, "no lifetime kind '%s'%s%s%s (known: fixed, normal, foldednormal, lognormal, "
+                                 "weibull, exponential)",
+                           k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     }
     lua_pop(L, 1);
     static const char *const fa[] = { NULL, "mean", "mean", "mean", "shape", "mean" };
@@ -313,20 +345,20 @@ static int get_lifetime(lua_State *L, int i, flow_lifetime *lt)
             lua_getfield(L, i, "L");
         }
         if (!lua_isnumber(L, -1))
-            return luaL_error(L, "a fixed lifetime is {\"fixed\", L}");
+            return model_error(L, m, "a fixed lifetime is {\"fixed\", L}");
         lt->a = lua_tonumber(L, -1);
         lua_pop(L, 1);
         return 0;
     }
     lua_getfield(L, i, fa[kind]);
     if (!lua_isnumber(L, -1))
-        return luaL_error(L, "a %s lifetime needs %s = <number>", k, fa[kind]);
+        return model_error(L, m, "a %s lifetime needs %s = <number>", k, fa[kind]);
     lt->a = lua_tonumber(L, -1);
     lua_pop(L, 1);
     if (fb[kind]) {
         lua_getfield(L, i, fb[kind]);
         if (!lua_isnumber(L, -1))
-            return luaL_error(L, "a %s lifetime needs %s = <number>", k, fb[kind]);
+            return model_error(L, m, "a %s lifetime needs %s = <number>", k, fb[kind]);
         lt->b = lua_tonumber(L, -1);
         lua_pop(L, 1);
     }
@@ -337,7 +369,7 @@ static int l_lifetime(lua_State *L)
 {
     flow_model *m = checkmodel(L, 1);
     flow_lifetime lt;
-    get_lifetime(L, 3, &lt);
+    get_lifetime(L, m, 3, &lt);
     TRY(flow_model_set_lifetime(m, (int)luaL_checkinteger(L, 2), &lt));
     return 0;
 }
@@ -456,7 +488,8 @@ static int l_target(lua_State *L)
 {
     flow_model *m = checkmodel(L, 1);
     flow_cmp cmp;
-    TRY(flow_cmp_parse(luaL_checkstring(L, 4), &cmp));
+    if (flow_cmp_parse(luaL_checkstring(L, 4), &cmp))
+        return raise_at(L, m);
     int idx;
     TRY(flow_model_add_target(m, (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3), cmp,
                               luaL_optnumber(L, 5, 0), luaL_optstring(L, 6, NULL), &idx));
@@ -635,7 +668,7 @@ static int l_dsm(lua_State *L)
     if (lua_isnil(L, -1))
         return luaL_error(L, "flow.dsm: lifetime = {...} is required");
     flow_lifetime lt;
-    get_lifetime(L, lua_gettop(L), &lt);
+    get_lifetime(L, NULL, lua_gettop(L), &lt);
     lua_pop(L, 1);
     lua_getfield(L, 1, "inflow");
     int driven = 0;
@@ -657,6 +690,10 @@ static int l_dsm(lua_State *L)
         v[i - 1] = lua_tonumberx(L, -1, &isnum);
         if (!isnum)
             return luaL_error(L, "flow.dsm: %s[%d] is not a number", driven ? "stock" : "inflow", (int)i);
+        /* checked here too, to name the value as Lua counts (from 1) */
+        if (!isfinite(v[i - 1]) || v[i - 1] < 0)
+            return luaL_error(L, "flow.dsm: %s[%d] is %f: amounts must be finite and >= 0",
+                              driven ? "stock" : "inflow", (int)i, v[i - 1]);
         lua_pop(L, 1);
     }
     lua_getfield(L, 1, "allow_negative_inflow");

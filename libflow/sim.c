@@ -655,10 +655,12 @@ static int cycle_error(const step *st, int k, int mat, int code, int nz)
     char names[600];
     size_t len = 0;
     names[0] = '\0';
-    int listed = 0, total = closed ? closed : n;
+    int listed = 0, total = closed ? closed : n, first = -1;
     for (int i = 0; i < n && len < sizeof names - 80; i++) {
         if (closed && reach[i])
             continue;
+        if (first < 0)
+            first = procs[i];
         int w = snprintf(names + len, sizeof names - len, "%s'%s'", listed ? ", " : "",
                          st->m->procs[procs[i]].name);
         if (w > 0)
@@ -668,11 +670,13 @@ static int cycle_error(const step *st, int k, int mat, int code, int nz)
             break;
         }
     }
+    /* the site: where the first process named was defined */
+    const flow_origin *o = first >= 0 ? &st->m->procs[first].origin : NULL;
     if (closed || code == FLOW_ESINGULAR)
-        return flow_error__set(FLOW_ESINGULAR, "year %d, material '%s': the cycle of processes %s has no exit "
-                                               "(its flows keep the material circulating)",
+        return flow_model__err(o, FLOW_ESINGULAR, "year %d, material '%s': the cycle of processes %s has no exit "
+                                                  "(its flows keep the material circulating)",
                                st->m->first + st->t, st->m->mats[mat].name, names);
-    return flow_error__set(code, "year %d, material '%s': the cycle of processes %s did not converge",
+    return flow_model__err(o, code, "year %d, material '%s': the cycle of processes %s did not converge",
                            st->m->first + st->t, st->m->mats[mat].name, names);
 }
 

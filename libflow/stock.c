@@ -292,10 +292,11 @@ static int dsm_run(flow_dsm *d, const double *given, int stock_driven, unsigned 
                 double scale = given[t] > surviving ? given[t] : surviving;
                 if (need < -dsm_neg_tol * scale)
                     return flow_error__set(FLOW_EVALUE,
-                                           "stock-driven model: year %zu: stock[%zu] = %g but "
-                                           "earlier cohorts still hold %g: it would need an "
-                                           "inflow of %g (FLOW_DSM_ALLOW_NEGATIVE_INFLOW allows it)",
-                                           t, t, given[t], surviving, need / sf[0]);
+                                           "stock-driven model: stock[%zu] (value %zu of the series, "
+                                           "counting from 1) = %g but earlier cohorts still hold %g: "
+                                           "it would need an inflow of %g (FLOW_DSM_ALLOW_NEGATIVE_INFLOW, "
+                                           "in Lua allow_negative_inflow = true, allows it)",
+                                           t, t + 1, given[t], surviving, need / sf[0]);
                 need = 0; /* rounding noise of an exactly flat or decaying path */
             }
             in = need / sf[0];

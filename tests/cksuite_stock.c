@@ -399,14 +399,15 @@ END_TEST
 START_TEST(stock_negative_inflow)
 {
     /* L = 2, stock 10, 5, 5: in year 1 cohort 0 still holds 10 > 5, so
-     * i_1 = 5 - 10 = -5. Refused without the flag, naming year 1. */
+     * i_1 = 5 - 10 = -5. Refused without the flag, naming stock[1] (the
+     * 2nd value). */
     const double stock[3] = { 10, 5, 5 };
     flow_lifetime lt = { FLOW_LT_FIXED, 2, 0 };
     cktest_alloc al;
     cktest_alloc_init(&al, 0);
     flow_dsm *d = NOT_NULL;
     ck_assert_flow_error(flow_dsm_stock_driven(&d, stock, 3, &lt, 0, &al.a), FLOW_EVALUE,
-                         "year 1", "-5", "FLOW_DSM_ALLOW_NEGATIVE_INFLOW");
+                         "stock[1] (value 2 of the series", "-5", "FLOW_DSM_ALLOW_NEGATIVE_INFLOW");
     ck_assert_ptr_null(d);
     ck_assert_int_eq(al.live, 0); /* failed after allocating: all freed */
     /* With the flag:
@@ -431,7 +432,7 @@ START_TEST(stock_negative_inflow)
      * real (tiny) negative inflow, 1000 times the 1e-12 bound. */
     const double tiny[2] = { 1, 1 - 1e-9 };
     ck_assert_flow_error(flow_dsm_stock_driven(&d, tiny, 2, &lt, 0, NULL), FLOW_EVALUE,
-                         "year 1");
+                         "stock[1] (value 2 of the series");
     ck_assert_ptr_null(d);
 }
 END_TEST

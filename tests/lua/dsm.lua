@@ -1,0 +1,138 @@
+-- tests/lua/dsm.lua — the dynamic stock model from Lua (flow.dsm) against
+-- cases worked out by hand, ODYM's conventions (docs/architecture.md):
+-- survival S(a) = 1 - CDF(a) at whole ages, stock at year end, a fixed
+-- lifetime L empties a cohort in year c + ceil(L), arrays from 1.
+local flow = require "flow"
+local T = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/check.lua")
+
+-- Phi, the standard normal CDF, from tables
+local PHI_M2, PHI_M1 = 0.02275013194817921, 0.15865525393145707
+local PHI_1, PHI_2, PHI_3 = 0.8413447460685429, 0.9772498680518208, 0.9986501019683699
+
+-- A. inflow-driven, fixed lifetime 5, inflow 1..10: cohort c is in stock
+-- in years c..c+4 and leaves in c+5.
+-- stock_t = sum of the last five inflows: 1, 3, 6, 10, 15, 20, 25, 30, 35, 40
+-- outflow_t = inflow_{t-5}: 0, 0, 0, 0, 0, 1, 2, 3, 4, 5
+do
+  local d = flow.dsm { inflow = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, lifetime = { "fixed", 5 } }
+  T.near_list(d.stock, { 1, 3, 6, 10, 15, 20, 25, 30, 35, 40 }, "fixed 5: stock")
+  T.near_list(d.outflow, { 0, 0, 0, 0, 0, 1, 2, 3, 4, 5 }, "fixed 5: outflow")
+  T.near_list(d.inflow, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, "fixed 5: inflow echoed")
+  -- stock change = inflow - outflow: 1, 2, 3, 4, 5, 5, 5, 5, 5, 5
+  T.near_list(d.stock_change, { 1, 2, 3, 4, 5, 5, 5, 5, 5, 5 }, "fixed 5: stock change")
+  -- by cohort, [year][cohort]: cohort c holds c in years c..c+4
+  T.eq(#d.stock_by_cohort, 10, "by cohort: 10 years")
+  T.eq(#d.stock_by_cohort[1], 10, "by cohort: 10 cohorts")
+  T.near(d.stock_by_cohort[3][1], 1, "stock_by_cohort[3][1]")
+  T.near(d.stock_by_cohort[3][3], 3, "stock_by_cohort[3][3]")
+  T.near(d.stock_by_cohort[3][4], 0, "stock_by_cohort[3][4]: not yet born")
+  T.near(d.stock_by_cohort[5][1], 1, "stock_by_cohort[5][1]: last year in stock")
+  T.near(d.stock_by_cohort[6][1], 0, "stock_by_cohort[6][1]: gone")
+  T.near(d.stock_by_cohort[10][6], 6, "stock_by_cohort[10][6]")
+  T.near(d.stock_by_cohort[10][5], 0, "stock_by_cohort[10][5]")
+  T.near(d.outflow_by_cohort[6][1], 1, "outflow_by_cohort[6][1]")
+  T.near(d.outflow_by_cohort[10][5], 5, "outflow_by_cohort[10][5]")
+  T.near(d.outflow_by_cohort[10][6], 0, "outflow_by_cohort[10][6]")
+  T.near(d.outflow_by_cohort[5][1], 0, "outflow_by_cohort[5][1]")
+  -- every year: the cohorts add up to the totals
+  for t = 1, 10 do
+    local s, o = 0, 0
+    for c = 1, 10 do s, o = s + d.stock_by_cohort[t][c], o + d.outflow_by_cohort[t][c] end
+    T.near(s, d.stock[t], "cohorts add up to the stock in year " .. t)
+    T.near(o, d.outflow[t], "cohorts add up to the outflow in year " .. t)
+  end
+end
+
+-- B. normal lifetime, mean 2, sd 1, one inflow of 1 in year 1: stock at
+-- age a = S(a) = 1 - Phi(a - 2), not truncated at 0:
+-- 1 - Phi(-2), 1 - Phi(-1), 0.5, 1 - Phi(1), 1 - Phi(2);
+-- outflow in year 1 = 1 - S(0) = Phi(-2), then S(a-1) - S(a).
+do
+  local d = flow.dsm { inflow = { 1, 0, 0, 0, 0 }, lifetime = { "normal", mean = 2, sd = 1 } }
+  local S = { 1 - PHI_M2, 1 - PHI_M1, 0.5, 1 - PHI_1, 1 - PHI_2 }
+  T.near_list(d.stock, S, "normal(2, 1): stock", 1e-12)
+  T.near_list(d.outflow, { PHI_M2, S[1] - S[2], S[2] - S[3], S[3] - S[4], S[4] - S[5] },
+              "normal(2, 1): outflow", 1e-12)
+  T.near(d.stock_by_cohort[4][1], 1 - PHI_1, "normal(2, 1): stock_by_cohort[4][1]", 1e-12)
+  T.near(d.stock_by_cohort[4][2], 0, "normal(2, 1): stock_by_cohort[4][2] (no inflow)", 1e-12)
+end
+
+-- C. stock-driven, fixed lifetime 2, stock 10 every year: the year-1 inflow
+-- of 10 stays two years, leaves in year 3 and is replaced then.
+-- inflow 10, 0, 10, 0; outflow 0, 0, 10, 0.
+do
+  local d = flow.dsm { stock = { 10, 10, 10, 10 }, lifetime = { "fixed", 2 } }
+  T.near_list(d.inflow, { 10, 0, 10, 0 }, "stock-driven: inflow")
+  T.near_list(d.outflow, { 0, 0, 10, 0 }, "stock-driven: outflow")
+  T.near_list(d.stock, { 10, 10, 10, 10 }, "stock-driven: stock")
+  T.near(d.stock_by_cohort[4][3], 10, "stock-driven: stock_by_cohort[4][3]")
+  T.near(d.stock_by_cohort[4][1], 0, "stock-driven: stock_by_cohort[4][1]")
+  -- a growing path with a stock-driven normal lifetime: year 1 inflow is
+  -- stock_1 / S(0); with mean 2, sd 1: 10 / (1 - Phi(-2))
+  local e = flow.dsm { stock = { 10 }, lifetime = { "normal", mean = 2, sd = 1 } }
+  T.near(e.inflow[1], 10 / (1 - PHI_M2), "stock-driven: inflow divided by S(0)", 1e-12)
+end
+
+-- D. every lifetime kind by its name form; one inflow of 1, stock = S(age).
+do
+  local function stock(lt, n)
+    local inflow = { 1 }
+    for i = 2, n do inflow[i] = 0 end
+    return flow.dsm { inflow = inflow, lifetime = lt }.stock
+  end
+  -- fixed, positional and named: {"fixed", L = 3}: 1, 1, 1, 0
+  T.near_list(stock({ "fixed", 3 }, 4), { 1, 1, 1, 0 }, "{'fixed', 3}")
+  T.near_list(stock({ "fixed", L = 3 }, 4), { 1, 1, 1, 0 }, "{'fixed', L = 3}")
+  -- a fractional L: gone in year c + ceil(2.5) = c + 3
+  T.near_list(stock({ "fixed", 2.5 }, 4), { 1, 1, 1, 0 }, "{'fixed', 2.5}")
+  -- normal: see B
+  T.near_list(stock({ "normal", mean = 2, sd = 1 }, 3), { 1 - PHI_M2, 1 - PHI_M1, 0.5 }, "normal", 1e-12)
+  -- folded normal of N(2, 1): S(0) = 1; S(1) = Q(-1) + Q(3) = Phi(1) + 1 - Phi(3)
+  T.near_list(stock({ "foldednormal", mean = 2, sd = 1 }, 2), { 1, PHI_1 + 1 - PHI_3 }, "foldednormal", 1e-12)
+  -- lognormal with the mean and sd of the lifetime itself: mean = e^0.5 and
+  -- sd = sqrt(e (e - 1)) give sigma^2 = ln(1 + sd^2/mean^2) = ln e = 1 and
+  -- mu = ln mean - sigma^2/2 = 0: S(1) = 1 - Phi(ln 1) = 0.5; S(0) = 1
+  local e = math.exp(1)
+  T.near_list(stock({ "lognormal", mean = math.exp(0.5), sd = math.sqrt(e * (e - 1)) }, 2), { 1, 0.5 },
+              "lognormal", 1e-12)
+  -- Weibull shape k = 2, scale 4: S(a) = exp(-(a/4)^2): 1, exp(-1/16), exp(-1/4)
+  T.near_list(stock({ "weibull", shape = 2, scale = 4 }, 3), { 1, math.exp(-1 / 16), math.exp(-1 / 4) },
+              "weibull", 1e-12)
+  -- exponential, mean 2: S(a) = exp(-a/2): 1, exp(-1/2), exp(-1)
+  T.near_list(stock({ "exponential", mean = 2 }, 3), { 1, math.exp(-0.5), math.exp(-1) }, "exponential", 1e-12)
+end
+
+-- E. errors
+T.raises(function() return flow.dsm { inflow = { 1 } } end, "no lifetime", "lifetime")
+T.raises(function() return flow.dsm { lifetime = { "fixed", 2 } } end, "neither inflow nor stock",
+         "inflow = {...} or stock = {...}")
+T.raises(function() return flow.dsm { inflow = {}, lifetime = { "fixed", 2 } } end, "empty inflow", "empty")
+T.raises(function() return flow.dsm { inflow = { 1, "x" }, lifetime = { "fixed", 2 } } end,
+         "a value that is not a number", "inflow[2] is not a number")
+T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "normall", mean = 2, sd = 1 } } end,
+         "unknown lifetime kind", "no lifetime kind 'normall' (did you mean 'normal'?)")
+T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "normal", mean = 2 } } end,
+         "normal lifetime without sd", "sd")
+T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "weibull", shape = 2 } } end,
+         "weibull lifetime without scale", "scale")
+T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "normal", mean = 2, sd = -1 } } end,
+         "a negative sd", "sd", "-1")
+T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "fixed", 0 } } end,
+         "a fixed lifetime of 0", "must be finite and > 0")
+T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = "normal" } end, "a lifetime that is not a table",
+         "table")
+-- indices in messages count from 1, as the Lua arrays do: the second value
+T.raises(function() return flow.dsm { inflow = { 1, -1 }, lifetime = { "fixed", 2 } } end,
+         "a negative inflow", "inflow[2] is -1")
+-- stock 10 then 0 with lifetime 5: the year-1 cohort still holds 10 in year 2
+T.raises(function() return flow.dsm { stock = { 10, 0 }, lifetime = { "fixed", 5 } } end,
+         "a stock path falling faster than its cohorts leave", "value 2 of the series", "= 0",
+         "still hold 10", "allow_negative_inflow = true")
+-- allowed: inflow 10, then (0 - 10) / S(0) = -10; outflow 0, 0
+do
+  local d = flow.dsm { stock = { 10, 0 }, lifetime = { "fixed", 5 }, allow_negative_inflow = true }
+  T.near_list(d.inflow, { 10, -10 }, "allow_negative_inflow: inflow")
+  T.near_list(d.stock, { 10, 0 }, "allow_negative_inflow: stock")
+end
+
+T.done("dsm")

@@ -1,0 +1,166 @@
+#!/bin/sh
+# tests/sandbox.sh — flowsim --sandbox: the instruction budget and the
+# memory limit stop a script with their errors; os, io, debug, package,
+# dofile and loadfile are gone; require and flow.load stay inside the
+# script's folder; binary chunks are refused; a normal model runs.
+#
+# Environment (set by make check; the fallbacks suit a run by hand from
+# the build directory): FLOWSIM (default ./flowsim/flowsim), srcdir
+# (default: the folder above this script).
+FLOWSIM=${FLOWSIM:-flowsim/flowsim}
+case $FLOWSIM in /*) ;; *) FLOWSIM=$(pwd)/$FLOWSIM ;; esac
+srcdir=${srcdir:-$(dirname "$0")/..}
+case $srcdir in /*) ;; *) srcdir=$(pwd)/$srcdir ;; esac
+if ! test -x "$FLOWSIM"; then
+  echo "sandbox.sh: $FLOWSIM is not an executable (set FLOWSIM)" >&2
+  exit 99
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/flow-sandbox.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+# a sandbox that fails to stop a script must not hang make check
+limit=""
+command -v timeout > /dev/null 2>&1 && limit="timeout 120"
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() {
+  fail=$((fail + 1)); echo "FAIL: $1"
+  sed 's/^/    | /' "$tmp/err" | head -n 6
+}
+
+# expect NAME STATUS STDERR-SUBSTRING|"" STDOUT-SUBSTRING|"" -- COMMAND...
+expect() {
+  name=$1 want=$2 serr=$3 sout=$4
+  shift 5
+  $limit "$@" > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  if test "$rc" -ne "$want"; then
+    echo "exit status $rc, want $want" >> "$tmp/err"; bad "$name"; return
+  fi
+  if test -n "$serr" && ! grep -q -F -e "$serr" "$tmp/err"; then
+    echo "stderr lacks: $serr" >> "$tmp/err"; bad "$name"; return
+  fi
+  if test -n "$sout" && ! grep -q -F -e "$sout" "$tmp/out"; then
+    echo "stdout lacks: $sout" >> "$tmp/err"; cat "$tmp/out" >> "$tmp/err"; bad "$name"; return
+  fi
+  ok "$name"
+}
+
+mkdir "$tmp/box"
+cd "$tmp/box" || exit 99
+
+# --- the instruction budget ---------------------------------------------------
+cat > loop.lua <<'LUA'
+local n = 0
+while true do n = n + 1 end
+LUA
+expect "an endless loop stops with the budget error" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 loop.lua
+head -n 1 "$tmp/err" | grep -q '^flowsim: .*sandbox: the instruction budget of 1000000 is spent' \
+  && ok "the budget error is flowsim's first line and names the budget" \
+  || bad "the budget error is flowsim's first line and names the budget"
+
+# a model that never returns, run by flowsim run
+cat > loopmodel.lua <<'LUA'
+local flow = require "flow"
+local m = flow.model { name = "endless", years = { 2020, 2021 } }
+repeat until false
+return m
+LUA
+expect "flowsim run: a model that loops stops with the budget error" 1 "instruction budget" "" -- \
+  "$FLOWSIM" run --sandbox --budget 1000000 loopmodel.lua
+
+# within the budget: a finite loop of 10^5 iterations runs
+cat > finite.lua <<'LUA'
+local n = 0
+for i = 1, 100000 do n = n + i end
+assert(n == 5000050000)   -- 10^5 (10^5 + 1) / 2
+print("finite ok")
+LUA
+expect "a finite loop inside the budget runs" 0 "" "finite ok" -- \
+  "$FLOWSIM" exec --sandbox --budget 100000000 finite.lua
+
+# --- the memory limit -----------------------------------------------------------
+cat > grow.lua <<'LUA'
+local t = {}
+local i = 0
+while true do
+  i = i + 1
+  t[i] = string.rep("x", 1000) .. i   -- a new 1 kB string each time, all kept
+end
+LUA
+expect "unbounded allocation stops with the memory error" 1 "memory limit" "" -- \
+  "$FLOWSIM" exec --sandbox --memory 20000000 grow.lua
+grep -q -F "memory limit of 20000000 bytes" "$tmp/err" \
+  && ok "the memory error names the limit" || bad "the memory error names the limit"
+
+# --- no os, io, debug, package, dofile, loadfile --------------------------------
+cat > libs.lua <<'LUA'
+local gone = {}
+for _, name in ipairs { "os", "io", "debug", "package", "dofile", "loadfile", "collectgarbage" } do
+  if _G[name] ~= nil then gone[#gone + 1] = name end
+end
+assert(#gone == 0, "still there: " .. table.concat(gone, ", "))
+assert(type(string) == "table" and type(math) == "table" and type(table) == "table")
+assert(type(require "flow") == "table")
+print("libs ok")
+LUA
+expect "os, io, debug, package, dofile, loadfile are nil" 0 "" "libs ok" -- \
+  "$FLOWSIM" exec --sandbox libs.lua
+# the same script without the sandbox must fail: the check can fail
+expect "(control) without --sandbox os and io are there" 1 "still there: os, io" "" -- \
+  "$FLOWSIM" exec libs.lua
+
+# --- require and flow.load inside the folder only --------------------------------
+mkdir inner
+echo 'return 42' > inner/helper.lua
+echo 'return "outside"' > outside.lua
+ln -s ../outside.lua inner/link.lua
+cat > inner/req.lua <<'LUA'
+local flow = require "flow"
+assert(require "helper" == 42, "require of a module inside the folder")
+local ok, err = pcall(require, "../outside")
+assert(not ok, "require '../outside' was allowed")
+assert(tostring(err):find("sandbox", 1, true), "unexpected message: " .. tostring(err))
+ok, err = pcall(flow.load, "../outside.lua")
+assert(not ok and tostring(err):find("outside", 1, true), "flow.load of ../outside.lua: " .. tostring(err))
+print("require ok")
+LUA
+expect "require and flow.load of a file outside the folder are refused" 0 "" "require ok" -- \
+  "$FLOWSIM" exec --sandbox inner/req.lua
+cat > inner/reqlink.lua <<'LUA'
+local ok, v = pcall(require, "link")   -- inner/link.lua -> ../outside.lua
+assert(not (ok and v == "outside"), "require followed a link out of the folder")
+print("link refused")
+LUA
+expect "require of a link pointing outside the folder is refused" 0 "" "link refused" -- \
+  "$FLOWSIM" exec --sandbox inner/reqlink.lua
+cat > inner/loadlink.lua <<'LUA'
+local flow = require "flow"
+local ok, err = pcall(flow.load, "inner/link.lua")
+assert(not ok and tostring(err):find("outside", 1, true), "flow.load followed a link: " .. tostring(err))
+print("flow.load link refused")
+LUA
+expect "flow.load of a link pointing outside the folder is refused" 0 "" "flow.load link refused" -- \
+  "$FLOWSIM" exec --sandbox inner/loadlink.lua
+
+# --- binary chunks ---------------------------------------------------------------------
+cat > binary.lua <<'LUA'
+local f, err = load(string.dump(function() return 1 end))
+assert(f == nil, "a binary chunk was loaded")
+assert(tostring(err):find("binary", 1, true), "unexpected message: " .. tostring(err))
+local g = load("return 6 * 7")
+assert(g and g() == 42, "a text chunk must load")
+print("binary refused")
+LUA
+expect "load of a binary chunk (string.dump) is refused" 0 "" "binary refused" -- \
+  "$FLOWSIM" exec --sandbox binary.lua
+
+# --- a normal model runs sandboxed --------------------------------------------------------
+expect "models/demo.lua runs in the sandbox" 0 "" "scenario demo:" -- \
+  "$FLOWSIM" run --sandbox "$srcdir/models/demo.lua"
+expect "models/demo.lua checks in the sandbox" 0 "" "3 targets" -- \
+  "$FLOWSIM" check --sandbox "$srcdir/models/demo.lua"
+
+echo "sandbox: $pass passed, $fail failed"
+test "$fail" -eq 0
