@@ -58,13 +58,7 @@ int fs_cmd_check(int argc, char **argv)
             continue;
         }
         char root[4096];
-        snprintf(root, sizeof root, "%s", argv[i]);
-        char *slash = strrchr(root, '/');
-        if (slash)
-            *slash = '\0';
-        else
-            snprintf(root, sizeof root, ".");
-        o.root = root;
+        o.root = fs_dir_of(argv[i], root, sizeof root);
         lua_State *L = fs_state_new(&o);
         if (!L)
             return FS_ERROR;

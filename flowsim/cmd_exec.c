@@ -34,13 +34,7 @@ int fs_cmd_exec(int argc, char **argv)
     }
     const char *script = argv[i];
     char root[4096];
-    snprintf(root, sizeof root, "%s", script);
-    char *slash = strrchr(root, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(root, sizeof root, ".");
-    o.root = root;
+    o.root = fs_dir_of(script, root, sizeof root);
     lua_State *L = fs_state_new(&o);
     if (!L)
         return FS_ERROR;

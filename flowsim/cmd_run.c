@@ -80,17 +80,8 @@ static int run_or_report(int argc, char **argv, int report)
         free(files);
         return FS_USAGE;
     }
-    if (o.sandbox) {
-        /* the sandbox's folder: that of the first file */
-        static char root[4096];
-        snprintf(root, sizeof root, "%s", files[0]);
-        char *slash = strrchr(root, '/');
-        if (slash)
-            *slash = '\0';
-        else
-            snprintf(root, sizeof root, ".");
-        o.root = root;
-    }
+    char root[4096];
+    o.root = fs_dir_of(files[0], root, sizeof root); /* the sandbox's folder: the first file's */
     lua_State *L = fs_state_new(&o);
     if (!L) {
         free(files);

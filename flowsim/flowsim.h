@@ -35,6 +35,9 @@ int fs_pcall(lua_State *L, int nargs, int nresults);
  * stdout: the drivers' output, also in the sandbox (which has no io). */
 void fs_push_writer(lua_State *L);
 
+/* The folder of a file ("." for a bare name) into buf: the sandbox's root. */
+const char *fs_dir_of(const char *path, char *buf, size_t size);
+
 /* Prints "flowsim: ..." to stderr. */
 void fs_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -150,6 +150,19 @@ static int sandbox_loadfile(lua_State *L)
     return 1;
 }
 
+const char *fs_dir_of(const char *path, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", path);
+    char *slash = strrchr(buf, '/');
+    if (slash == buf)
+        buf[1] = '\0'; /* "/x.lua": the root folder */
+    else if (slash)
+        *slash = '\0';
+    else
+        snprintf(buf, size, ".");
+    return buf;
+}
+
 static int l_write(lua_State *L)
 {
     int n = lua_gettop(L);
