@@ -17,6 +17,16 @@ if ! test -f "$LUA_MODULE_DIR/flow.so"; then
   echo "luamodule.sh: no $LUA_MODULE_DIR/flow.so (set LUA_MODULE_DIR)" >&2
   exit 99
 fi
+# A module built with AddressSanitizer (CI's sanitizer build) needs the
+# ASan runtime loaded first in an interpreter that was not built with it.
+asan=$(ldd "$LUA_MODULE_DIR/flow.so" 2>/dev/null | awk '/libasan/ { print $3 }')
+if [ -n "$asan" ]; then
+  LD_PRELOAD=$asan
+  export LD_PRELOAD
+  # lua5.4 itself is not instrumented: judge the module, not its host
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+  export ASAN_OPTIONS
+fi
 # only the module under test on the cpath, not an installed one
 LUA_CPATH="$LUA_MODULE_DIR/?.so" LUA_CPATH_5_4="$LUA_MODULE_DIR/?.so" "$LUA" -e '
 local flow = require "flow"
