@@ -321,6 +321,12 @@ void flow_solver__free(flow_solver *s, const flow_allocator *a);
 int flow_solver__solve(flow_solver *s, int comp, int n, int nz, const int *ri, const int *ci,
                        const double *v, const double *b, double *x, int *sparse);
 
+/* Solves again with the LU factors of the last successful dense solve of
+ * component comp (the same matrix, another right-hand side: the next
+ * material of a cycle whose coefficients do not depend on the material).
+ * FLOW_EINVAL when no such factors are held. */
+int flow_solver__resolve(flow_solver *s, int comp, int n, const double *b, double *x);
+
 /* balance.c ---------------------------------------------------------- */
 
 struct flow_sim;
@@ -349,6 +355,8 @@ struct flow_sim {
     int *loc;                 /* [P] position within the current cycle or -1 */
     int *tri_r, *tri_c;       /* triplets of a cycle system */
     double *tri_v;
+    int *tri_r0, *tri_c0;     /* the previous material's triplets, */
+    double *tri_v0;           /* to reuse its LU factors when equal */
     double *sb;               /* [max_cycle] right-hand side */
     double *sx;               /* [M][max_cycle] solution per material */
     double *xext;             /* [max_cycle][M] inputs from outside the cycle */

@@ -84,6 +84,9 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->tri_r, nzmax);
     SIM_ALLOC(s->tri_c, nzmax);
     SIM_ALLOC(s->tri_v, nzmax);
+    SIM_ALLOC(s->tri_r0, nzmax);
+    SIM_ALLOC(s->tri_c0, nzmax);
+    SIM_ALLOC(s->tri_v0, nzmax);
     SIM_ALLOC(s->sb, ncyc);
     SIM_ALLOC(s->sx, ncyc * M);
     SIM_ALLOC(s->xext, ncyc * M);
@@ -117,7 +120,7 @@ void flow_sim_free(flow_sim *s)
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++)
         flow_alloc__free(a, s->data[k]);
     void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
-                     s->loc, s->tri_r, s->tri_c, s->tri_v, s->sb, s->sx, s->xext, s->rho_prev };
+                     s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext, s->rho_prev };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -688,6 +691,7 @@ static int cycle_solve(const step *st, int k)
     flow_sim *s = st->s;
     int M = st->M, n = c->c_start[k + 1] - c->c_start[k];
     const int *procs = c->order + c->c_start[k];
+    int nz0 = -1; /* triplets of the last material factored */
     for (int mat = 0; mat < M; mat++) {
         int nz = 0, rc;
         for (int i = 0; i < n; i++) {
@@ -715,6 +719,15 @@ static int cycle_solve(const step *st, int k)
                 }
             }
         }
+        /* flows for all materials usually give every material the same
+         * matrix: then the LU factors of the last one serve again */
+        if (nz == nz0 && memcmp(s->tri_v, s->tri_v0, (size_t)nz * sizeof *s->tri_v) == 0 &&
+            memcmp(s->tri_r, s->tri_r0, (size_t)nz * sizeof *s->tri_r) == 0 &&
+            memcmp(s->tri_c, s->tri_c0, (size_t)nz * sizeof *s->tri_c) == 0 &&
+            flow_solver__resolve(s->solver, k, n, s->sb, s->sx + (size_t)mat * n) == 0) {
+            s->stats.dense_solves++;
+            continue;
+        }
         int sparse = 0;
         rc = flow_solver__solve(s->solver, k, n, nz, s->tri_r, s->tri_c, s->tri_v, s->sb,
                                 s->sx + (size_t)mat * n, &sparse);
@@ -724,6 +737,12 @@ static int cycle_solve(const step *st, int k)
             s->stats.dense_solves++;
         if (rc)
             return cycle_error(st, k, mat, rc, nz);
+        if (!sparse) {
+            memcpy(s->tri_v0, s->tri_v, (size_t)nz * sizeof *s->tri_v);
+            memcpy(s->tri_r0, s->tri_r, (size_t)nz * sizeof *s->tri_r);
+            memcpy(s->tri_c0, s->tri_c, (size_t)nz * sizeof *s->tri_c);
+            nz0 = nz;
+        }
     }
     return 0;
 }

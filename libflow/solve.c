@@ -38,6 +38,8 @@ struct flow_solver {
     double *lu;               /* nmax * (3 nmax - 2): band storage */
     unsigned int *perm;       /* nmax pivots */
     double *xb;               /* nmax: right-hand side copy */
+    int factored;             /* component whose LU factors lu/perm hold, or -1 */
+    int factored_n;
     /* sparse (GSL-owned memory) */
     int nsparse;
     int *slot;                /* [C]: workspace of a component or -1 */
@@ -55,6 +57,7 @@ int flow_solver__new(flow_solver **out, const flow_model *m)
         return flow_error__nomem("the cycle solver");
     int nd = c->max_cycle < FLOW_DENSE_MAX ? c->max_cycle : FLOW_DENSE_MAX;
     s->nmax = nd;
+    s->factored = -1;
     if (nd > 0) {
         s->lu = flow_alloc__calloc(a, (size_t)nd * (3 * (size_t)nd - 2), sizeof *s->lu);
         s->perm = flow_alloc__calloc(a, (size_t)nd, sizeof *s->perm);
@@ -155,12 +158,14 @@ static int solve_dense(flow_solver *s, int n, int nz, const int *ri, const int *
 #undef AB
     gsl_matrix_view A = gsl_matrix_view_array(ab, (size_t)n, w);
     gsl_vector_uint piv = { (size_t)n, 1, s->perm, NULL, 0 };
+    s->factored = -1;
     gsl_linalg_LU_band_decomp((size_t)n, lb, ub, &A.matrix, &piv);
     /* A pivot this small means a loop that keeps (almost) all its mass:
      * nothing leaves, the system has no unique solution. */
     for (int i = 0; i < n; i++)
         if (!(fabs(ab[(size_t)i * w + lb + ub]) > 1e-12 * scale))
             return FLOW_ESINGULAR;
+    s->factored_n = n;
     memcpy(s->xb, b, (size_t)n * sizeof *b);
     gsl_vector_view bv = gsl_vector_view_array(s->xb, (size_t)n);
     gsl_vector_view xv = gsl_vector_view_array(x, (size_t)n);
@@ -239,7 +244,25 @@ int flow_solver__solve(flow_solver *s, int comp, int n, int nz, const int *ri, c
 {
     int slot = s->slot[comp];
     *sparse = slot >= 0;
-    if (slot < 0)
-        return solve_dense(s, n, nz, ri, ci, v, b, x);
+    if (slot < 0) {
+        int rc = solve_dense(s, n, nz, ri, ci, v, b, x);
+        if (rc == 0)
+            s->factored = comp;
+        return rc;
+    }
     return solve_sparse(s, &s->ws[slot], n, nz, ri, ci, v, b, x);
+}
+
+int flow_solver__resolve(flow_solver *s, int comp, int n, const double *b, double *x)
+{
+    if (s->factored != comp || s->factored_n != n)
+        return FLOW_EINVAL;
+    size_t lb = (size_t)n - 1, ub = lb, w = 2 * lb + ub + 1;
+    gsl_matrix_view A = gsl_matrix_view_array(s->lu, (size_t)n, w);
+    gsl_vector_uint piv = { (size_t)n, 1, s->perm, NULL, 0 };
+    memcpy(s->xb, b, (size_t)n * sizeof *b);
+    gsl_vector_view bv = gsl_vector_view_array(s->xb, (size_t)n);
+    gsl_vector_view xv = gsl_vector_view_array(x, (size_t)n);
+    gsl_linalg_LU_band_solve(lb, ub, &A.matrix, &piv, &bv.vector, &xv.vector);
+    return 0;
 }
