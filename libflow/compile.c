@@ -29,7 +29,7 @@ void flow_compile__free(flow_model *m)
     flow_alloc__free(a, c->name_buf);
     void *arrs[] = { c->e_from, c->e_to, c->e_mat, c->e_param, c->e_flow, c->e_mode, c->e_coef,
                      c->p_estart, c->p_eend, c->p_fast, c->p_gstart, c->p_gend, c->gh, c->fixed_e, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
-                     c->g_nfixed, c->g_exact, c->g_nshare, c->eh, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
+                     c->g_nfixed, c->g_nshare, c->eh, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
                      c->p_backlog, c->s_proc, c->s_mat, c->p_inuse, c->surv, c->c_start, c->order,
                      c->c_cycle, c->pv, c->param_use };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
@@ -638,7 +638,6 @@ int flow_model_compile(flow_model *m)
     ALLOC_ARR(c->g_end, G);
     ALLOC_ARR(c->g_rest, G);
     ALLOC_ARR(c->g_nfixed, G);
-    ALLOC_ARR(c->g_exact, G);
     ALLOC_ARR(c->g_nshare, G);
     ALLOC_ARR(c->eh, E);
     ALLOC_ARR(c->pm_group, (size_t)P * M);
@@ -677,9 +676,6 @@ int flow_model_compile(flow_model *m)
     }
     for (int e = 0; e < E; e++)
         c->eh[e] = (flow_edge_hot){ c->e_to[e] * M + c->e_mat[e], c->e_param[e], c->e_coef[e] };
-    for (int g = 0; g < G; g++)
-        c->g_exact[g] = flow_compile__routes_all(&m->procs[c->g_proc[g]]) && c->g_rest[g] < 0 &&
-                        c->g_nfixed[g] == 0;
     for (size_t i = 0; i < m->n_gens; i++)
         c->pm_gen[m->gens[i].process * M + m->gens[i].material] = (int)i;
     for (size_t i = 0; i < m->n_paths; i++)
@@ -768,9 +764,15 @@ int flow_model_compile(flow_model *m)
                 int g = c->pm_group[p * M + mat];
                 if (g < 0)
                     continue;
-                int efix = c->g_start[g] + c->g_nfixed[g];
-                c->gh[gk++] = (flow_group_hot){ c->g_start[g], efix, efix + c->g_nshare[g], c->g_end[g],
-                                               mat, g, c->g_exact[g], 0 };
+                if (c->g_end[g] - c->g_start[g] > 65535 || mat > 65535) {
+                    rc = flow_error__set(FLOW_EINVAL, "process '%s': more than 65,535 flows of one material or "
+                                                      "more than 65,536 materials", m->procs[p].name);
+                    goto fail;
+                }
+                c->gh[gk++] = (flow_group_hot){ c->g_start[g], (unsigned short)c->g_nfixed[g],
+                                                (unsigned short)c->g_nshare[g],
+                                                (unsigned short)(c->g_end[g] - c->g_start[g]),
+                                                (unsigned short)mat };
             }
             c->p_gend[p] = gk;
         }

@@ -193,14 +193,13 @@ typedef struct flow_edge_hot {
     double coef;
 } flow_edge_hot;
 
-/* A routing group as the year step reads it: its edges [start, end),
- * fixed ones up to efix, shares up to eshare, then the rest (if any). */
+/* A routing group as the year step reads it, packed into 12 bytes (a
+ * large model has 100,000 groups; the step streams them every year): its
+ * edges start at `start`, nfix fixed ones, then nshare shares, then the
+ * rest if n > nfix + nshare. */
 typedef struct flow_group_hot {
-    int start, efix, eshare, end;
-    int mat;
-    int g;                    /* index into the g_* arrays */
-    int exact;                /* shares must add to exactly 1 */
-    int pad_;
+    int start;
+    unsigned short nfix, nshare, n, mat;
 } flow_group_hot;
 
 typedef struct flow_compiled {
@@ -223,7 +222,6 @@ typedef struct flow_compiled {
     int G;
     int *g_proc, *g_mat, *g_start, *g_end, *g_rest; /* g_rest: edge or -1 */
     int *g_nfixed;            /* fixed edges come first in [g_start, g_end) */
-    unsigned char *g_exact;   /* shares must add to exactly 1 (no rest, no fixed, routes all) */
     int *g_nshare;            /* share edges follow the fixed ones */
     flow_edge_hot *eh;        /* [E] */
     int *pm_group;            /* [P*M]: group or -1 */

@@ -507,25 +507,22 @@ static int run_split(const step *st, int p)
     const flow_edge_hot *eh = c->eh;
     int source = c->p_fast[p] == 2;
     size_t p0 = (size_t)p * M;
-    /* materials that do not leave: nothing in, nothing out (routes were
-     * checked at compile: such a material never arrives) */
-    for (int mat = 0; mat < M; mat++) {
-        s->bin[p0 + mat] = x[p0 + mat];
-        s->bout[p0 + mat] = 0;
-    }
+    /* no bin/bout: the balance of these processes is checked right here
+     * (what they send on equals what they have) and balance.c skips them */
     for (int k = c->p_gstart[p]; k < c->p_gend[p]; k++) {
-        const flow_group_hot *gr = &c->gh[k];
-        size_t pm = p0 + gr->mat;
+        const flow_group_hot gr = c->gh[k];
+        size_t pm = p0 + gr.mat;
         double B = x[pm];
-        int e = gr->start;
+        int e = gr.start;
+        const int efix = e + gr.nfix, eshare = efix + gr.nshare, end = e + gr.n;
         double F = 0, S = 0, out = 0;
-        for (; e < gr->efix; e++) {
+        for (; e < efix; e++) {
             double v = eh[e].param < 0 ? eh[e].coef : eh[e].coef * pv[eh[e].param];
             flows[e] = v;
             x[eh[e].xi] += v;
             F += v;
         }
-        for (; e < gr->eshare; e++) {
+        for (; e < eshare; e++) {
             double sh = eh[e].param < 0 ? eh[e].coef : eh[e].coef * pv[eh[e].param];
             double v = sh * B;
             flows[e] = v;
@@ -536,36 +533,36 @@ static int run_split(const step *st, int p)
         /* Checking the sum is enough: no share can be negative (compile
          * checks every year's values, flow_sim_set_param refuses negative
          * amounts, products are checked each step), so a share above 1
-         * makes the sum fail too; then each share is named. */
-        if (gr->exact ? fabs(S - 1) > 1e-9 : S > 1 + 1e-9) {
-            int rc = check_share_values(st, p, gr->mat, gr->g);
-            return rc ? rc : flow_compile__group_shares(st->m, gr->g, S, st->t);
+         * makes the sum fail too; then each share is named. A group of a
+         * split or source with neither fixed nor rest flows must add to 1. */
+        int exact = gr.nfix == 0 && eshare == end;
+        if (exact ? fabs(S - 1) > 1e-9 : S > 1 + 1e-9) {
+            int g = c->pm_group[pm];
+            int rc = check_share_values(st, p, gr.mat, g);
+            return rc ? rc : flow_compile__group_shares(st->m, g, S, st->t);
         }
         if (source && c->pm_gen[pm] < 0) {
             /* generates what its fixed flows take; its other flows carry 0 */
-            for (e = gr->efix; e < gr->end; e++)
+            for (e = efix; e < end; e++)
                 flows[e] = 0; /* shares of B = 0 sent nothing */
-            s->gen[pm] = s->bin[pm] = F;
-            s->bout[pm] = F;
+            s->gen[pm] = F;
             continue;
         }
-        double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor; /* not fmax: a libm call at -O2 */
+        double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor; /* not fmax: a libm call */
         out += F;
-        if (e < gr->end) { /* the rest */
+        if (e < end) { /* the rest */
             double v = B - out;
             if (v < 0) {
                 if (v < -tol)
-                    return err_pm(st, p, gr->mat, FLOW_EVALUE,
+                    return err_pm(st, p, gr.mat, FLOW_EVALUE,
                                   "its fixed and share flows take %.10g, more than the %.10g it sends on", out, B);
                 v = 0;
             }
             flows[e] = v;
             x[eh[e].xi] += v;
-            out += v;
         } else if (fabs(out - B) > tol) {
-            return err_pm(st, p, gr->mat, FLOW_EVALUE, "its flows send on %.10g, not the %.10g it has", out, B);
+            return err_pm(st, p, gr.mat, FLOW_EVALUE, "its flows send on %.10g, not the %.10g it has", out, B);
         }
-        s->bout[pm] = out;
     }
     return 0;
 }
