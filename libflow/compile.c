@@ -330,18 +330,6 @@ static int tarjan(flow_model *m)
         c->c_cycle[k] = cyc;
         if (cyc && n > c->max_cycle)
             c->max_cycle = n;
-        if (cyc && n > FLOW_DENSE_MAX) {
-            /* internal edges of one material, at most: count all internal
-             * edges of the component (a bound on any one material's) */
-            int nz = 0;
-            for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++) {
-                int p = c->order[i];
-                for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
-                    nz++;
-            }
-            if (nz > c->max_cycle_edges)
-                c->max_cycle_edges = nz;
-        }
     }
 fail:
     flow_alloc__free(&m->alloc, index);

@@ -246,7 +246,6 @@ typedef struct flow_compiled {
     int *order;               /* [P] processes */
     int *c_cycle;             /* [C]: 1 if solved as a linear system */
     int max_cycle;            /* processes in the largest cycle */
-    int max_cycle_edges;      /* internal edges (one material) of the largest sparse cycle */
     /* base parameter values [T][NP] (products computed) */
     double *pv;
     /* parameter use, for checking overrides */
@@ -358,7 +357,6 @@ struct flow_sim {
     double *sb;               /* [max_cycle] right-hand side */
     double *sx;               /* [M][max_cycle] solution per material */
     double *xext;             /* [max_cycle][M] inputs from outside the cycle */
-    double *rho_prev;         /* [max_cycle] */
     flow_solver *solver;
     gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
     flow_sim_stats stats;

@@ -90,7 +90,6 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->sb, ncyc);
     SIM_ALLOC(s->sx, ncyc * M);
     SIM_ALLOC(s->xext, ncyc * M);
-    SIM_ALLOC(s->rho_prev, ncyc);
     for (int k = 0; k < c->C && !s->brent; k++)
         for (int i = c->c_start[k]; c->c_cycle[k] && i < c->c_start[k + 1]; i++)
             if (m->procs[c->order[i]].cap_param != FLOW_NONE) {
@@ -120,7 +119,7 @@ void flow_sim_free(flow_sim *s)
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++)
         flow_alloc__free(a, s->data[k]);
     void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
-                     s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext, s->rho_prev };
+                     s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
