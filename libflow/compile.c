@@ -190,6 +190,46 @@ static int cmp_edge(const void *pa, const void *pb)
     return 0;
 }
 
+/* Orders the edges by cmp_edge: a counting sort by source process (a
+ * large model has hundreds of thousands of edges, a process a handful),
+ * then an insertion sort within each process's block. Replaces *te. */
+static int sort_edges(flow_model *m, tmp_edge **te, size_t ne)
+{
+    int P = (int)m->n_procs, rc = 0;
+    size_t *start = flow_alloc__calloc(&m->alloc, (size_t)P + 1, sizeof *start);
+    tmp_edge *out = flow_alloc__calloc(&m->alloc, ne ? ne : 1, sizeof *out);
+    if (!start || !out) {
+        rc = flow_error__nomem("the edge table");
+        goto done;
+    }
+    for (size_t i = 0; i < ne; i++)
+        start[(*te)[i].from + 1]++;
+    for (int p = 0; p < P; p++)
+        start[p + 1] += start[p];
+    for (size_t i = 0; i < ne; i++)
+        out[start[(*te)[i].from]++] = (*te)[i];
+    /* start[p] now holds the end of block p; its beginning is start[p-1] */
+    for (int p = 0; p < P; p++) {
+        size_t lo = p ? start[p - 1] : 0, hi = start[p];
+        for (size_t i = lo + 1; i < hi; i++) {
+            tmp_edge x = out[i];
+            size_t j = i;
+            while (j > lo && cmp_edge(&out[j - 1], &x) > 0) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = x;
+        }
+    }
+    flow_alloc__free(&m->alloc, *te);
+    *te = out;
+    out = NULL;
+done:
+    flow_alloc__free(&m->alloc, start);
+    flow_alloc__free(&m->alloc, out);
+    return rc;
+}
+
 /* The names of all result items ("from->to:material", "process:material",
  * "process/backlog:material") in one block: one allocation, not one per
  * item (a large model has half a million flow items). */
@@ -572,7 +612,8 @@ int flow_model_compile(flow_model *m)
         if (m->procs[p].cap_param != FLOW_NONE && m->procs[p].overflow != FLOW_NONE)
             for (int mat = 0; mat < M; mat++)
                 te[k++] = (tmp_edge){ p, m->procs[p].overflow, mat, -1, FLOW_NONE, FLOW_OVERFLOW, 1 };
-    qsort(te, ne, sizeof *te, cmp_edge);
+    if ((rc = sort_edges(m, &te, ne)))
+        goto fail;
     int E = c->E = (int)ne;
     ALLOC_ARR(c->e_from, E);
     ALLOC_ARR(c->e_to, E);
