@@ -63,6 +63,12 @@ static int run_or_report(int argc, char **argv, int report)
                 return FS_USAGE;
             }
             scenario = argv[++i];
+        } else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+            fs_error("%s: -o: this version of flowsim cannot write results files yet (the HDF5 results "
+                     "store is a later release); it prints the target table",
+                     report ? "report" : "run");
+            free(files);
+            return FS_USAGE;
         } else if (report && strcmp(argv[i], "--strict") == 0) {
             strict = 1;
         } else if (argv[i][0] == '-') {
