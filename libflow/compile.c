@@ -573,6 +573,7 @@ int flow_model_compile(flow_model *m)
     memset(c, 0, sizeof *c);
     int rc = 0;
     tmp_edge *te = NULL;
+    unsigned char *pconst = NULL; /* parameters constant over the years */
     c->T = m->last - m->first + 1;
     c->M = (int)m->n_mats;
     c->P = (int)m->n_procs;
@@ -587,6 +588,15 @@ int flow_model_compile(flow_model *m)
     ALLOC_ARR(c->param_use, NP);
     if ((rc = eval_params(m)))
         goto fail;
+    /* parameters with the same value in every year: what they feed need
+     * be checked in one year only (a model's shares are mostly constants) */
+    ALLOC_ARR(pconst, NP);
+    for (int p = 0; p < NP; p++) {
+        pconst[p] = 1;
+        for (int t = 1; t < T && pconst[p]; t++)
+            pconst[p] = c->pv[(size_t)t * NP + p] == c->pv[p];
+    }
+#define YEARS_OF(param) ((param) == FLOW_NONE || pconst[(param)] ? 1 : T)
 
     /* edges */
     size_t ne = 0;
@@ -719,7 +729,7 @@ int flow_model_compile(flow_model *m)
         const flow_flowdef *f = &m->flows[c->e_flow[e]];
         if (c->e_param[e] != FLOW_NONE)
             c->param_use[c->e_param[e]] |= c->e_mode[e] == FLOW_SHARE ? 3 : 1;
-        for (int t = 0; t < T; t++)
+        for (int t = 0; t < YEARS_OF(c->e_param[e]); t++)
             if (!amount_ok(m, c->e_coef[e], c->e_param[e], t, c->e_mode[e] == FLOW_SHARE)) {
                 char what[600];
                 snprintf(what, sizeof what, "%s %s->%s:%s", c->e_mode[e] == FLOW_SHARE ? "share of" : "fixed flow",
@@ -735,7 +745,7 @@ int flow_model_compile(flow_model *m)
             const flow_pm_amount *g = &lists[l][i];
             if (g->param != FLOW_NONE)
                 c->param_use[g->param] |= 1;
-            for (int t = 0; t < T; t++)
+            for (int t = 0; t < YEARS_OF(g->param); t++)
                 if (!amount_ok(m, g->coef, g->param, t, 0)) {
                     char what[300];
                     snprintf(what, sizeof what, "%s of '%s' in '%s'", l == 0 ? "generation" : "stock path",
@@ -755,9 +765,29 @@ int flow_model_compile(flow_model *m)
             if ((rc = check_amount(m, &pr->origin, 1, pr->cap_param, t, 0, what)))
                 goto fail;
     }
-    for (int t = 0; t < T; t++)
-        if ((rc = flow_compile__check_shares(m, c->pv + (size_t)t * NP, t)))
-            goto fail;
+    /* shares of every group in every year in which one of them can change */
+    for (int g = 0; g < G; g++) {
+        int years = 1;
+        double sum0 = 0;
+        for (int e = c->g_start[g] + c->g_nfixed[g]; e < c->g_end[g]; e++)
+            if (c->e_mode[e] == FLOW_SHARE && YEARS_OF(c->e_param[e]) > 1)
+                years = T;
+        for (int t = 0; t < years; t++) {
+            double sum = 0;
+            for (int e = c->g_start[g] + c->g_nfixed[g]; e < c->g_end[g]; e++)
+                if (c->e_mode[e] == FLOW_SHARE)
+                    sum += c->e_param[e] == FLOW_NONE ? c->e_coef[e]
+                                                      : c->e_coef[e] * c->pv[(size_t)t * NP + c->e_param[e]];
+            if (t > 0 && sum == sum0)
+                continue;
+            sum0 = sum;
+            if ((rc = flow_compile__group_shares(m, g, sum, t)))
+                goto fail;
+        }
+    }
+#undef YEARS_OF
+    flow_alloc__free(&m->alloc, pconst);
+    pconst = NULL;
 
     if ((rc = check_routes(m)))
         goto fail;
@@ -864,6 +894,7 @@ int flow_model_compile(flow_model *m)
     return 0;
 fail:
     flow_alloc__free(&m->alloc, te);
+    flow_alloc__free(&m->alloc, pconst);
     flow_compile__free(m);
     return rc;
 }
