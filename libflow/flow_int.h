@@ -12,6 +12,8 @@
  *   solve.c    the linear systems of cycles (dense LU / sparse GMRES)
  *   sim.c      simulations: the year step, results
  *   balance.c  the mass-balance check of every process and material
+ *   plugin.c   process types: the registry, the module loader, the
+ *              accessors of flow_type_ctx
  */
 #ifndef FLOW_INT_H
 #define FLOW_INT_H
@@ -360,6 +362,18 @@ struct flow_sim {
     flow_solver *solver;
     gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
     flow_sim_stats stats;
+};
+
+/* plugin.c ----------------------------------------------------------- */
+
+/* What a plugin callback sees (flow_plugin.h: flow_type_ctx_*()); the core
+ * fills one per call. */
+struct flow_type_ctx {
+    const flow_model *model;  /* materials: names, categories, the index */
+    const char *process;      /* the process's name */
+    int year;                 /* calendar year */
+    int n_params;             /* the type's n_params */
+    const double *param;      /* [n_params] values this year */
 };
 
 #endif /* FLOW_INT_H */
