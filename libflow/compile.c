@@ -28,7 +28,7 @@ void flow_compile__free(flow_model *m)
     flow_alloc__free(a, c->s_name);
     flow_alloc__free(a, c->name_buf);
     void *arrs[] = { c->e_from, c->e_to, c->e_mat, c->e_param, c->e_flow, c->e_mode, c->e_coef,
-                     c->p_estart, c->p_eend, c->p_fast, c->p_gstart, c->p_gend, c->gh, c->fixed_e, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
+                     c->p_estart, c->p_eend, c->p_fast, c->p_gstart, c->p_gend, c->p_uniform, c->p_ustart, c->eu, c->gh, c->fixed_e, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
                      c->g_nfixed, c->g_nshare, c->eh, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
                      c->p_backlog, c->s_proc, c->s_mat, c->p_inuse, c->surv, c->c_start, c->order,
                      c->c_cycle, c->pv, c->param_use };
@@ -834,6 +834,46 @@ int flow_model_compile(flow_model *m)
                                                 (unsigned short)mat };
             }
             c->p_gend[p] = gk;
+        }
+    }
+    ALLOC_ARR(c->p_uniform, P);
+    for (int p = 0; p < P; p++) {
+        int k0 = c->p_gstart[p], ng = c->p_gend[p] - k0;
+        if (!c->p_fast[p] || ng != M || M < 2)
+            continue;
+        const flow_group_hot *g0 = &c->gh[k0];
+        int ok = g0->n <= FLOW_UNIFORM_MAX && g0->mat == 0;
+        for (int q = 1; ok && q < ng; q++) {
+            const flow_group_hot *gk2 = &c->gh[k0 + q];
+            ok = gk2->mat == q && gk2->nfix == g0->nfix && gk2->nshare == g0->nshare && gk2->n == g0->n &&
+                 gk2->start == g0->start + q * g0->n;
+            for (int j = 0; ok && j < g0->n; j++) {
+                int a = g0->start + j, b = gk2->start + j;
+                ok = c->e_to[a] == c->e_to[b] && c->e_mode[a] == c->e_mode[b] && c->e_param[a] == c->e_param[b] &&
+                     c->e_coef[a] == c->e_coef[b];
+            }
+        }
+        if (ok && c->p_fast[p] == 2)
+            for (int mat = 0; mat < M; mat++)
+                ok = ok && c->pm_gen[p * M + mat] >= 0;
+        c->p_uniform[p] = (unsigned char)ok;
+    }
+    {
+        int nu = 0;
+        for (int p = 0; p < P; p++)
+            if (c->p_uniform[p])
+                nu += c->gh[c->p_gstart[p]].n;
+        ALLOC_ARR(c->p_ustart, P);
+        ALLOC_ARR(c->eu, nu);
+        int ku = 0;
+        for (int i = 0; i < P; i++) {
+            int p = c->order[i];
+            if (!c->p_uniform[p])
+                continue;
+            const flow_group_hot *g0 = &c->gh[c->p_gstart[p]];
+            c->p_ustart[p] = ku;
+            for (int j = 0; j < g0->n; j++)
+                c->eu[ku++] = c->eh[g0->start + j];
         }
     }
 

@@ -195,6 +195,9 @@ typedef struct flow_edge_hot {
     double coef;
 } flow_edge_hot;
 
+/* A uniform process routes at most this many flows per material. */
+#define FLOW_UNIFORM_MAX 64
+
 /* A routing group as the year step reads it, packed into 12 bytes (a
  * large model has 100,000 groups; the step streams them every year): its
  * edges start at `start`, nfix fixed ones, then nshare shares, then the
@@ -216,6 +219,12 @@ typedef struct flow_compiled {
                                  blocks lie in topological order of p */
     unsigned char *p_fast;    /* [P]: 1 a split, 2 a source, without capacity; else 0 */
     int *p_gstart, *p_gend;   /* [P]: its groups in gh, in topological order */
+    int *p_ustart;            /* [P]: a uniform process's flows in eu */
+    flow_edge_hot *eu;        /* material 0's edges of every uniform process, in
+                                 topological order: streamed by run_uniform */
+    unsigned char *p_uniform; /* [P]: a fast process whose flows are the same for every
+                                 material (FLOW_ALL flows only): routed with one set of
+                                 share values for all materials */
     flow_group_hot *gh;       /* [G] */
     int NF;                   /* fixed edges */
     int *fixed_e;             /* [NF] */

@@ -496,8 +496,76 @@ static int check_share_values(const step *st, int p, int mat, int g)
 /* The common case, kept lean because it is most of every model: a split
  * or a source without a capacity. One pass over each routing group
  * computes, stores and sends on every flow, and checks the shares. */
+/* A split or source whose flows are the same for every material (FLOW_ALL
+ * flows only, compile.c: p_uniform): the share and fixed values are
+ * computed once, checked once, and applied to each material's input; the
+ * edges of material m are those of material 0 shifted by m blocks, and
+ * their targets by m inputs. Reads one edge block instead of M. */
+static int run_uniform(const step *st, int p)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const int M = st->M;
+    const double *pv = st->pv;
+    double *flows = st->flows, *x = s->x;
+    const flow_group_hot g0 = c->gh[c->p_gstart[p]];
+    const flow_edge_hot *eh = c->eu + c->p_ustart[p];
+    const int nfix = g0.nfix, nsh = nfix + g0.nshare, n = g0.n;
+    double val[FLOW_UNIFORM_MAX];
+    int xi[FLOW_UNIFORM_MAX];
+    double F = 0, S = 0;
+    for (int j = 0; j < n; j++) {
+        val[j] = eh[j].param < 0 ? eh[j].coef : eh[j].coef * pv[eh[j].param];
+        xi[j] = eh[j].xi; /* material 0's target input; material m's is xi + m */
+        if (j < nfix)
+            F += val[j];
+        else if (j < nsh)
+            S += val[j];
+    }
+    int exact = nfix == 0 && nsh == n;
+    if (exact ? fabs(S - 1) > 1e-9 : S > 1 + 1e-9) {
+        int g = c->pm_group[(size_t)p * M];
+        int rc = check_share_values(st, p, 0, g);
+        return rc ? rc : flow_compile__group_shares(st->m, g, S, st->t);
+    }
+    size_t p0 = (size_t)p * M;
+    for (int mat = 0; mat < M; mat++) {
+        double B = x[p0 + mat];
+        double *fl = flows + g0.start + (size_t)mat * n;
+        double out = F;
+        int j = 0;
+        for (; j < nfix; j++) {
+            fl[j] = val[j];
+            x[xi[j] + mat] += val[j];
+        }
+        for (; j < nsh; j++) {
+            double v = val[j] * B;
+            fl[j] = v;
+            x[xi[j] + mat] += v;
+            out += v;
+        }
+        double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor;
+        if (j < n) { /* the rest */
+            double v = B - out;
+            if (v < 0) {
+                if (v < -tol)
+                    return err_pm(st, p, mat, FLOW_EVALUE,
+                                  "its fixed and share flows take %.10g, more than the %.10g it sends on", out, B);
+                v = 0;
+            }
+            fl[j] = v;
+            x[xi[j] + mat] += v;
+        } else if (fabs(out - B) > tol) {
+            return err_pm(st, p, mat, FLOW_EVALUE, "its flows send on %.10g, not the %.10g it has", out, B);
+        }
+    }
+    return 0;
+}
+
 static int run_split(const step *st, int p)
 {
+    if (st->c->p_uniform[p])
+        return run_uniform(st, p);
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
     const int M = st->M;

@@ -122,8 +122,9 @@ static const char *plugdir(void)
 
 static void set_path(const char *a, const char *b)
 {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s%s%s", a, b ? ":" : "", b ? b : "");
+    char buf[8192];
+    int w = snprintf(buf, sizeof buf, "%s%s%s", a, b ? ":" : "", b ? b : "");
+    ck_assert_msg(w >= 0 && (size_t)w < sizeof buf, "plugin path too long");
     setenv("FLOW_PLUGIN_PATH", buf, 1);
 }
 
