@@ -102,21 +102,6 @@ int flow_compile__group_shares(const flow_model *m, int g, double sum, int t)
                            exact ? "not 1" : "more than 1");
 }
 
-int flow_compile__check_shares(const flow_model *m, const double *pv_row, int t)
-{
-    const flow_compiled *c = &m->c;
-    for (int g = 0; g < c->G; g++) {
-        double sum = 0;
-        for (int e = c->g_start[g] + c->g_nfixed[g]; e < c->g_end[g]; e++)
-            if (c->e_mode[e] == FLOW_SHARE)
-                sum += c->e_param[e] == FLOW_NONE ? c->e_coef[e] : c->e_coef[e] * pv_row[c->e_param[e]];
-        int rc = flow_compile__group_shares(m, g, sum, t);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 /* ---- parameters ---------------------------------------------------------------- */
 
 static int eval_params(flow_model *m)

@@ -285,6 +285,10 @@ struct flow_model {
 
 /* Sets an error prefixed with "file:line: " when the origin is known. */
 int flow_model__err(const flow_origin *o, int code, const char *fmt, ...) FLOW_PRINTF(3, 4);
+/* Finds name among names[0..n-1] (an enum's spellings): 0 and its index,
+ * or FLOW_ENOTFOUND naming the nearest and the known ones. */
+int flow_model__parse_name(const char *what, const char *name, const char *const *names, size_t n,
+                           int *out);
 /* The nearest of names[0..n-1] to name, or NULL when none is close. */
 const char *flow_model__nearest(const char *name, const char *const *names,
                                 size_t n, size_t stride);
@@ -302,9 +306,6 @@ void flow_indicator__eval_year(const struct flow_sim *s, int t, double *row);
 /* compile.c ---------------------------------------------------------- */
 
 void flow_compile__free(flow_model *m);
-/* Checks the shares of every routing group in year index t (values row
- * pv_row); 0 or FLOW_ESHARES naming process, material, year and sum. */
-int flow_compile__check_shares(const flow_model *m, const double *pv_row, int t);
 /* The same rule for one group whose shares add to sum. */
 int flow_compile__group_shares(const flow_model *m, int g, double sum, int t);
 /* 1 when a process must send on all it routes (source, split, in-use

@@ -23,13 +23,10 @@ const char *flow_cmp_name(flow_cmp c)
 
 int flow_cmp_parse(const char *name, flow_cmp *out)
 {
-    for (size_t i = 0; i < sizeof cmp_names / sizeof *cmp_names; i++)
-        if (name && strcmp(name, cmp_names[i]) == 0) {
-            *out = (flow_cmp)i;
-            return 0;
-        }
-    return flow_error__set(FLOW_ENOTFOUND, "no comparator '%s' (known: >=, >, <=, <, rises)",
-                           name ? name : "(null)");
+    int v, rc = flow_model__parse_name("comparator", name, cmp_names, sizeof cmp_names / sizeof *cmp_names, &v);
+    if (rc == 0)
+        *out = (flow_cmp)v;
+    return rc;
 }
 
 /* ---- definitions ------------------------------------------------------------- */

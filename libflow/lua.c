@@ -99,28 +99,24 @@ int flow_lua_is_model_error(lua_State *L, int idx)
     return same;
 }
 
-/* nearest(name, {names}) -> the closest name, or nil */
+/* nearest(name, {names}) -> the closest name, or nil (flow_model__nearest's
+ * rule, so Lua and C suggest alike) */
 static int l_nearest(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_Integer n = luaL_len(L, 2);
-    const char *best = NULL;
-    size_t bd = (size_t)-1;
+    const char **names = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *names, 0);
+    size_t k = 0;
     for (lua_Integer i = 1; i <= n; i++) {
         lua_geti(L, 2, i);
         const char *cand = lua_tostring(L, -1);
-        if (cand) {
-            size_t d = flow_util__levenshtein(name, cand);
-            if (d < bd) {
-                bd = d;
-                best = cand;
-            }
-        }
-        lua_pop(L, 1); /* the strings stay alive in the table */
+        lua_pop(L, 1); /* the string stays alive in the table */
+        if (cand)
+            names[k++] = cand;
     }
-    size_t len = strlen(name), lim = len / 3 > 2 ? len / 3 : 2;
-    if (best && bd <= lim)
+    const char *best = flow_model__nearest(name, names, k, sizeof *names);
+    if (best)
         lua_pushstring(L, best);
     else
         lua_pushnil(L);

@@ -28,18 +28,26 @@ static const char *const mode_names[] = { "share", "fixed", "rest", "overflow" }
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))
 
-static int parse_enum(const char *what, const char *name, const char *const *names,
-                      size_t n, int *out)
+int flow_model__parse_name(const char *what, const char *name, const char *const *names, size_t n,
+                           int *out)
 {
     for (size_t i = 0; i < n; i++)
         if (name && strcmp(name, names[i]) == 0) {
             *out = (int)i;
             return 0;
         }
+    char known[300];
+    size_t len = 0;
+    known[0] = '\0';
+    for (size_t i = 0; i < n && len < sizeof known - 40; i++) {
+        int w = snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "", names[i]);
+        if (w > 0)
+            len += (size_t)w;
+    }
     const char *near = name ? flow_model__nearest(name, names, n, sizeof *names) : NULL;
     if (near)
-        return flow_error__set(FLOW_ENOTFOUND, "no %s '%s' (did you mean '%s'?)", what, name, near);
-    return flow_error__set(FLOW_ENOTFOUND, "no %s '%s'", what, name ? name : "(null)");
+        return flow_error__set(FLOW_ENOTFOUND, "no %s '%s' (did you mean '%s'?) (known: %s)", what, name, near, known);
+    return flow_error__set(FLOW_ENOTFOUND, "no %s '%s' (known: %s)", what, name ? name : "(null)", known);
 }
 
 const char *flow_category_name(flow_category c)
@@ -49,7 +57,7 @@ const char *flow_category_name(flow_category c)
 
 int flow_category_parse(const char *name, flow_category *out)
 {
-    int v, rc = parse_enum("category", name, cat_names, NELEM(cat_names), &v);
+    int v, rc = flow_model__parse_name("category", name, cat_names, NELEM(cat_names), &v);
     if (rc == 0)
         *out = (flow_category)v;
     return rc;
@@ -62,7 +70,7 @@ const char *flow_kind_name(flow_kind k)
 
 int flow_kind_parse(const char *name, flow_kind *out)
 {
-    int v, rc = parse_enum("process kind", name, kind_names, NELEM(kind_names), &v);
+    int v, rc = flow_model__parse_name("process kind", name, kind_names, NELEM(kind_names), &v);
     if (rc == 0)
         *out = (flow_kind)v;
     return rc;

@@ -24,16 +24,11 @@ const char *flow_interp_name(flow_interp i)
 
 int flow_interp_parse(const char *name, flow_interp *out)
 {
-    size_t n = sizeof interp_names / sizeof *interp_names;
-    for (size_t i = 0; i < n; i++)
-        if (name && strcmp(name, interp_names[i]) == 0) {
-            *out = (flow_interp)i;
-            return 0;
-        }
-    const char *near = name ? flow_model__nearest(name, interp_names, n, sizeof *interp_names) : NULL;
-    return flow_error__set(FLOW_ENOTFOUND, "no interpolation rule '%s'%s%s%s (known: step, linear, cspline, akima, steffen)",
-                           name ? name : "(null)", near ? " (did you mean '" : "", near ? near : "",
-                           near ? "'?)" : "");
+    int v, rc = flow_model__parse_name("interpolation rule", name, interp_names,
+                                       sizeof interp_names / sizeof *interp_names, &v);
+    if (rc == 0)
+        *out = (flow_interp)v;
+    return rc;
 }
 
 /* The minimum number of points GSL needs for a rule. */
