@@ -379,11 +379,13 @@ struct flow_sim {
 /* What a plugin callback sees (flow_plugin.h: flow_type_ctx_*()); the core
  * fills one per call. */
 struct flow_type_ctx {
+    const struct flow_process_type *type;
     const flow_model *model;  /* materials: names, categories, the index */
     const char *process;      /* the process's name */
     int year;                 /* calendar year */
     int n_params;             /* the type's n_params */
     const double *param;      /* [n_params] values this year */
+    const double *stock;      /* [M] the process's stock at the end of the year before, or NULL */
 };
 
 #endif /* FLOW_INT_H */

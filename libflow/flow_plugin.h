@@ -44,7 +44,7 @@ extern "C" {
 /* A module built against another major version is refused; minor versions
  * only append fields to the descriptor. */
 #define FLOW_PLUGIN_ABI_MAJOR 1
-#define FLOW_PLUGIN_ABI_MINOR 0
+#define FLOW_PLUGIN_ABI_MINOR 1
 
 /* ------------------------------------------------------------------ */
 /* What a type declares                                                */
@@ -85,23 +85,43 @@ int flow_type_ctx_find_material(const flow_type_ctx *ctx, const char *name);
  * params[]): the model's value, else the declared default. i must lie in
  * [0, n_params) (an assertion; NaN in release builds). */
 double flow_type_ctx_param(const flow_type_ctx *ctx, int i);
+/* The years the model spans, first and last (ABI 1.1): for a type that
+ * sizes its state by them in init() (cohorts of an in-use stock). */
+void flow_type_ctx_years(const flow_type_ctx *ctx, int *first, int *last);
+/* The process's stock of material m at the end of the year before (ABI
+ * 1.1): what it kept of earlier inputs, less what it released. 0 in
+ * init() and in the first year unless the model sets an initial stock. */
+double flow_type_ctx_stock(const flow_type_ctx *ctx, int m);
+/* The type's own pointer, flow_process_type.type_data (ABI 1.1; NULL for
+ * a module built for 1.0). */
+void *flow_type_ctx_type_data(const flow_type_ctx *ctx);
+/* The index of the i-th material of the type's materials[] in the model
+ * (ABI 1.1): the core checks when it compiles a model that the model
+ * defines every one, so this is never -1 for i in [0, n_materials). */
+int flow_type_ctx_type_material(const flow_type_ctx *ctx, int i);
 
 /* ------------------------------------------------------------------ */
 /* The descriptor                                                      */
 /* ------------------------------------------------------------------ */
 
-/* The linear transfer of one year, n_ports x M x M coefficients:
+/* The transfer of one year, n_ports x M x M coefficients and (ABI 1.1)
+ * n_ports x M releases from the process's stock:
  *
  *     out[port][m_out] = sum over m_in of coef[(port * M + m_out) * M + m_in] * in[m_in]
+ *                        + release[port * M + m_out]
  *
  * Column m_in says where a tonne of input material m_in goes; what a column
  * does not send to any port stays in the process (its stock), so a column
  * adds up to at most 1 — a loss (to air, say) is a port named for it.
- * Materials may change (waste in, ash out). The core owns coef and hands
- * it to transfer() zeroed. */
+ * Materials may change (waste in, ash out). release draws on the stock
+ * kept from earlier years (a storage yard drawn down, the end-of-life
+ * outflow of older cohorts of an in-use stock): the core takes it from the
+ * stock of material m_out and refuses a release larger than the stock.
+ * The core owns both arrays and hands them to transfer() zeroed. */
 typedef struct flow_transfer {
     int n_ports, n_materials;
     double *coef;
+    double *release;    /* ABI 1.1 */
 } flow_transfer;
 
 /* A process type. Write it with FLOW_PLUGIN_DEFINE(), which stamps the
@@ -142,6 +162,18 @@ typedef struct flow_process_type {
                 const double *out, double *metrics);
     /* Once per process when the simulation is freed (optional). */
     void (*fini)(void *state);
+
+    /* ---- ABI 1.1 ---- */
+    /* Materials the type makes (bottom ash, biogas, refined salt): every
+     * model with a process of the type must define each, or the model
+     * does not compile (the message names the process, the type and the
+     * material). flow_type_ctx_type_material(ctx, i) gives the model's
+     * index of materials[i]. May be NULL / 0. */
+    const char *const *materials;
+    size_t n_materials;
+    /* The type's own pointer, handed back by flow_type_ctx_type_data()
+     * (a type written in Lua keeps its functions there). May be NULL. */
+    void *type_data;
 } flow_process_type;
 
 /* ------------------------------------------------------------------ */

@@ -106,6 +106,39 @@ int flow_type_ctx_find_material(const flow_type_ctx *ctx, const char *name)
     return flow_nameidx__find(&m->mat_ix, name, m->mats, sizeof *m->mats);
 }
 
+void flow_type_ctx_years(const flow_type_ctx *ctx, int *first, int *last)
+{
+    assert(ctx && ctx->model);
+    if (first)
+        *first = ctx->model->first;
+    if (last)
+        *last = ctx->model->last;
+}
+
+double flow_type_ctx_stock(const flow_type_ctx *ctx, int m)
+{
+    assert(ctx && ctx->model);
+    assert(m >= 0 && (size_t)m < ctx->model->n_mats);
+    if (!ctx->stock || m < 0 || (size_t)m >= ctx->model->n_mats)
+        return 0;
+    return ctx->stock[m];
+}
+
+void *flow_type_ctx_type_data(const flow_type_ctx *ctx)
+{
+    assert(ctx);
+    return ctx->type ? ctx->type->type_data : NULL;
+}
+
+int flow_type_ctx_type_material(const flow_type_ctx *ctx, int i)
+{
+    assert(ctx);
+    assert(ctx->type && i >= 0 && (size_t)i < ctx->type->n_materials);
+    if (!ctx->type || i < 0 || (size_t)i >= ctx->type->n_materials)
+        return -1;
+    return flow_type_ctx_find_material(ctx, ctx->type->materials[i]);
+}
+
 double flow_type_ctx_param(const flow_type_ctx *ctx, int i)
 {
     assert(ctx);
@@ -211,6 +244,8 @@ static int validate(const flow_process_type *t, const char *where, flow_process_
     int rc = check_names(where, n, "port", c->ports, c->n_ports);
     if (rc == 0)
         rc = check_names(where, n, "metric", c->metrics, c->n_metrics);
+    if (rc == 0)
+        rc = check_names(where, n, "material", c->materials, c->n_materials);
     if (rc)
         return rc;
     if (c->n_params > 0 && !c->params)
