@@ -199,7 +199,8 @@ START_TEST(test_static_register_and_call)
      * ash: coef[(0*3+2)*3+0] = coef[6] and coef[(0*3+2)*3+2] = coef[8];
      * glass to slag: coef[(1*3+1)*3+1] = coef[13] = 1; all others 0. */
     double coef[18] = { 0 };
-    flow_transfer T = { 2, 3, coef };
+    double release[6] = { 0 };
+    flow_transfer T = { 2, 3, coef, release };
     ck_assert_int_eq(t->transfer(&f.ctx, &state, &T), 0);
     for (int i = 0; i < 18; i++) {
         double want = i == 6 || i == 8 ? 0.25 : i == 13 ? 1 : 0;
@@ -358,7 +359,8 @@ START_TEST(test_module_good)
     ctxfix f;
     ctx_make(&f, (const double[]){ 0.6 }, 1);
     double coef[18] = { 0 };
-    flow_transfer T = { 2, 3, coef };
+    double release[6] = { 0 };
+    flow_transfer T = { 2, 3, coef, release };
     double state = 0;
     ck_assert_int_eq(t->transfer(&f.ctx, &state, &T), 0);
     for (int i = 0; i < 18; i++) {
