@@ -270,7 +270,7 @@ enum { R_ABI, R_SIZE, R_NONAME, R_BADNAME, R_NOTRANSFER, R_NOPORTS, R_PORTNULL, 
        R_PNONAME, R_LOHI, R_DEF, R_NAN, R_PDUP, R_METRICS, R_COUNT };
 
 static const char *const refusal_msg[R_COUNT][2] = {
-    [R_ABI] = { "plugin ABI 2.0", "takes 1.x" },
+    [R_ABI] = { "built for plugin ABI 2.", "takes 1.x" },
     [R_SIZE] = { "descriptor of 8 bytes", "shorter than" },
     [R_NONAME] = { "the type has no name", NULL },
     [R_BADNAME] = { "type name 'fa ke'", "letters, digits" },
