@@ -21,7 +21,7 @@ int flow_balance__check(flow_sim *s, int t)
     int M = c->M;
     const double *st = s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S;
     const double *sp = t > 0 ? s->data[FLOW_ITEM_STOCK] + (size_t)(t - 1) * c->S : NULL;
-    double worst = 0, wres = 0;
+    double worst = 0, wres = 0, win = 0, wout = 0;
     int wp = -1, wm = -1;
     for (int p = 0; p < c->P; p++) {
         /* a sink keeps whatever it accepts: nothing to balance; a split or
@@ -30,6 +30,10 @@ int flow_balance__check(flow_sim *s, int t)
         if (m->procs[p].kind == FLOW_SINK || c->p_fast[p])
             continue;
         int items[2] = { c->p_stock[p], c->p_backlog[p] };
+        /* a process of a plugin type may turn one material into another:
+         * its balance is over all materials together (wm = -1) */
+        int typed = m->procs[p].type != NULL;
+        double tin = 0, tout = 0, tds = 0, tscale = 0;
         for (int mat = 0; mat < M; mat++) {
             size_t pm = (size_t)p * M + mat;
             double in = s->bin[pm], out = s->bout[pm];
@@ -42,6 +46,18 @@ int flow_balance__check(flow_sim *s, int t)
                 ds += st[it] - prev;
                 scale = fmax(scale, fmax(fabs(st[it]), fabs(prev)));
             }
+            if (typed) {
+                tin += in;
+                tout += out;
+                tds += ds;
+                tscale += scale;
+                if (mat < M - 1)
+                    continue;
+                in = tin;
+                out = tout;
+                ds = tds;
+                scale = tscale;
+            }
             double res = in - out - ds;
             /* below 100 x the noise floor of the year a residual is rounding */
             double rel = fabs(res) <= 100 * s->floor ? 0 : scale > 0 ? fabs(res) / scale : INFINITY;
@@ -52,16 +68,19 @@ int flow_balance__check(flow_sim *s, int t)
             if (rel > s->tol && rel > worst) {
                 worst = rel;
                 wp = p;
-                wm = mat;
+                wm = typed ? -1 : mat;
                 wres = res;
+                win = in;
+                wout = out;
             }
         }
     }
     if (wp >= 0)
         return flow_model__err(&m->procs[wp].origin, FLOW_EBALANCE,
-                               "process '%s', material '%s', year %d: mass balance off by %.6g "
+                               "process '%s', %s%s%s, year %d: mass balance off by %.6g "
                                "(in %.10g, out %.10g; relative %.3g > %.3g)",
-                               m->procs[wp].name, m->mats[wm].name, m->first + t, wres,
-                               s->bin[(size_t)wp * M + wm], s->bout[(size_t)wp * M + wm], worst, s->tol);
+                               m->procs[wp].name, wm >= 0 ? "material '" : "all materials",
+                               wm >= 0 ? m->mats[wm].name : "", wm >= 0 ? "'" : "", m->first + t, wres,
+                               win, wout, worst, s->tol);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flow_int.h"
+#include "flow_plugin.h"
 
 #define SHARE_TOL 1e-9
 
@@ -31,7 +32,8 @@ void flow_compile__free(flow_model *m)
                      c->p_estart, c->p_eend, c->p_fast, c->p_gstart, c->p_gend, c->p_uniform, c->p_ustart, c->eu, c->gh, c->fixed_e, c->p_ovf, c->g_proc, c->g_mat, c->g_start, c->g_end, c->g_rest,
                      c->g_nfixed, c->g_nshare, c->eh, c->pm_group, c->pm_gen, c->pm_path, c->pm_init, c->p_stock,
                      c->p_backlog, c->s_proc, c->s_mat, c->p_inuse, c->surv, c->c_start, c->order,
-                     c->c_cycle, c->pv, c->param_use };
+                     c->c_cycle, c->pv, c->param_use, c->p_typed, c->ty, c->ty_edge, c->ty_port_to,
+                     c->met_name, c->met_buf, c->met_proc, c->c_joint, c->c_n, c->c_nz };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     memset(c, 0, sizeof *c);
@@ -421,6 +423,15 @@ static int check_routes(flow_model *m)
             }
         }
         const flow_process *pr = &m->procs[p];
+        if (pr->type) /* a type may make any material of any it receives */
+            for (int e = c->p_estart[p]; e < c->p_eend[p]; e++) {
+                int q = c->e_to[e] * M + c->e_mat[e];
+                if (c->e_mode[e] == FLOW_PORT && !recv[q]) {
+                    recv[q] = 1;
+                    from[q] = p;
+                    work[nw++] = q;
+                }
+            }
         if (g < 0 && flow_compile__routes_all(pr)) {
             const char *src = from[pm] >= 0 ? m->procs[from[pm]].name : NULL;
             rc = flow_model__err(&pr->origin, FLOW_EROUTE,
@@ -543,11 +554,147 @@ static int check_structure(flow_model *m)
     for (size_t i = 0; i < m->n_inits; i++) {
         const flow_pm_amount *g = &m->inits[i];
         const flow_process *p = &m->procs[g->process];
-        if (p->kind != FLOW_STOCK || (p->smode != FLOW_STOCK_ACCUMULATE && p->smode != FLOW_STOCK_STORAGE))
+        if (p->kind != FLOW_TYPED &&
+            (p->kind != FLOW_STOCK || (p->smode != FLOW_STOCK_ACCUMULATE && p->smode != FLOW_STOCK_STORAGE)))
             return flow_model__err(&g->origin, FLOW_EINVAL,
-                                   "process '%s': only an accumulating or storage stock has an initial stock", p->name);
+                                   "process '%s': only an accumulating or storage stock, or a process of a "
+                                   "plugin type, has an initial stock", p->name);
+    }
+    /* typed processes: the materials their type makes, every port connected */
+    for (size_t i = 0; i < m->n_procs; i++) {
+        const flow_process *p = &m->procs[i];
+        const flow_process_type *t = p->type;
+        if (!t)
+            continue;
+        for (size_t k = 0; k < t->n_materials; k++)
+            if (flow_nameidx__find(&m->mat_ix, t->materials[k], m->mats, sizeof *m->mats) < 0)
+                return flow_model__err(&p->origin, FLOW_EINVAL,
+                                       "process '%s' (type '%s') makes material '%s', which the model does not "
+                                       "define", p->name, t->name, t->materials[k]);
+        for (size_t k = 0; k < t->n_ports; k++) {
+            size_t f = 0;
+            while (f < m->n_flows && !(m->flows[f].mode == FLOW_PORT && m->flows[f].from == (int)i &&
+                                       m->flows[f].port == (int)k))
+                f++;
+            if (f == m->n_flows)
+                return flow_model__err(&p->origin, FLOW_EINVAL,
+                                       "process '%s' (type '%s'): port '%s' goes nowhere (every port needs "
+                                       "a destination)", p->name, t->name, t->ports[k]);
+        }
     }
     return 0;
+}
+
+/* The tables of the typed processes, their metric items, and the size of
+ * each cycle's system; after the edges are in order and the components
+ * known. */
+static int compile_typed(flow_model *m)
+{
+    flow_compiled *c = &m->c;
+    int P = c->P, M = c->M, rc = 0;
+    ALLOC_ARR(c->p_typed, P);
+    int NT = 0, nedge = 0, nport = 0, nmet = 0, npar = 0;
+    size_t ncoef = 0, nrel = 0, nstate = 0, namebytes = 0;
+    for (int p = 0; p < P; p++) {
+        c->p_typed[p] = -1;
+        const flow_process_type *t = m->procs[p].type;
+        if (!t)
+            continue;
+        c->p_typed[p] = NT++;
+        nedge += (int)t->n_ports * M;
+        nport += (int)t->n_ports;
+        nmet += (int)t->n_metrics;
+        for (size_t k = 0; k < t->n_metrics; k++)
+            namebytes += strlen(m->procs[p].name) + strlen(t->metrics[k]) + 2;
+    }
+    c->NT = NT;
+    ALLOC_ARR(c->ty, NT ? NT : 1);
+    ALLOC_ARR(c->ty_edge, nedge ? nedge : 1);
+    ALLOC_ARR(c->ty_port_to, nport ? nport : 1);
+    ALLOC_ARR(c->met_name, nmet ? nmet : 1);
+    ALLOC_ARR(c->met_proc, nmet ? nmet : 1);
+    ALLOC_ARR(c->met_buf, namebytes ? namebytes : 1);
+    c->NMET = nmet;
+    nedge = nport = nmet = 0;
+    char *w = c->met_buf;
+    for (int p = 0; p < P; p++) {
+        int k = c->p_typed[p];
+        if (k < 0)
+            continue;
+        const flow_process_type *t = m->procs[p].type;
+        flow_typed *ty = &c->ty[k];
+        ty->t = t;
+        ty->p = p;
+        ty->n_ports = (int)t->n_ports;
+        ty->n_params = (int)t->n_params;
+        ty->n_metrics = (int)t->n_metrics;
+        ty->edge0 = nedge;
+        ty->port0 = nport;
+        ty->metric0 = nmet;
+        ty->coef0 = ncoef;
+        ty->rel0 = nrel;
+        ty->par0 = npar;
+        ty->state0 = nstate;
+        nedge += ty->n_ports * M;
+        nport += ty->n_ports;
+        ncoef += (size_t)ty->n_ports * M * M;
+        nrel += (size_t)ty->n_ports * M;
+        npar += ty->n_params;
+        nstate += (t->state_size + 15) / 16 * 16;
+        if (ty->n_ports * M > c->ty_maxrel)
+            c->ty_maxrel = ty->n_ports * M;
+        for (int j = 0; j < ty->n_metrics; j++) {
+            c->met_proc[nmet] = p;
+            c->met_name[nmet++] = w;
+            size_t l1 = strlen(m->procs[p].name), l2 = strlen(t->metrics[j]);
+            memcpy(w, m->procs[p].name, l1);
+            w[l1] = ':';
+            memcpy(w + l1 + 1, t->metrics[j], l2 + 1);
+            w += l1 + l2 + 2;
+        }
+        for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
+            if (c->e_mode[e] == FLOW_PORT) {
+                int port = m->flows[c->e_flow[e]].port;
+                c->ty_edge[ty->edge0 + port * M + c->e_mat[e]] = e;
+                c->ty_port_to[ty->port0 + port] = c->e_to[e];
+            }
+    }
+    c->ty_ncoef = ncoef;
+    c->ty_nrel = nrel;
+    c->ty_npar = npar;
+    c->ty_state = nstate;
+    /* cycles: the size of each system and a bound on its entries */
+    ALLOC_ARR(c->c_joint, c->C);
+    ALLOC_ARR(c->c_n, c->C);
+    ALLOC_ARR(c->c_nz, c->C);
+    c->max_cycle = c->max_cycle_procs = 0;
+    for (int k = 0; k < c->C; k++) {
+        int n = c->c_start[k + 1] - c->c_start[k];
+        if (!c->c_cycle[k])
+            continue;
+        long nz = 0;
+        for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++) {
+            int p = c->order[i];
+            nz += c->p_eend[p] - c->p_estart[p];
+            if (c->p_typed[p] >= 0) {
+                c->c_joint[k] = 1;
+                nz += (long)c->ty[c->p_typed[p]].n_ports * M * M;
+            }
+        }
+        long un = c->c_joint[k] ? (long)n * M : n;
+        if (un > 0x7fffffff / 4 || nz > 0x7fffffff / 4) {
+            rc = flow_error__set(FLOW_EINVAL, "a cycle of %d processes and %d materials is too large to solve", n, M);
+            goto fail;
+        }
+        c->c_n[k] = (int)un;
+        c->c_nz[k] = (int)nz + (int)un;
+        if (c->c_n[k] > c->max_cycle)
+            c->max_cycle = c->c_n[k];
+        if (n > c->max_cycle_procs)
+            c->max_cycle_procs = n;
+    }
+fail:
+    return rc;
 }
 
 int flow_model_compile(flow_model *m)
@@ -652,7 +799,7 @@ int flow_model_compile(flow_model *m)
     /* routing groups */
     int G = 0;
     for (int e = 0; e < E; e++)
-        if (c->e_mode[e] != FLOW_OVERFLOW &&
+        if (c->e_mode[e] != FLOW_OVERFLOW && c->e_mode[e] != FLOW_PORT &&
             (e == 0 || c->e_from[e] != c->e_from[e - 1] || c->e_mat[e] != c->e_mat[e - 1]))
             G++;
     c->G = G;
@@ -671,7 +818,7 @@ int flow_model_compile(flow_model *m)
     for (int i = 0; i < P * M; i++)
         c->pm_group[i] = c->pm_gen[i] = c->pm_path[i] = -1;
     for (int e = 0, g = -1; e < E; e++) {
-        if (c->e_mode[e] == FLOW_OVERFLOW)
+        if (c->e_mode[e] == FLOW_OVERFLOW || c->e_mode[e] == FLOW_PORT)
             continue;
         if (g < 0 || c->e_from[e] != c->g_proc[g] || c->e_mat[e] != c->g_mat[g]) {
             g++;
@@ -709,7 +856,7 @@ int flow_model_compile(flow_model *m)
 
     /* amounts in every year */
     for (int e = 0; e < E; e++) {
-        if (c->e_mode[e] == FLOW_REST || c->e_mode[e] == FLOW_OVERFLOW)
+        if (c->e_mode[e] == FLOW_REST || c->e_mode[e] == FLOW_OVERFLOW || c->e_mode[e] == FLOW_PORT)
             continue;
         const flow_flowdef *f = &m->flows[c->e_flow[e]];
         if (c->e_param[e] != FLOW_NONE)
@@ -750,6 +897,26 @@ int flow_model_compile(flow_model *m)
             if ((rc = check_amount(m, &pr->origin, 1, pr->cap_param, t, 0, what)))
                 goto fail;
     }
+    /* the parameters of typed processes, in every year their values can change */
+    for (int p = 0; p < P; p++) {
+        const flow_process *pr = &m->procs[p];
+        for (size_t i = 0; pr->type && i < pr->type->n_params; i++) {
+            const flow_param_decl *d = &pr->type->params[i];
+            if (!pr->tset[i] || pr->tparam[i] == FLOW_NONE)
+                continue;
+            for (int t = 0; t < YEARS_OF(pr->tparam[i]); t++) {
+                double v = pr->tcoef[i] * c->pv[(size_t)t * NP + pr->tparam[i]];
+                if (!(v >= d->lo && v <= d->hi)) {
+                    rc = flow_model__err(&pr->origin, FLOW_EVALUE,
+                                         "process '%s' (type '%s'), parameter '%s', year %d: %g is outside its "
+                                         "bounds [%g, %g] (from parameter '%s')",
+                                         pr->name, pr->type->name, d->name, m->first + t, v, d->lo, d->hi,
+                                         m->params[pr->tparam[i]].name);
+                    goto fail;
+                }
+            }
+        }
+    }
     /* shares of every group in every year in which one of them can change */
     for (int g = 0; g < G; g++) {
         int years = 1;
@@ -782,6 +949,8 @@ int flow_model_compile(flow_model *m)
     if ((rc = tarjan(m)))
         goto fail;
     if ((rc = edges_in_order(m)))
+        goto fail;
+    if ((rc = compile_typed(m)))
         goto fail;
     for (int p = 0; p < P; p++)
         c->p_fast[p] = m->procs[p].cap_param != FLOW_NONE ? 0
@@ -870,7 +1039,7 @@ int flow_model_compile(flow_model *m)
     for (int p = 0; p < P; p++) {
         const flow_process *pr = &m->procs[p];
         c->p_stock[p] = c->p_backlog[p] = c->p_inuse[p] = -1;
-        if (pr->kind == FLOW_STOCK) {
+        if (pr->kind == FLOW_STOCK || pr->kind == FLOW_TYPED) {
             c->p_stock[p] = S;
             S += M;
             if (pr->smode == FLOW_STOCK_INUSE || pr->smode == FLOW_STOCK_INUSE_DRIVEN)
@@ -935,6 +1104,7 @@ int flow_model_n_items(const flow_model *m, flow_item_kind kind)
     case FLOW_ITEM_STOCK: return m->c.S;
     case FLOW_ITEM_PARAM: return m->c.NP;
     case FLOW_ITEM_INDICATOR: return (int)m->n_inds;
+    case FLOW_ITEM_METRIC: return m->c.NMET;
     default: return 0;
     }
 }
@@ -967,6 +1137,11 @@ int flow_model_item_info(const flow_model *m, flow_item_kind kind, int item, flo
     case FLOW_ITEM_PARAM:
         out->name = m->params[item].name;
         out->from = out->to = out->material = out->flow = -1;
+        break;
+    case FLOW_ITEM_METRIC:
+        out->name = c->met_name[item];
+        out->from = c->met_proc[item];
+        out->to = out->material = out->flow = -1;
         break;
     default:
         out->name = m->inds[item].name;
@@ -1014,6 +1189,19 @@ int flow_model_find_item(const flow_model *m, flow_item_kind kind, const char *n
         return flow_model_find_param(m, name, item);
     case FLOW_ITEM_INDICATOR:
         return flow_model_find_indicator(m, name, item);
+    case FLOW_ITEM_METRIC:
+        for (int i = 0; i < c->NMET; i++)
+            if (strcmp(c->met_name[i], name) == 0) {
+                if (item)
+                    *item = i;
+                return 0;
+            }
+        {
+            const char *near = flow_model__nearest(name, (const char *const *)c->met_name, (size_t)c->NMET,
+                                                   sizeof *c->met_name);
+            return flow_error__set(FLOW_ENOTFOUND, "no metric '%s'%s%s%s", name, near ? " (did you mean '" : "",
+                                   near ? near : "", near ? "'?)" : "");
+        }
     default:
         return flow_error__set(FLOW_EINVAL, "invalid item kind %d", (int)kind);
     }

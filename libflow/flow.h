@@ -196,7 +196,8 @@ typedef enum flow_kind {
     FLOW_SOURCE = 0, /* mass enters the system: its generation, routed by its flows */
     FLOW_SPLIT,      /* routes each material to its outgoing flows */
     FLOW_SINK,       /* mass leaves the system (air, export, market) */
-    FLOW_STOCK       /* accumulates what it does not send on (see stock modes) */
+    FLOW_STOCK,      /* accumulates what it does not send on (see stock modes) */
+    FLOW_TYPED       /* a facility of a plugin type (flow_plugin.h): flow_model_add_typed_process */
 } flow_kind;
 
 const char *flow_kind_name(flow_kind k);
@@ -229,7 +230,8 @@ typedef enum flow_mode {
     FLOW_SHARE = 0, /* value = share x what the process sends on (transfer coefficient) */
     FLOW_FIXED,     /* value = a fixed amount in t/a */
     FLOW_REST,      /* value = what the process sends on minus its fixed and share flows */
-    FLOW_OVERFLOW   /* made by the core for a capacity's overflow destination; not for add_flow */
+    FLOW_OVERFLOW,  /* made by the core for a capacity's overflow destination; not for add_flow */
+    FLOW_PORT       /* an output port of a typed process: flow_model_add_port_flow */
 } flow_mode;
 
 const char *flow_mode_name(flow_mode m);
@@ -285,7 +287,42 @@ int flow_model_add_param_product(flow_model *m, const char *name, const char *un
  * outside them is FLOW_EVALUE naming the parameter and the year. */
 int flow_model_set_param_bounds(flow_model *m, int param, double lo, double hi);
 
+/* A process of a core kind (FLOW_SOURCE .. FLOW_STOCK; FLOW_TYPED is
+ * FLOW_EINVAL: use flow_model_add_typed_process). */
 int flow_model_add_process(flow_model *m, const char *name, flow_kind kind, int *idx);
+
+/* A process of a plugin type (kind FLOW_TYPED): an incinerator, a
+ * landfill... Its behaviour each year is the type's transfer out = T·in
+ * (+ releases from its stock); what it keeps is its stock (stock items
+ * "process:material"), what it reports its metrics (FLOW_ITEM_METRIC).
+ * The type is found with flow_plugin_find() (the registry, then the
+ * modules of $FLOW_PLUGIN_PATH and the installed plugin directory) and
+ * stays loaded while the registry holds it. Errors: those of
+ * flow_model_add_process, and FLOW_ENOTFOUND (no such type: the message
+ * lists the known ones and the nearest), FLOW_EPLUGIN (its module was
+ * refused: the message names the file and why). */
+int flow_model_add_typed_process(flow_model *m, const char *name, const char *type, int *idx);
+/* The type name of a typed process (borrowed), NULL for a process of a
+ * core kind or an index out of range. */
+const char *flow_model_process_type(const flow_model *m, int idx);
+/* Sets parameter name of the type of a typed process to coef x param
+ * in every year (param FLOW_NONE: coef alone); a parameter not set takes
+ * the type's default. The value of each year must lie within the bounds
+ * the type declares: a constant is checked here, a series when the model
+ * compiles, an override when the year is simulated. Errors: FLOW_EINVAL
+ * (not a typed process), FLOW_ENOTFOUND (the type declares no such
+ * parameter: the message lists those it does), FLOW_EVALUE (out of
+ * bounds: the message names the type, parameter, value and bounds),
+ * FLOW_ESTATE (compiled). Setting it again replaces the value. */
+int flow_model_set_type_param(flow_model *m, int process, const char *name, double coef, int param);
+/* Where output port port of a typed process goes: every material of the
+ * port to process to (FLOW_PORT flow items "from->to:material", one per
+ * material). Every port of the type must be connected exactly once, and a
+ * typed process has no other flows (compile checks both). Errors:
+ * FLOW_EINVAL (from is not typed, to is a source), FLOW_ENOTFOUND (no such
+ * port: the message lists the type's ports), FLOW_EEXIST (the port is
+ * connected already), FLOW_ESTATE. *idx, if not NULL, is the flow index. */
+int flow_model_add_port_flow(flow_model *m, int from, const char *port, int to, int *idx);
 
 /* A capacity in t/a of all materials together (parameter index), and where
  * the excess goes: overflow = a process index, or FLOW_NONE to hold the
@@ -437,19 +474,22 @@ int flow_model_is_compiled(const flow_model *m);
  *  FLOW_ITEM_FLOW:  one per flow and material (a FLOW_ALL flow gives one per
  *                   material), plus the overflow flows of capacities;
  *                   named "from->to:material".
- *  FLOW_ITEM_STOCK: one per stock process and material, named
+ *  FLOW_ITEM_STOCK: one per stock or typed process and material, named
  *                   "process:material", then one per capacity backlog and
  *                   material, named "process/backlog:material".
  *  FLOW_ITEM_PARAM: the value of each parameter in each year, overrides
  *                   included; named as the parameter.
  *  FLOW_ITEM_INDICATOR: each indicator; named as the indicator. NaN where
  *                   it is undefined (a division by zero, a base year not
- *                   yet simulated). */
+ *                   yet simulated).
+ *  FLOW_ITEM_METRIC: each metric of each typed process, named
+ *                   "process:metric" (from = process, material = -1). */
 typedef enum flow_item_kind {
     FLOW_ITEM_FLOW = 0,
     FLOW_ITEM_STOCK,
     FLOW_ITEM_PARAM,
     FLOW_ITEM_INDICATOR,
+    FLOW_ITEM_METRIC,
     FLOW_ITEM_KIND_COUNT_
 } flow_item_kind;
 
@@ -529,6 +569,10 @@ typedef struct flow_sim_stats {
     int sparse_solves;    /* cycle systems solved by GMRES */
     int capacity_iters;   /* extra solves because a capacity bound in a cycle */
     double max_balance_error; /* largest relative balance residual seen */
+    long type_transfers;  /* transfer() calls of plugin types since the simulation was created
+                             or reset: a type's transfer is asked again only when its
+                             parameters change, or when it has state or reads the year or
+                             its stock (flow_plugin.h) */
 } flow_sim_stats;
 void flow_sim_get_stats(const flow_sim *s, flow_sim_stats *out);
 

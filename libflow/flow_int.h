@@ -126,6 +126,12 @@ typedef struct flow_process {
     int has_lifetime;
     flow_lifetime lt;
     flow_origin origin;
+    /* FLOW_TYPED: the registry's descriptor and the values set for its
+     * parameters, [type->n_params] each (tset 0: the declared default) */
+    const struct flow_process_type *type;
+    double *tcoef;
+    int *tparam;
+    unsigned char *tset;
 } flow_process;
 
 /* An amount attached to a process and material: generation, initial
@@ -139,6 +145,7 @@ typedef struct flow_pm_amount {
 
 typedef struct flow_flowdef {
     int from, to, material;
+    int port;             /* FLOW_PORT: the port of the type, else -1 */
     flow_mode mode;
     double coef;
     int param;
@@ -207,8 +214,34 @@ typedef struct flow_group_hot {
     unsigned short nfix, nshare, n, mat;
 } flow_group_hot;
 
+/* A process of a plugin type as the year step sees it (compile.c). */
+typedef struct flow_typed {
+    const struct flow_process_type *t;
+    int p;                    /* the process */
+    int n_ports, n_params, n_metrics;
+    int edge0;                /* its n_ports x M edges in ty_edge, port-major */
+    int port0;                /* its n_ports destinations in ty_port_to */
+    int metric0;              /* its first metric item */
+    size_t coef0;             /* its n_ports x M x M coefficients in the simulation's block */
+    size_t rel0;              /* its n_ports x M releases (and outputs) */
+    int par0;                 /* its n_params parameter values */
+    size_t state0;            /* its state, bytes into the state block (16-aligned) */
+} flow_typed;
+
 typedef struct flow_compiled {
     int T, M, P, E, NP;       /* years, materials, processes, edges, params */
+    /* typed processes (plugin types) */
+    int NT;
+    int *p_typed;             /* [P]: index into ty or -1 */
+    flow_typed *ty;           /* [NT] */
+    int *ty_edge;             /* the edge of each (typed process, port, material) */
+    int *ty_port_to;          /* the process each port of each typed process feeds */
+    size_t ty_ncoef, ty_nrel, ty_state; /* sizes of the simulation's blocks */
+    int ty_npar, ty_maxrel;   /* parameter values in all; the largest n_ports x M */
+    int NMET;                 /* metric items */
+    char **met_name;          /* [NMET] "process:metric", into met_buf */
+    char *met_buf;
+    int *met_proc;            /* [NMET] */
     /* edges */
     int *e_from, *e_to, *e_mat, *e_param, *e_flow;
     flow_mode *e_mode;
@@ -256,7 +289,13 @@ typedef struct flow_compiled {
     int *c_start;             /* [C+1] into order */
     int *order;               /* [P] processes */
     int *c_cycle;             /* [C]: 1 if solved as a linear system */
-    int max_cycle;            /* processes in the largest cycle */
+    unsigned char *c_joint;   /* [C]: a cycle with a typed process: one system over
+                                 processes x materials (a type may turn one material
+                                 into another), not one per material */
+    int *c_n;                 /* [C]: unknowns of the cycle's system (n or n x M) */
+    int *c_nz;                /* [C]: a bound on the entries of its matrix */
+    int max_cycle;            /* unknowns of the largest cycle system */
+    int max_cycle_procs;      /* processes in the largest cycle */
     /* base parameter values [T][NP] (products computed) */
     double *pv;
     /* parameter use, for checking overrides */
@@ -369,6 +408,19 @@ struct flow_sim {
     double *sb;               /* [max_cycle] right-hand side */
     double *sx;               /* [M][max_cycle] solution per material */
     double *xext;             /* [max_cycle][M] inputs from outside the cycle */
+    /* typed processes (sim.c) */
+    double *tcoef;            /* [ty_ncoef] the transfer of each, as its type gave it */
+    double *trel;             /* [ty_nrel] releases from stock */
+    double *tcol;             /* [NT*M] what each column sends; 1 - tcol is kept */
+    double *tpar;             /* [ty_npar] the parameter values of the last transfer */
+    unsigned char *tvalid;    /* [NT] 1: tcoef holds for tpar and need not be asked again */
+    unsigned char *tinit;     /* [NT] init() ran (fini() is due) */
+    int *tnz_row, *tnz_col;   /* [ty_ncoef] the non-zero coefficients: output port x M + material, */
+    double *tnz_v;            /* input material, value; tnnz[k] of them from coef0 */
+    int *tnnz;                /* [NT] */
+    unsigned char *tstate;    /* [ty_state] the types' per-process state */
+    double *tacc, *tout, *tstk, *txin; /* [M], [ty_maxrel], [M], [M] scratch */
+    double *sj;               /* [max_cycle] solution of a joint cycle system */
     flow_solver *solver;
     gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
     flow_sim_stats stats;
@@ -386,6 +438,7 @@ struct flow_type_ctx {
     int n_params;             /* the type's n_params */
     const double *param;      /* [n_params] values this year */
     const double *stock;      /* [M] the process's stock at the end of the year before, or NULL */
+    int *touched;             /* set when the callback reads the year or the stock, or NULL */
 };
 
 #endif /* FLOW_INT_H */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flow_int.h"
+#include "flow_plugin.h"
 
 #define MAX_YEARS 1000
 
@@ -23,8 +24,8 @@ static const char *const cat_names[] = {
     "industrial", "hazardous", "agricultural", "construction", "domestic",
     "medical", "sludge", "product", "emission"
 };
-static const char *const kind_names[] = { "source", "split", "sink", "stock" };
-static const char *const mode_names[] = { "share", "fixed", "rest", "overflow" };
+static const char *const kind_names[] = { "source", "split", "sink", "stock", "typed" };
+static const char *const mode_names[] = { "share", "fixed", "rest", "overflow", "port" };
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))
 
@@ -164,8 +165,12 @@ void flow_model_free(flow_model *m)
     }
     for (size_t i = 0; i < m->n_params; i++)
         free_param(m, &m->params[i]);
-    for (size_t i = 0; i < m->n_procs; i++)
+    for (size_t i = 0; i < m->n_procs; i++) {
         flow_alloc__free(a, m->procs[i].name);
+        flow_alloc__free(a, m->procs[i].tcoef);
+        flow_alloc__free(a, m->procs[i].tparam);
+        flow_alloc__free(a, m->procs[i].tset);
+    }
     for (size_t i = 0; i < m->n_files; i++)
         flow_alloc__free(a, m->files[i]);
     flow_nameidx__free(&m->mat_ix, a);
@@ -392,13 +397,14 @@ int flow_model_set_param_bounds(flow_model *m, int param, double lo, double hi)
     return 0;
 }
 
-int flow_model_add_process(flow_model *m, const char *name, flow_kind kind, int *idx)
+static int check_mutable(const flow_model *m, const char *what);
+static int check_process(const flow_model *m, int p, const char *what);
+
+static int add_process(flow_model *m, const char *name, flow_kind kind, const flow_process_type *type, int *idx)
 {
     int rc = check_add(m, "process", name);
     if (rc)
         return rc;
-    if ((unsigned)kind > FLOW_STOCK)
-        return flow_model__err(&m->cur, FLOW_EINVAL, "process '%s': invalid kind %d", name, (int)kind);
     if (flow_nameidx__find(&m->proc_ix, name, m->procs, sizeof *m->procs) >= 0)
         return flow_model__err(&m->cur, FLOW_EEXIST, "process '%s' is defined twice", name);
     rc = flow_alloc__grow(&m->alloc, (void **)&m->procs, &m->cap_procs, m->n_procs + 1,
@@ -415,14 +421,155 @@ int flow_model_add_process(flow_model *m, const char *name, flow_kind kind, int 
     p->cap_param = FLOW_NONE;
     p->overflow = FLOW_NONE;
     p->origin = m->cur;
+    p->type = type;
+    if (type && type->n_params > 0) {
+        p->tcoef = flow_alloc__calloc(&m->alloc, type->n_params, sizeof *p->tcoef);
+        p->tparam = flow_alloc__calloc(&m->alloc, type->n_params, sizeof *p->tparam);
+        p->tset = flow_alloc__calloc(&m->alloc, type->n_params, sizeof *p->tset);
+        if (!p->tcoef || !p->tparam || !p->tset) {
+            flow_alloc__free(&m->alloc, p->tcoef);
+            flow_alloc__free(&m->alloc, p->tparam);
+            flow_alloc__free(&m->alloc, p->tset);
+            flow_alloc__free(&m->alloc, p->name);
+            return flow_error__nomem("a typed process");
+        }
+    }
     if ((rc = flow_nameidx__add(&m->proc_ix, &m->alloc, (int)m->n_procs, m->n_procs + 1, m->procs,
                                 sizeof *m->procs))) {
+        flow_alloc__free(&m->alloc, p->tcoef);
+        flow_alloc__free(&m->alloc, p->tparam);
+        flow_alloc__free(&m->alloc, p->tset);
         flow_alloc__free(&m->alloc, p->name);
         return rc;
     }
     if (idx)
         *idx = (int)m->n_procs;
     m->n_procs++;
+    return 0;
+}
+
+int flow_model_add_process(flow_model *m, const char *name, flow_kind kind, int *idx)
+{
+    if ((unsigned)kind > FLOW_STOCK) {
+        int rc = check_add(m, "process", name);
+        if (rc)
+            return rc;
+        if (kind == FLOW_TYPED)
+            return flow_model__err(&m->cur, FLOW_EINVAL,
+                                   "process '%s': a typed process needs its type (flow_model_add_typed_process)", name);
+        return flow_model__err(&m->cur, FLOW_EINVAL, "process '%s': invalid kind %d", name, (int)kind);
+    }
+    return add_process(m, name, kind, NULL, idx);
+}
+
+int flow_model_add_typed_process(flow_model *m, const char *name, const char *type, int *idx)
+{
+    int rc = check_add(m, "process", name);
+    if (rc)
+        return rc;
+    if (!type || !type[0])
+        return flow_model__err(&m->cur, FLOW_EINVAL, "process '%s': no type given", name);
+    const flow_process_type *t;
+    if ((rc = flow_plugin_find(type, &t))) {
+        /* the loader's message, with the site and the process */
+        char msg[700];
+        snprintf(msg, sizeof msg, "%s", flow_error_last());
+        return flow_model__err(&m->cur, rc, "process '%s': %s", name, msg);
+    }
+    return add_process(m, name, FLOW_TYPED, t, idx);
+}
+
+const char *flow_model_process_type(const flow_model *m, int i)
+{
+    if (i < 0 || (size_t)i >= m->n_procs || !m->procs[i].type)
+        return NULL;
+    return m->procs[i].type->name;
+}
+
+static int check_typed(const flow_model *m, int process, const char *what)
+{
+    int rc = check_process(m, process, what);
+    if (rc)
+        return rc;
+    if (!m->procs[process].type)
+        return flow_model__err(&m->cur, FLOW_EINVAL, "%s: process '%s' is a %s, not a process of a plugin type",
+                               what, m->procs[process].name, kind_names[m->procs[process].kind]);
+    return 0;
+}
+
+int flow_model_set_type_param(flow_model *m, int process, const char *name, double coef, int param)
+{
+    int rc;
+    if ((rc = check_mutable(m, "a type parameter")) || (rc = check_typed(m, process, "type parameter")))
+        return rc;
+    flow_process *p = &m->procs[process];
+    const flow_process_type *t = p->type;
+    if (param != FLOW_NONE && (rc = check_param(m, param, "type parameter")))
+        return rc;
+    size_t i = 0;
+    while (name && i < t->n_params && strcmp(t->params[i].name, name) != 0)
+        i++;
+    if (!name || i == t->n_params || !isfinite(coef) ||
+        (param == FLOW_NONE && !(coef >= t->params[i].lo && coef <= t->params[i].hi))) {
+        /* the registry's message: the parameters declared, or the bounds */
+        rc = flow_plugin_check_param(t, name ? name : "", isfinite(coef) ? coef : NAN, NULL);
+        if (!rc)
+            rc = flow_error__set(FLOW_EVALUE, "type '%s', parameter '%s': %g is not finite", t->name, name, coef);
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s", flow_error_last());
+        return flow_model__err(&m->cur, rc, "process '%s': %s", p->name, msg);
+    }
+    p->tcoef[i] = coef;
+    p->tparam[i] = param;
+    p->tset[i] = 1;
+    return 0;
+}
+
+int flow_model_add_port_flow(flow_model *m, int from, const char *port, int to, int *idx)
+{
+    int rc;
+    if ((rc = check_mutable(m, "a port flow")) || (rc = check_typed(m, from, "port flow")) ||
+        (rc = check_process(m, to, "port flow")))
+        return rc;
+    const flow_process *p = &m->procs[from];
+    const flow_process_type *t = p->type;
+    size_t k = 0;
+    while (port && k < t->n_ports && strcmp(t->ports[k], port) != 0)
+        k++;
+    if (!port || k == t->n_ports) {
+        char list[400];
+        size_t len = 0;
+        list[0] = '\0';
+        for (size_t j = 0; j < t->n_ports && len < sizeof list - 80; j++) {
+            int w = snprintf(list + len, sizeof list - len, "%s'%s'", j ? ", " : "", t->ports[j]);
+            if (w > 0)
+                len += (size_t)w;
+        }
+        const char *near = port ? flow_model__nearest(port, (const char *const *)t->ports, t->n_ports,
+                                                      sizeof *t->ports) : NULL;
+        return flow_model__err(&m->cur, FLOW_ENOTFOUND, "process '%s': type '%s' has no port '%s'%s%s%s (its ports: %s)",
+                               p->name, t->name, port ? port : "(null)", near ? " (did you mean '" : "",
+                               near ? near : "", near ? "'?)" : "", list);
+    }
+    for (size_t i = 0; i < m->n_flows; i++)
+        if (m->flows[i].mode == FLOW_PORT && m->flows[i].from == from && m->flows[i].port == (int)k)
+            return flow_model__err(&m->cur, FLOW_EEXIST, "process '%s': port '%s' goes to '%s' already", p->name,
+                                   port, m->procs[m->flows[i].to].name);
+    if ((rc = flow_alloc__grow(&m->alloc, (void **)&m->flows, &m->cap_flows, m->n_flows + 1,
+                               sizeof *m->flows, "the flow table")))
+        return rc;
+    flow_flowdef *f = &m->flows[m->n_flows];
+    f->from = from;
+    f->to = to;
+    f->material = FLOW_ALL;
+    f->port = (int)k;
+    f->mode = FLOW_PORT;
+    f->coef = 1;
+    f->param = FLOW_NONE;
+    f->origin = m->cur;
+    if (idx)
+        *idx = (int)m->n_flows;
+    m->n_flows++;
     return 0;
 }
 
@@ -555,6 +702,12 @@ int flow_model_add_flow(flow_model *m, int from, int to, int material, flow_mode
         return rc;
     if (material != FLOW_ALL && (rc = check_material(m, material, "flow")))
         return rc;
+    if (m->procs[from].type)
+        return flow_model__err(&m->cur, FLOW_EINVAL,
+                               "flow %s->%s: '%s' is of type '%s' and sends only through its ports "
+                               "(flow_model_add_port_flow)",
+                               m->procs[from].name, m->procs[to].name, m->procs[from].name,
+                               m->procs[from].type->name);
     if ((unsigned)mode > FLOW_REST)
         return flow_model__err(&m->cur, FLOW_EINVAL, "flow %s->%s: invalid mode %d",
                                m->procs[from].name, m->procs[to].name, (int)mode);

@@ -64,6 +64,8 @@ static const flow_allocator *const A = &flow_alloc__default;
 int flow_type_ctx_year(const flow_type_ctx *ctx)
 {
     assert(ctx);
+    if (ctx->touched) /* a transfer that depends on the year is asked every year */
+        *ctx->touched = 1;
     return ctx->year;
 }
 
@@ -119,6 +121,8 @@ double flow_type_ctx_stock(const flow_type_ctx *ctx, int m)
 {
     assert(ctx && ctx->model);
     assert(m >= 0 && (size_t)m < ctx->model->n_mats);
+    if (ctx->touched)
+        *ctx->touched = 1;
     if (!ctx->stock || m < 0 || (size_t)m >= ctx->model->n_mats)
         return 0;
     return ctx->stock[m];

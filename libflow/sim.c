@@ -19,6 +19,7 @@
 #include <gsl/gsl_roots.h>
 
 #include "flow_int.h"
+#include "flow_plugin.h"
 
 #define VALUE_TOL 1e-9
 /* Rounding noise: magnitudes below NOISE x the mass in play this year
@@ -38,6 +39,57 @@
             goto nomem;                                                            \
     } while (0)
 
+/* The values of a typed process's parameters in year t: the model's, else
+ * the declared defaults. */
+static void type_params(const flow_model *m, const flow_typed *ty, const double *pv, double *par)
+{
+    const flow_process *pr = &m->procs[ty->p];
+    for (int i = 0; i < ty->n_params; i++)
+        par[i] = !pr->tset[i]                  ? ty->t->params[i].def
+                 : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i]
+                                              : pr->tcoef[i] * pv[pr->tparam[i]];
+}
+
+/* Calls fini() of every typed process whose init() ran. */
+static void types_fini(flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    for (int k = 0; s->tinit && k < c->NT; k++) {
+        if (s->tinit[k] && c->ty[k].t->fini)
+            c->ty[k].t->fini(s->tstate + c->ty[k].state0);
+        s->tinit[k] = 0;
+    }
+}
+
+/* Zeroes the state of every typed process and calls its init(), with the
+ * parameters of the first year. */
+static int types_init(flow_sim *s)
+{
+    const flow_model *m = s->m;
+    const flow_compiled *c = &m->c;
+    types_fini(s);
+    memset(s->tstate, 0, c->ty_state);
+    memset(s->tvalid, 0, (size_t)c->NT);
+    for (int k = 0; k < c->NT; k++) {
+        const flow_typed *ty = &c->ty[k];
+        const flow_process *pr = &m->procs[ty->p];
+        if (!ty->t->init) {
+            s->tinit[k] = 1;
+            continue;
+        }
+        double *par = s->tpar + ty->par0;
+        type_params(m, ty, s->data[FLOW_ITEM_PARAM], par);
+        flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL };
+        int rc = ty->t->init(&ctx, s->tstate + ty->state0);
+        if (rc)
+            return flow_model__err(&pr->origin, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN,
+                                   "process '%s' (type '%s'): its init() failed (%s)", pr->name, ty->t->name,
+                                   flow_strerror(rc));
+        s->tinit[k] = 1;
+    }
+    return 0;
+}
+
 int flow_sim_new(flow_sim **out, const flow_model *m)
 {
     *out = NULL;
@@ -56,6 +108,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->data[FLOW_ITEM_STOCK], T * (size_t)c->S);
     SIM_ALLOC(s->data[FLOW_ITEM_PARAM], T * (size_t)c->NP);
     SIM_ALLOC(s->data[FLOW_ITEM_INDICATOR], T * m->n_inds);
+    SIM_ALLOC(s->data[FLOW_ITEM_METRIC], T * (size_t)c->NMET);
     memcpy(s->data[FLOW_ITEM_PARAM], c->pv, T * (size_t)c->NP * sizeof(double));
     SIM_ALLOC(s->ovr, T * (size_t)c->NP);
     SIM_ALLOC(s->x, P * M);
@@ -69,18 +122,28 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->loc, P);
     for (size_t p = 0; p < P; p++)
         s->loc[p] = -1;
-    /* cycle scratch: triplets bounded by the edges leaving the processes
-     * of the largest cycle (any one material uses at most that many) */
+    /* cycle scratch: triplets bounded by compile.c's count for each cycle */
     size_t nzmax = 0, ncyc = (size_t)c->max_cycle;
-    for (int k = 0; k < c->C; k++) {
-        if (!c->c_cycle[k])
-            continue;
-        size_t nz = 0;
-        for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++)
-            nz += (size_t)(c->p_eend[c->order[i]] - c->p_estart[c->order[i]]);
-        if (nz > nzmax)
-            nzmax = nz;
-    }
+    for (int k = 0; k < c->C; k++)
+        if (c->c_cycle[k] && (size_t)c->c_nz[k] > nzmax)
+            nzmax = (size_t)c->c_nz[k];
+    size_t NT = (size_t)c->NT;
+    SIM_ALLOC(s->tcoef, c->ty_ncoef);
+    SIM_ALLOC(s->trel, c->ty_nrel);
+    SIM_ALLOC(s->tcol, NT * M);
+    SIM_ALLOC(s->tpar, c->ty_npar);
+    SIM_ALLOC(s->tvalid, NT);
+    SIM_ALLOC(s->tinit, NT);
+    SIM_ALLOC(s->tnz_row, c->ty_ncoef);
+    SIM_ALLOC(s->tnz_col, c->ty_ncoef);
+    SIM_ALLOC(s->tnz_v, c->ty_ncoef);
+    SIM_ALLOC(s->tnnz, NT);
+    SIM_ALLOC(s->tstate, c->ty_state);
+    SIM_ALLOC(s->tacc, M);
+    SIM_ALLOC(s->tout, c->ty_maxrel);
+    SIM_ALLOC(s->tstk, M);
+    SIM_ALLOC(s->txin, M);
+    SIM_ALLOC(s->sj, ncyc);
     SIM_ALLOC(s->tri_r, nzmax);
     SIM_ALLOC(s->tri_c, nzmax);
     SIM_ALLOC(s->tri_v, nzmax);
@@ -100,6 +163,8 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
                 break;
             }
     int rc = flow_solver__new(&s->solver, m);
+    if (!rc)
+        rc = types_init(s);
     if (rc) {
         flow_sim_free(s);
         return rc;
@@ -116,10 +181,13 @@ void flow_sim_free(flow_sim *s)
     if (!s)
         return;
     const flow_allocator *a = s->alloc;
+    types_fini(s);
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++)
         flow_alloc__free(a, s->data[k]);
     void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
-                     s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext };
+                     s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
+                     s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
+                     s->tnnz, s->tstate, s->tacc, s->tout, s->tstk, s->txin, s->sj };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -236,11 +304,15 @@ int flow_sim_reset(flow_sim *s)
     memset(s->data[FLOW_ITEM_FLOW], 0, T * (size_t)c->E * sizeof(double));
     memset(s->data[FLOW_ITEM_STOCK], 0, T * (size_t)c->S * sizeof(double));
     memset(s->data[FLOW_ITEM_INDICATOR], 0, T * s->m->n_inds * sizeof(double));
+    memset(s->data[FLOW_ITEM_METRIC], 0, T * (size_t)c->NMET * sizeof(double));
     memset(s->cohort, 0, (size_t)c->NI * c->M * T * sizeof(double));
     memset(&s->stats, 0, sizeof s->stats);
     s->t = 0;
     s->failed = 0;
-    return 0;
+    int rc = types_init(s);
+    if (rc)
+        s->failed = 1;
+    return rc;
 }
 
 /* ---- the year step -------------------------------------------------------------- */
@@ -648,12 +720,216 @@ static double sent(const step *st, int p, int mat)
     return out;
 }
 
+
+/* ---- typed processes (plugin types) ---------------------------------------------- */
+
+static int err_typed(const step *st, int p, int code, const char *fmt, ...) FLOW_PRINTF(4, 5);
+static int err_typed(const step *st, int p, int code, const char *fmt, ...)
+{
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const flow_process *pr = &st->m->procs[p];
+    return flow_model__err(&pr->origin, code, "process '%s' (type '%s'), year %d: %s", pr->name, pr->type->name,
+                           st->m->first + st->t, msg);
+}
+
+/* Makes the transfer of typed process k current for year t: asks its type
+ * again only when a parameter changed, or when the last answer may
+ * depend on more than the parameters (a type with state, or one that read
+ * the year or its stock). Checks what the type gave: coefficients and
+ * releases finite and >= 0, no column sending more than 1. */
+static int typed_coefs(const step *st, int k)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int M = st->M, p = ty->p;
+    double *par = s->tpar + ty->par0;
+    int changed = !s->tvalid[k];
+    const flow_process *pr = &st->m->procs[p];
+    for (int i = 0; i < ty->n_params; i++) {
+        double v = !pr->tset[i] ? ty->t->params[i].def
+                   : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i] : pr->tcoef[i] * st->pv[pr->tparam[i]];
+        if (v != par[i]) {
+            changed = 1;
+            par[i] = v;
+        }
+    }
+    if (!changed)
+        return 0;
+    s->tvalid[k] = 0;
+    for (int i = 0; i < ty->n_params; i++) {
+        const flow_param_decl *d = &ty->t->params[i];
+        if (!(par[i] >= d->lo && par[i] <= d->hi))
+            return err_typed(st, p, FLOW_EVALUE, "parameter '%s' is %g, outside its bounds [%g, %g]%s%s%s", d->name,
+                             par[i], d->lo, d->hi, pr->tset[i] && pr->tparam[i] != FLOW_NONE ? " (parameter '" : "",
+                             pr->tset[i] && pr->tparam[i] != FLOW_NONE ? st->m->params[pr->tparam[i]].name : "",
+                             pr->tset[i] && pr->tparam[i] != FLOW_NONE ? "')" : "");
+    }
+    const int NR = ty->n_ports * M;
+    double *coef = s->tcoef + ty->coef0, *rel = s->trel + ty->rel0;
+    memset(coef, 0, (size_t)NR * M * sizeof *coef);
+    memset(rel, 0, (size_t)NR * sizeof *rel);
+    int sbase = c->p_stock[p];
+    for (int m = 0; m < M; m++)
+        s->tstk[m] = stock_prev(st, sbase + m);
+    int touched = ty->t->state_size > 0;
+    flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, s->tstk, &touched };
+    flow_transfer T = { ty->n_ports, M, coef, rel };
+    s->stats.type_transfers++;
+    int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
+    if (rc)
+        return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its transfer() failed (%s)",
+                         flow_strerror(rc));
+    double *col = s->tcol + (size_t)k * M;
+    for (int m = 0; m < M; m++)
+        col[m] = 0;
+    int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
+    double *nv = s->tnz_v + ty->coef0;
+    int nnz = 0;
+    for (int r = 0; r < NR; r++) {
+        const double *row = coef + (size_t)r * M;
+        for (int m = 0; m < M; m++) {
+            double v = row[m];
+            if (v == 0)
+                continue;
+            if (!(v > 0) || !isfinite(v))
+                return err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material '%s' "
+                                 "of port '%s' (coefficients must be finite and >= 0)", v, st->m->mats[m].name,
+                                 st->m->mats[r % M].name, ty->t->ports[r / M]);
+            col[m] += v;
+            nr[nnz] = r;
+            nc[nnz] = m;
+            nv[nnz++] = v;
+        }
+        if (!(rel[r] >= 0) || !isfinite(rel[r]))
+            return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases %g of material '%s' on port '%s' "
+                             "(releases must be finite and >= 0)", rel[r], st->m->mats[r % M].name,
+                             ty->t->ports[r / M]);
+    }
+    for (int m = 0; m < M; m++)
+        if (col[m] > 1 + 1e-9)
+            return err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %.10g of each tonne of material '%s' "
+                             "(more than it receives: a column may add up to 1 at most)", col[m],
+                             st->m->mats[m].name);
+    s->tnnz[k] = nnz;
+    s->tvalid[k] = !touched;
+    return 0;
+}
+
+/* Where a typed process's output of material mat goes: into the input of
+ * the process, or, inside the cycle being solved, only into its balance
+ * (the cycle's solution holds the inputs already). */
+static void send(const step *st, int to, int mat, double v)
+{
+    flow_sim *s = st->s;
+    size_t q = (size_t)to * st->M + mat;
+    if (s->loc[to] >= 0)
+        s->bin[q] += v;
+    else
+        s->x[q] += v;
+}
+
+/* Typed process k with input xp (per material, received this year):
+ * capacity (overflow or backlog), outputs T·accepted + releases on its
+ * port flows, its stock, its balance, and its type's step() with the
+ * metrics. The transfer is current (typed_coefs). */
+static int typed_emit(const step *st, int k, const double *xp)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int M = st->M, p = ty->p, NR = ty->n_ports * M;
+    const double rho = s->rho[p];
+    double *acc = s->tacc, *out = s->tout;
+    const double *rel = s->trel + ty->rel0;
+    int bl = c->p_backlog[p], ovf = c->p_ovf[p], in_cycle = s->loc[p] >= 0;
+    for (int m = 0; m < M; m++) {
+        double have = xp[m] + (bl >= 0 ? stock_prev(st, bl + m) : 0);
+        acc[m] = rho * have;
+        if (bl >= 0)
+            st->stocks[bl + m] = (1 - rho) * have;
+        if (!in_cycle)
+            s->bin[(size_t)p * M + m] = xp[m];
+        s->bout[(size_t)p * M + m] = 0;
+        if (ovf >= 0) {
+            double v = (1 - rho) * xp[m];
+            st->flows[ovf + m] = v;
+            send(st, c->e_to[ovf + m], m, v);
+            s->bout[(size_t)p * M + m] = v;
+        }
+    }
+    memcpy(out, rel, (size_t)NR * sizeof *out);
+    const int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
+    const double *nv = s->tnz_v + ty->coef0;
+    for (int z = 0, nnz = s->tnnz[k]; z < nnz; z++)
+        out[nr[z]] += nv[z] * acc[nc[z]];
+    const int *te = c->ty_edge + ty->edge0;
+    for (int r = 0; r < NR; r++) {
+        double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
+        out[r] = v;
+        int e = te[r], m = r % M;
+        st->flows[e] = v;
+        send(st, c->e_to[e], m, v);
+        s->bout[(size_t)p * M + m] += v;
+    }
+    /* the stock: what the columns keep, less what was released */
+    const double *col = s->tcol + (size_t)k * M;
+    double *stk = st->stocks + c->p_stock[p];
+    for (int m = 0; m < M; m++)
+        stk[m] = stock_prev(st, c->p_stock[p] + m) + acc[m] * (1 - col[m]);
+    for (int r = 0; r < NR; r++)
+        stk[r % M] -= rel[r];
+    for (int m = 0; m < M; m++)
+        if (stk[m] < 0) {
+            double tol = fmax(VALUE_TOL * fabs(stock_prev(st, c->p_stock[p] + m)), st->floor);
+            if (stk[m] < -tol)
+                return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it holds "
+                                 "(%.10g t short)", st->m->mats[m].name, -stk[m]);
+            stk[m] = 0;
+        }
+    if (ty->t->step) {
+        const flow_process *pr = &st->m->procs[p];
+        double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
+        int sbase = c->p_stock[p];
+        for (int m = 0; m < M; m++)
+            s->tstk[m] = stock_prev(st, sbase + m);
+        flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
+                              s->tstk, NULL };
+        int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
+        if (rc)
+            return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)",
+                             flow_strerror(rc));
+        for (int i = 0; i < ty->n_metrics; i++)
+            if (!isfinite(met[i]))
+                return err_typed(st, p, FLOW_EPLUGIN, "its metric '%s' is %g (metrics must be finite)",
+                                 ty->t->metrics[i], met[i]);
+    }
+    return 0;
+}
+
+/* A typed process outside cycles. */
+static int run_typed(const step *st, int p)
+{
+    flow_sim *s = st->s;
+    int k = st->c->p_typed[p];
+    const double *xp = s->x + (size_t)p * st->M;
+    s->rho[p] = capacity_rho(st, p, xp);
+    int rc = typed_coefs(st, k);
+    return rc ? rc : typed_emit(st, k, xp);
+}
+
 static int run_process(const step *st, int p)
 {
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
     if (c->p_fast[p])
         return run_split(st, p);
+    if (c->p_typed[p] >= 0)
+        return run_typed(st, p);
     const flow_process *pr = &st->m->procs[p];
     int M = st->M;
     double *xp = s->x + (size_t)p * M;
@@ -747,12 +1023,102 @@ static int cycle_error(const step *st, int k, int mat, int code, int nz)
                            st->m->first + st->t, st->m->mats[mat].name, names);
 }
 
+/* A cycle with a typed process: a type may turn one material into another,
+ * so the cycle is one system over (process, material) pairs, unknown
+ * i * M + mat, instead of one system per material. The inputs land in
+ * s->sx[mat * n + i] as cycle_solve() leaves them. */
+static int cycle_solve_joint(const step *st, int k)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const int M = st->M, n = c->c_start[k + 1] - c->c_start[k], N = c->c_n[k];
+    const int *procs = c->order + c->c_start[k];
+    int nz = 0, rc;
+    for (int j = 0; j < N; j++)
+        s->sb[j] = s->xext[j]; /* xext is [i][mat]: the same layout */
+#define ENTRY(row, col, val)        \
+    do {                            \
+        s->tri_r[nz] = (row);       \
+        s->tri_c[nz] = (col);       \
+        s->tri_v[nz] = (val);       \
+        nz++;                       \
+    } while (0)
+    for (int i = 0; i < n; i++) {
+        int p = procs[i];
+        double rho = s->rho[p];
+        int kt = c->p_typed[p], ovf = c->p_ovf[p];
+        if (kt >= 0) {
+            const flow_typed *ty = &c->ty[kt];
+            if ((rc = typed_coefs(st, kt)))
+                return rc;
+            int bl = c->p_backlog[p];
+            const int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
+            const double *nv = s->tnz_v + ty->coef0, *rel = s->trel + ty->rel0;
+            const int *to = c->ty_port_to + ty->port0;
+            for (int z = 0; z < s->tnnz[kt]; z++) {
+                int j = s->loc[to[nr[z] / M]];
+                if (j < 0)
+                    continue;
+                int row = j * M + nr[z] % M;
+                ENTRY(row, i * M + nc[z], rho * nv[z]);
+                if (bl >= 0)
+                    s->sb[row] += rho * nv[z] * stock_prev(st, bl + nc[z]);
+            }
+            for (int r = 0; r < ty->n_ports * M; r++) {
+                int j = s->loc[to[r / M]];
+                if (j >= 0)
+                    s->sb[j * M + r % M] += rel[r];
+            }
+            if (ovf >= 0)
+                for (int mat = 0; mat < M; mat++) {
+                    int j = s->loc[c->e_to[ovf + mat]];
+                    if (j >= 0 && rho < 1)
+                        ENTRY(j * M + mat, i * M + mat, 1 - rho);
+                }
+            continue;
+        }
+        for (int mat = 0; mat < M; mat++) {
+            if ((rc = coeffs(st, p, mat, rho)))
+                return rc;
+            int g = c->pm_group[p * M + mat];
+            for (int pass = 0; pass < 2; pass++) {
+                int e0 = pass == 0 ? (g >= 0 ? c->g_start[g] : 0) : (ovf >= 0 ? ovf + mat : 0);
+                int e1 = pass == 0 ? (g >= 0 ? c->g_end[g] : 0) : (ovf >= 0 ? e0 + 1 : 0);
+                for (int e = e0; e < e1; e++) {
+                    int j = s->loc[c->e_to[e]];
+                    if (j < 0)
+                        continue;
+                    s->sb[j * M + mat] += s->beta[e];
+                    if (s->alpha[e] != 0)
+                        ENTRY(j * M + mat, i * M + mat, s->alpha[e]);
+                }
+            }
+        }
+    }
+#undef ENTRY
+    int sparse = 0;
+    s->sj[0] = 0;
+    rc = flow_solver__solve(s->solver, k, N, nz, s->tri_r, s->tri_c, s->tri_v, s->sb, s->sj, &sparse);
+    if (sparse)
+        s->stats.sparse_solves++;
+    else
+        s->stats.dense_solves++;
+    if (rc)
+        return cycle_error(st, k, 0, rc, -1);
+    for (int i = 0; i < n; i++)
+        for (int mat = 0; mat < M; mat++)
+            s->sx[(size_t)mat * n + i] = s->sj[i * M + mat];
+    return 0;
+}
+
 /* Solves the cycle's system for every material at the current accepted
  * fractions rho; the inputs land in s->sx[mat * n + i]. */
 static int cycle_solve(const step *st, int k)
 {
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
+    if (c->c_joint[k])
+        return cycle_solve_joint(st, k);
     int M = st->M, n = c->c_start[k + 1] - c->c_start[k];
     const int *procs = c->order + c->c_start[k];
     int nz0 = -1; /* triplets of the last material factored */
@@ -938,8 +1304,18 @@ static int run_cycle(const step *st, int k)
     for (int i = 0; i < n; i++)
         for (int mat = 0; mat < M; mat++)
             s->bin[(size_t)procs[i] * M + mat] = s->xext[(size_t)i * M + mat];
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && rc == 0; i++) {
         int p = procs[i];
+        if (c->p_typed[p] >= 0) {
+            for (int mat = 0; mat < M; mat++) {
+                double xv = s->sx[(size_t)mat * n + i];
+                if (xv < 0 && xv >= -st->floor)
+                    xv = 0;
+                s->x[(size_t)p * M + mat] = s->txin[mat] = xv;
+            }
+            rc = typed_emit(st, c->p_typed[p], s->txin);
+            continue;
+        }
         for (int mat = 0; mat < M; mat++) {
             double xv = s->sx[(size_t)mat * n + i];
             if (xv < 0 && xv >= -st->floor)
@@ -961,7 +1337,7 @@ static int run_cycle(const step *st, int k)
         }
     }
     for (int i = 0; i < n && rc == 0; i++)
-        for (int mat = 0; mat < M && rc == 0; mat++) {
+        for (int mat = 0; mat < M && rc == 0 && c->p_typed[procs[i]] < 0; mat++) {
             rc = finish(st, procs[i], mat, s->rho[procs[i]], s->sx[(size_t)mat * n + i]);
             s->bout[(size_t)procs[i] * M + mat] = sent(st, procs[i], mat);
         }
