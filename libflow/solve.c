@@ -74,7 +74,7 @@ int flow_solver__new(flow_solver **out, const flow_model *m)
     }
     for (int k = 0; k < c->C; k++) {
         s->slot[k] = -1;
-        if (c->c_cycle[k] && c->c_start[k + 1] - c->c_start[k] > FLOW_DENSE_MAX)
+        if (c->c_cycle[k] && c->c_n[k] > FLOW_DENSE_MAX)
             s->slot[k] = s->nsparse++;
     }
     if (s->nsparse > 0) {
@@ -91,10 +91,8 @@ int flow_solver__new(flow_solver **out, const flow_model *m)
             if (s->slot[k] < 0)
                 continue;
             sparse_ws *w = &s->ws[s->slot[k]];
-            int nk = c->c_start[k + 1] - c->c_start[k];
-            size_t nz = (size_t)nk;
-            for (int i = c->c_start[k]; i < c->c_start[k + 1]; i++)
-                nz += (size_t)(c->p_eend[c->order[i]] - c->p_estart[c->order[i]]);
+            int nk = c->c_n[k];          /* unknowns: processes, or processes x materials */
+            size_t nz = (size_t)c->c_nz[k]; /* entries of A, plus the diagonal */
             w->n = nk;
             /* GSL allocates these itself (see docs/architecture.md) */
             w->coo = gsl_spmatrix_alloc_nzmax((size_t)nk, (size_t)nk, nz, GSL_SPMATRIX_COO);

@@ -155,6 +155,7 @@ static void ctx_make(ctxfix *f, const double *param, int n_params)
     ck_assert_flow_ok(flow_model_add_material(f->m, "glass", FLOW_CAT_DOMESTIC, "t", NULL));
     ck_assert_flow_ok(flow_model_add_material(f->m, "bottom_ash", FLOW_CAT_INDUSTRIAL, "t", NULL));
     memcpy(f->param, param, (size_t)n_params * sizeof *param);
+    memset(&f->ctx, 0, sizeof f->ctx);
     f->ctx.model = f->m;
     f->ctx.process = "incinerator_north";
     f->ctx.year = 2024;

@@ -1,0 +1,440 @@
+/*
+ * cksuite_typed.c — processes of plugin types inside models: fake types
+ * compiled into the test (registered with flow_plugin_register) that count
+ * their calls, run through flow_model_compile / flow_sim_run.
+ *
+ * Every expected value is a hand calculation written next to its check.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cktest.h"
+#include "flow_plugin.h"
+
+#define TOL 1e-9
+
+static int n_init, n_transfer, n_step, n_fini;
+
+static void counters_reset(void)
+{
+    n_init = n_transfer = n_step = n_fini = 0;
+}
+
+/* "burner": every input material leaves as ash (share ash_share, port
+ * "ash", material "ash") or as flue gas (the rest, port "air", material
+ * "flue"); metric tonnes_burnt = sum of inputs. */
+static int burner_init(const flow_type_ctx *ctx, void *state)
+{
+    (void)ctx;
+    (void)state;
+    n_init++;
+    return 0;
+}
+
+static int burner_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
+{
+    (void)state;
+    n_transfer++;
+    int M = flow_type_ctx_n_materials(ctx);
+    int ash = flow_type_ctx_type_material(ctx, 0), flue = flow_type_ctx_type_material(ctx, 1);
+    double a = flow_type_ctx_param(ctx, 0);
+    for (int m = 0; m < M; m++) {
+        T->coef[(0 * M + ash) * M + m] = a;
+        T->coef[(1 * M + flue) * M + m] = 1 - a;
+    }
+    return 0;
+}
+
+static int burner_step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
+                       double *metrics)
+{
+    (void)state;
+    (void)out;
+    n_step++;
+    double sum = 0;
+    for (int m = 0; m < flow_type_ctx_n_materials(ctx); m++)
+        sum += in[m];
+    metrics[0] = sum;
+    return 0;
+}
+
+static void burner_fini(void *state)
+{
+    (void)state;
+    n_fini++;
+}
+
+static const flow_param_decl burner_params[] = {
+    { "ash_share", "1", 0.2, 0, 1, "ash per tonne burnt" },
+};
+static const char *const burner_ports[] = { "ash", "air" };
+static const char *const burner_metrics[] = { "tonnes_burnt" };
+static const char *const burner_mats[] = { "ash", "flue" };
+
+FLOW_PLUGIN_DEFINE(burner, "burner",
+    .description = "test burner", .params = burner_params, .n_params = 1,
+    .ports = burner_ports, .n_ports = 2, .metrics = burner_metrics, .n_metrics = 1,
+    .materials = burner_mats, .n_materials = 2,
+    .init = burner_init, .transfer = burner_transfer, .step = burner_step, .fini = burner_fini);
+
+/* "yard": keeps what it receives, and each year releases the share
+ * "drawdown" of its stock of the year before on port "out" (the same
+ * material). Reads its stock, so it is asked every year. */
+static int yard_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
+{
+    (void)state;
+    n_transfer++;
+    int M = flow_type_ctx_n_materials(ctx);
+    double d = flow_type_ctx_param(ctx, 0);
+    for (int m = 0; m < M; m++)
+        T->release[0 * M + m] = d * flow_type_ctx_stock(ctx, m);
+    return 0;
+}
+
+static const flow_param_decl yard_params[] = {
+    { "drawdown", "1/a", 0.5, 0, 2, "share of last year's stock released (above 1: a bad model)" },
+};
+static const char *const yard_ports[] = { "out" };
+
+FLOW_PLUGIN_DEFINE(yard, "yard",
+    .params = yard_params, .n_params = 1, .ports = yard_ports, .n_ports = 1, .transfer = yard_transfer);
+
+/* "greedy": a broken type that sends 1.5 of each tonne */
+static int greedy_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
+{
+    (void)state;
+    int M = flow_type_ctx_n_materials(ctx);
+    for (int m = 0; m < M; m++)
+        T->coef[m * M + m] = 1.5;
+    return 0;
+}
+
+static const char *const greedy_ports[] = { "out" };
+
+FLOW_PLUGIN_DEFINE(greedy, "greedy", .ports = greedy_ports, .n_ports = 1, .transfer = greedy_transfer);
+
+static void setup(void)
+{
+    flow_plugin_shutdown();
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_burner()));
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_yard()));
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_greedy()));
+    counters_reset();
+}
+
+static void teardown(void)
+{
+    flow_plugin_shutdown();
+}
+
+/* msw and paper from a source into a burner, its ash to a landfill (sink)
+ * and its flue gas to the air (sink), 2021-2025. */
+typedef struct fix {
+    flow_model *m;
+    int msw, paper, ash, flue;
+    int src, burner, landfill, air;
+} fix;
+
+static void build(fix *f)
+{
+    ck_assert_flow_ok(flow_model_new(&f->m, 2021, 2025, NULL));
+    ck_assert_flow_ok(flow_model_add_material(f->m, "msw", FLOW_CAT_DOMESTIC, "t", &f->msw));
+    ck_assert_flow_ok(flow_model_add_material(f->m, "paper", FLOW_CAT_DOMESTIC, "t", &f->paper));
+    ck_assert_flow_ok(flow_model_add_material(f->m, "ash", FLOW_CAT_INDUSTRIAL, "t", &f->ash));
+    ck_assert_flow_ok(flow_model_add_material(f->m, "flue", FLOW_CAT_EMISSION, "t", &f->flue));
+    ck_assert_flow_ok(flow_model_add_process(f->m, "city", FLOW_SOURCE, &f->src));
+    ck_assert_flow_ok(flow_model_add_typed_process(f->m, "plant", "burner", &f->burner));
+    ck_assert_flow_ok(flow_model_add_process(f->m, "landfill", FLOW_SINK, &f->landfill));
+    ck_assert_flow_ok(flow_model_add_process(f->m, "air", FLOW_SINK, &f->air));
+    ck_assert_flow_ok(flow_model_set_generation(f->m, f->src, f->msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_generation(f->m, f->src, f->paper, 50, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(f->m, f->src, f->burner, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(f->m, f->burner, "ash", f->landfill, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(f->m, f->burner, "air", f->air, NULL));
+}
+
+static double get(const flow_sim *s, flow_item_kind kind, const char *name, int year)
+{
+    int item;
+    double v;
+    ck_assert_flow_ok(flow_model_find_item(flow_sim_model(s), kind, name, &item));
+    ck_assert_flow_ok(flow_sim_get(s, kind, item, year, &v));
+    return v;
+}
+
+START_TEST(test_burner_flows_metrics_calls)
+{
+    fix f;
+    build(&f);
+    ck_assert_str_eq(flow_model_process_type(f.m, f.burner), "burner");
+    ck_assert_int_eq(flow_model_process_kind(f.m, f.burner), FLOW_TYPED);
+    ck_assert_ptr_null(flow_model_process_type(f.m, f.src));
+    ck_assert_flow_ok(flow_model_compile(f.m));
+    ck_assert_int_eq(flow_model_n_items(f.m, FLOW_ITEM_METRIC), 1);
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, f.m));
+    ck_assert_int_eq(n_init, 1);
+    ck_assert_flow_ok(flow_sim_run(s));
+    /* by hand: 150 t in; ash 0.2 x 150 = 30 t, all as material ash; flue
+     * 0.8 x 150 = 120 t; nothing kept */
+    for (int y = 2021; y <= 2025; y++) {
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", y), 30, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:msw", y), 0, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", y), 120, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant:msw", y), 0, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", y), 150, TOL);
+    }
+    /* constant parameters, no state: asked once; step every year */
+    flow_sim_stats st;
+    flow_sim_get_stats(s, &st);
+    ck_assert_int_eq(st.type_transfers, 1);
+    ck_assert_int_eq(n_transfer, 1);
+    ck_assert_int_eq(n_step, 5);
+    /* reset: fini, then init again; the run gives the same */
+    ck_assert_flow_ok(flow_sim_reset(s));
+    ck_assert_int_eq(n_fini, 1);
+    ck_assert_int_eq(n_init, 2);
+    ck_assert_flow_ok(flow_sim_run(s));
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", 2025), 120, TOL);
+    flow_sim_free(s);
+    ck_assert_int_eq(n_fini, 2);
+    flow_model_free(f.m);
+}
+END_TEST
+
+START_TEST(test_param_series_and_override)
+{
+    fix f;
+    build(&f);
+    int ap;
+    ck_assert_flow_ok(flow_model_add_param(f.m, "ash", "1", FLOW_INTERP_STEP, 2, (const int[]){ 2021, 2023 },
+                                           (const double[]){ 0.2, 0.3 }, &ap));
+    ck_assert_flow_ok(flow_model_set_type_param(f.m, f.burner, "ash_share", 1, ap));
+    ck_assert_flow_ok(flow_model_compile(f.m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, f.m));
+    ck_assert_flow_ok(flow_sim_set_param(s, ap, 2025, 0.5));
+    ck_assert_flow_ok(flow_sim_run(s));
+    /* ash = share x 150: 30, 30, 45, 45, then the override 75 */
+    const double want[] = { 30, 30, 45, 45, 75 };
+    for (int y = 2021; y <= 2025; y++)
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", y), want[y - 2021], TOL);
+    /* asked again only when the value changed: 2021, 2023, 2025 */
+    ck_assert_int_eq(n_transfer, 3);
+    /* an override outside the declared bounds stops the year, named */
+    ck_assert_flow_ok(flow_sim_reset(s));
+    ck_assert_flow_ok(flow_sim_set_param(s, ap, 2024, 1.5));
+    ck_assert_flow_error(flow_sim_run(s), FLOW_EVALUE, "process 'plant' (type 'burner'), year 2024",
+                         "parameter 'ash_share' is 1.5, outside its bounds [0, 1]", "parameter 'ash'");
+    flow_sim_free(s);
+    flow_model_free(f.m);
+}
+END_TEST
+
+START_TEST(test_model_errors)
+{
+    fix f;
+    build(&f);
+    /* unknown type: the known ones listed */
+    ck_assert_flow_error(flow_model_add_typed_process(f.m, "p2", "burnr", NULL), FLOW_ENOTFOUND, "process 'p2'",
+                         "burnr", "burner");
+    /* parameters: unknown name, constant out of bounds */
+    ck_assert_flow_error(flow_model_set_type_param(f.m, f.burner, "ash_shar", 0.1, FLOW_NONE), FLOW_ENOTFOUND,
+                         "process 'plant'", "ash_share");
+    ck_assert_flow_error(flow_model_set_type_param(f.m, f.burner, "ash_share", 1.2, FLOW_NONE), FLOW_EVALUE,
+                         "process 'plant'", "'ash_share'", "1.2", "[0, 1]");
+    ck_assert_flow_error(flow_model_set_type_param(f.m, f.src, "ash_share", 0.1, FLOW_NONE), FLOW_EINVAL,
+                         "'city' is a source");
+    /* ports: unknown, twice; no plain flows out of a typed process */
+    ck_assert_flow_error(flow_model_add_port_flow(f.m, f.burner, "ahs", f.landfill, NULL), FLOW_ENOTFOUND,
+                         "no port 'ahs'", "did you mean 'ash'", "'ash', 'air'");
+    ck_assert_flow_error(flow_model_add_port_flow(f.m, f.burner, "ash", f.air, NULL), FLOW_EEXIST,
+                         "port 'ash' goes to 'landfill' already");
+    ck_assert_flow_error(flow_model_add_flow(f.m, f.burner, f.air, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL),
+                         FLOW_EINVAL, "sends only through its ports");
+    ck_assert_flow_error(flow_model_add_process(f.m, "p3", FLOW_TYPED, NULL), FLOW_EINVAL, "needs its type");
+    /* a series out of bounds in one year: named at compile */
+    int ap;
+    ck_assert_flow_ok(flow_model_add_param(f.m, "ash", "1", FLOW_INTERP_STEP, 2, (const int[]){ 2021, 2024 },
+                                           (const double[]){ 0.2, 1.1 }, &ap));
+    ck_assert_flow_ok(flow_model_set_type_param(f.m, f.burner, "ash_share", 1, ap));
+    ck_assert_flow_error(flow_model_compile(f.m), FLOW_EVALUE, "process 'plant' (type 'burner')",
+                         "parameter 'ash_share', year 2024", "1.1", "[0, 1]");
+    flow_model_free(f.m);
+
+    /* a port left unconnected; a material the type makes missing */
+    flow_model *m;
+    int src, b, sink, msw;
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2022, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_material(m, "ash", FLOW_CAT_INDUSTRIAL, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant", "burner", &b));
+    ck_assert_flow_ok(flow_model_add_process(m, "sink", FLOW_SINK, &sink));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 10, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, b, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, b, "ash", sink, NULL));
+    ck_assert_flow_error(flow_model_compile(m), FLOW_EINVAL, "process 'plant' (type 'burner') makes material "
+                         "'flue', which the model does not define");
+    ck_assert_flow_ok(flow_model_add_material(m, "flue", FLOW_CAT_EMISSION, "t", NULL));
+    ck_assert_flow_error(flow_model_compile(m), FLOW_EINVAL, "port 'air' goes nowhere");
+    flow_model_free(m);
+}
+END_TEST
+
+/* A cycle through a type that turns materials into others: a sorter
+ * sends 60 % of everything to the burner, the rest to a landfill; the
+ * burner's ash goes back to the sorter.
+ *   burner input: 60 msw + 0.6 A ash, where A is the ash it makes;
+ *   A = 0.2 (60 + 0.6 A)  =>  A = 12 / 0.88 = 13.636363...
+ *   landfill: 40 msw and 0.4 A ash; air: 0.8 (60 + 0.6 A). */
+START_TEST(test_cycle_with_conversion)
+{
+    flow_model *m;
+    int msw, ash, src, sorter, b, landfill, air;
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2022, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_material(m, "ash", FLOW_CAT_INDUSTRIAL, "t", &ash));
+    ck_assert_flow_ok(flow_model_add_material(m, "flue", FLOW_CAT_EMISSION, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_process(m, "sorter", FLOW_SPLIT, &sorter));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant", "burner", &b));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &landfill));
+    ck_assert_flow_ok(flow_model_add_process(m, "air", FLOW_SINK, &air));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, sorter, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorter, b, FLOW_ALL, FLOW_SHARE, 0.6, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorter, landfill, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, b, "ash", sorter, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, b, "air", air, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    double A = 12 / 0.88;
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->sorter:ash", 2022), A, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "sorter->plant:ash", 2022), 0.6 * A, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "sorter->landfill:msw", 2022), 40, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "sorter->landfill:ash", 2022), 0.4 * A, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", 2022), 0.8 * (60 + 0.6 * A), TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", 2022), 60 + 0.6 * A, TOL);
+    flow_sim_stats st;
+    flow_sim_get_stats(s, &st);
+    ck_assert_int_eq(st.dense_solves, 1); /* one system for all materials */
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
+/* A yard keeps what it receives and releases half of last year's stock:
+ * initial stock 80, input 20 a year.
+ *   2021: release 40, stock 80 - 40 + 20 = 60
+ *   2022: release 30, stock 60 - 30 + 20 = 50
+ *   2023: release 25, stock 45 */
+START_TEST(test_stock_and_release)
+{
+    flow_model *m;
+    int msw, src, y, sink;
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2023, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "yard", "yard", &y));
+    ck_assert_flow_ok(flow_model_add_process(m, "out", FLOW_SINK, &sink));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 20, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_initial_stock(m, y, msw, 80));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, y, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, y, "out", sink, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    const double rel[] = { 40, 30, 25 }, stock[] = { 60, 50, 45 };
+    for (int t = 0; t < 3; t++) {
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "yard->out:msw", 2021 + t), rel[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "yard:msw", 2021 + t), stock[t], TOL);
+    }
+    /* it reads its stock: asked every year */
+    ck_assert_int_eq(n_transfer, 3);
+    flow_sim_free(s);
+    flow_model_free(m);
+
+    /* releasing more than the stock: drawdown 2 of 80 is 160 > 80 + 0 */
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2021, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "yard", "yard", &y));
+    ck_assert_flow_ok(flow_model_add_process(m, "out", FLOW_SINK, &sink));
+    ck_assert_flow_ok(flow_model_set_initial_stock(m, y, msw, 80));
+    ck_assert_flow_ok(flow_model_set_type_param(m, y, "drawdown", 2, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, y, "out", sink, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_error(flow_sim_run(s), FLOW_EPLUGIN, "process 'yard' (type 'yard'), year 2021",
+                         "releases more material 'msw' than it holds", "80 t short");
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
+/* A type that sends 1.5 of each tonne is stopped, not believed. */
+START_TEST(test_bad_type_refused)
+{
+    flow_model *m;
+    int msw, src, g, sink;
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2021, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "g", "greedy", &g));
+    ck_assert_flow_ok(flow_model_add_process(m, "out", FLOW_SINK, &sink));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 10, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, g, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, g, "out", sink, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_error(flow_sim_run(s), FLOW_EPLUGIN, "process 'g' (type 'greedy'), year 2021",
+                         "sends 1.5 of each tonne of material 'msw'");
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
+/* A capacity on a typed process: 150 t arrive, 100 t accepted, 50 t to
+ * the overflow; ash 0.2 x 100 = 20; the metric counts what was burnt. */
+START_TEST(test_capacity)
+{
+    fix f;
+    build(&f);
+    int cap, bypass;
+    ck_assert_flow_ok(flow_model_add_process(f.m, "bypass", FLOW_SINK, &bypass));
+    ck_assert_flow_ok(flow_model_add_param_const(f.m, "cap", "t/a", 100, &cap));
+    ck_assert_flow_ok(flow_model_set_capacity(f.m, f.burner, cap, bypass));
+    ck_assert_flow_ok(flow_model_compile(f.m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, f.m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", 2023), 100, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", 2023), 20, TOL);
+    /* the overflow keeps the materials: 150 - 100 = 50, in proportion 2:1 */
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->bypass:msw", 2023), 100.0 / 3, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->bypass:paper", 2023), 50.0 / 3, TOL);
+    flow_sim_free(s);
+    flow_model_free(f.m);
+}
+END_TEST
+
+Suite *flow_typed_suite(void)
+{
+    Suite *s = suite_create("typed");
+    TCase *tc = tcase_create("models");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_burner_flows_metrics_calls);
+    tcase_add_test(tc, test_param_series_and_override);
+    tcase_add_test(tc, test_model_errors);
+    tcase_add_test(tc, test_cycle_with_conversion);
+    tcase_add_test(tc, test_stock_and_release);
+    tcase_add_test(tc, test_bad_type_refused);
+    tcase_add_test(tc, test_capacity);
+    suite_add_tcase(s, tc);
+    return s;
+}
