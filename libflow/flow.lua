@@ -223,7 +223,7 @@ function Model:process(name, kind, opts)
   self.processes[#self.processes + 1] = {
     name = name, kind = kind, site = site, capacity = opts.capacity, overflow = opts.overflow,
     generation = opts.generation, mode = opts.mode, lifetime = opts.lifetime, initial = opts.initial,
-    path = opts.path, description = opts.description,
+    path = opts.path, description = opts.description, params = opts.params, ports = opts.ports,
   }
   return self
 end
@@ -454,6 +454,19 @@ function Model:compile()
     table.sort(names)
     for _, k in ipairs(names) do fn(look(c.mat, "material", k, p.site), tbl[k], k) end
   end
+  local function per_name(tbl, p, what, fn)
+    if tbl == nil then return end
+    if type(tbl) ~= "table" or getmetatable(tbl) then
+      site_error(p.site, "process '%s': %s = {name = value, ...}", p.name, what)
+    end
+    local names = {}
+    for k in pairs(tbl) do
+      if type(k) ~= "string" then site_error(p.site, "process '%s': %s: the keys are names", p.name, what) end
+      names[#names + 1] = k
+    end
+    table.sort(names)
+    for _, k in ipairs(names) do fn(k, tbl[k]) end
+  end
   for _, p in ipairs(m.processes) do
     local pi = c.proc[p.name]
     if p.mode then at(p.site); md:_stock_mode(pi, p.mode) end
@@ -468,6 +481,15 @@ function Model:compile()
     per_material(p.path, p, "path", function(mi, v, k)
       local coef, par = amount(v, fmt("stock path of %s in %s", k, p.name), p.site)
       at(p.site); md:_stock_path(pi, mi, coef, par)
+    end)
+    -- a process of a plugin type: its parameters and where its ports go
+    per_name(p.params, p, "params", function(k, v)
+      local coef, par = amount(v, fmt("parameter %s of %s", k, p.name), p.site)
+      at(p.site); md:_type_param(pi, k, coef, par)
+    end)
+    per_name(p.ports, p, "ports", function(k, v)
+      local to = look(c.proc, "process", v, p.site)
+      at(p.site); md:_port(pi, k, to)
     end)
     if p.capacity ~= nil then
       local coef, par = amount(p.capacity, "capacity of " .. p.name, p.site)
@@ -559,7 +581,7 @@ function Compiled:counts() return self.md:counts() end
 local Result = { __name = "flow.Result" }
 Result.__index = Result
 
-local kinds_of = { flow = "flow", stock = "stock", param = "param", indicator = "indicator" }
+local kinds_of = { flow = "flow", stock = "stock", param = "param", indicator = "indicator", metric = "metric" }
 
 -- the handle a hook gets: set levers, read what is simulated so far
 local Hook = {}
@@ -602,6 +624,7 @@ function Result:flow(name, year) return self:get("flow", name, year) end
 function Result:stock(name, year) return self:get("stock", name, year) end
 function Result:indicator(name, year) return self:get("indicator", name, year) end
 function Result:param(name, year) return self:get("param", name, year) end
+function Result:metric(name, year) return self:get("metric", name, year) end
 --- All items of a kind in a year: {name = value}.
 function Result:row(kind, year) return self.sim:_row(kinds_of[kind] or kind, year) end
 --- One item over the years: {[year] = value}.

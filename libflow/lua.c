@@ -247,14 +247,37 @@ static int l_bounds(lua_State *L)
     return 0;
 }
 
+/* _process(name, kind): a core kind (source, split, sink, stock), else the
+ * name of a plugin type (flow_plugin_find: the registry, the modules on
+ * $FLOW_PLUGIN_PATH, the installed ones) */
 static int l_process(lua_State *L)
 {
     flow_model *m = checkmodel(L, 1);
+    const char *name = luaL_checkstring(L, 2), *kind = luaL_checkstring(L, 3);
     flow_kind k;
-    if (flow_kind_parse(luaL_checkstring(L, 3), &k))
-        return raise_at(L, m);
     int idx;
-    TRY(flow_model_add_process(m, luaL_checkstring(L, 2), k, &idx));
+    if (flow_kind_parse(kind, &k) == 0 && k != FLOW_TYPED)
+        TRY(flow_model_add_process(m, name, k, &idx));
+    else
+        TRY(flow_model_add_typed_process(m, name, kind, &idx));
+    return push_idx(L, idx);
+}
+
+/* _type_param(process, name, coef, param|nil) */
+static int l_type_param(lua_State *L)
+{
+    TRY(flow_model_set_type_param(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), luaL_checkstring(L, 3),
+                                  luaL_checknumber(L, 4),
+                                  lua_isnoneornil(L, 5) ? FLOW_NONE : (int)luaL_checkinteger(L, 5)));
+    return 0;
+}
+
+/* _port(process, port, to) */
+static int l_port(lua_State *L)
+{
+    int idx;
+    TRY(flow_model_add_port_flow(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), luaL_checkstring(L, 3),
+                                 (int)luaL_checkinteger(L, 4), &idx));
     return push_idx(L, idx);
 }
 
@@ -570,7 +593,7 @@ static int l_sim_set(lua_State *L)
     return 0;
 }
 
-static const char *const item_kinds[] = { "flow", "stock", "param", "indicator", NULL };
+static const char *const item_kinds[] = { "flow", "stock", "param", "indicator", "metric", NULL };
 
 /* find(kind, name) -> item index */
 static int l_find(lua_State *L)
@@ -732,6 +755,8 @@ static const luaL_Reg model_methods[] = {
     { "_param_product", l_param_product },
     { "_bounds", l_bounds },
     { "_process", l_process },
+    { "_type_param", l_type_param },
+    { "_port", l_port },
     { "_capacity", l_capacity },
     { "_generation", l_generation },
     { "_stock_path", l_stock_path },
