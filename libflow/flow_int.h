@@ -418,8 +418,9 @@ struct flow_sim {
     int *tnz_row, *tnz_col;   /* [ty_ncoef] the non-zero coefficients: output port x M + material, */
     double *tnz_v;            /* input material, value; tnnz[k] of them from coef0 */
     int *tnnz;                /* [NT] */
+    unsigned char *trel_any;  /* [NT] 1: the last transfer releases something */
     unsigned char *tstate;    /* [ty_state] the types' per-process state */
-    double *tacc, *tout, *tstk, *txin; /* [M], [ty_maxrel], [M], [M] scratch */
+    double *tacc, *tout, *txin; /* [M], [ty_maxrel], [M] scratch */
     double *sj;               /* [max_cycle] solution of a joint cycle system */
     flow_solver *solver;
     gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */

@@ -138,10 +138,10 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->tnz_col, c->ty_ncoef);
     SIM_ALLOC(s->tnz_v, c->ty_ncoef);
     SIM_ALLOC(s->tnnz, NT);
+    SIM_ALLOC(s->trel_any, NT);
     SIM_ALLOC(s->tstate, c->ty_state);
     SIM_ALLOC(s->tacc, M);
     SIM_ALLOC(s->tout, c->ty_maxrel);
-    SIM_ALLOC(s->tstk, M);
     SIM_ALLOC(s->txin, M);
     SIM_ALLOC(s->sj, ncyc);
     SIM_ALLOC(s->tri_r, nzmax);
@@ -187,7 +187,7 @@ void flow_sim_free(flow_sim *s)
     void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
                      s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
-                     s->tnnz, s->tstate, s->tacc, s->tout, s->tstk, s->txin, s->sj };
+                     s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -773,11 +773,9 @@ static int typed_coefs(const step *st, int k)
     double *coef = s->tcoef + ty->coef0, *rel = s->trel + ty->rel0;
     memset(coef, 0, (size_t)NR * M * sizeof *coef);
     memset(rel, 0, (size_t)NR * sizeof *rel);
-    int sbase = c->p_stock[p];
-    for (int m = 0; m < M; m++)
-        s->tstk[m] = stock_prev(st, sbase + m);
     int touched = ty->t->state_size > 0;
-    flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, s->tstk, &touched };
+    const double *prev = st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * M;
+    flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched };
     flow_transfer T = { ty->n_ports, M, coef, rel };
     s->stats.type_transfers++;
     int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
@@ -816,6 +814,9 @@ static int typed_coefs(const step *st, int k)
                              "(more than it receives: a column may add up to 1 at most)", col[m],
                              st->m->mats[m].name);
     s->tnnz[k] = nnz;
+    s->trel_any[k] = 0;
+    for (int r = 0; r < NR && !s->trel_any[k]; r++)
+        s->trel_any[k] = rel[r] != 0;
     s->tvalid[k] = !touched;
     return 0;
 }
@@ -846,22 +847,30 @@ static int typed_emit(const step *st, int k, const double *xp)
     const double rho = s->rho[p];
     double *acc = s->tacc, *out = s->tout;
     const double *rel = s->trel + ty->rel0;
-    int bl = c->p_backlog[p], ovf = c->p_ovf[p], in_cycle = s->loc[p] >= 0;
-    for (int m = 0; m < M; m++) {
-        double have = xp[m] + (bl >= 0 ? stock_prev(st, bl + m) : 0);
-        acc[m] = rho * have;
-        if (bl >= 0)
-            st->stocks[bl + m] = (1 - rho) * have;
-        if (!in_cycle)
-            s->bin[(size_t)p * M + m] = xp[m];
-        s->bout[(size_t)p * M + m] = 0;
-        if (ovf >= 0) {
-            double v = (1 - rho) * xp[m];
-            st->flows[ovf + m] = v;
-            send(st, c->e_to[ovf + m], m, v);
-            s->bout[(size_t)p * M + m] = v;
+    const int bl = c->p_backlog[p], ovf = c->p_ovf[p], in_cycle = s->loc[p] >= 0, sb = c->p_stock[p];
+    /* last year's stock (before the first year: the initial stock) */
+    const double *prev = st->sprev ? st->sprev + sb : c->pm_init + (size_t)p * M;
+    double *bin = s->bin + (size_t)p * M, *bout = s->bout + (size_t)p * M;
+    if (bl < 0 && ovf < 0 && rho == 1) {
+        memcpy(acc, xp, (size_t)M * sizeof *acc);
+        memset(bout, 0, (size_t)M * sizeof *bout);
+    } else {
+        for (int m = 0; m < M; m++) {
+            double have = xp[m] + (bl >= 0 && st->sprev ? st->sprev[bl + m] : 0);
+            acc[m] = rho * have;
+            if (bl >= 0)
+                st->stocks[bl + m] = (1 - rho) * have;
+            bout[m] = 0;
+            if (ovf >= 0) {
+                double v = (1 - rho) * xp[m];
+                st->flows[ovf + m] = v;
+                send(st, c->e_to[ovf + m], m, v);
+                bout[m] = v;
+            }
         }
     }
+    if (!in_cycle)
+        memcpy(bin, xp, (size_t)M * sizeof *bin);
     memcpy(out, rel, (size_t)NR * sizeof *out);
     const int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
     const double *nv = s->tnz_v + ty->coef0;
@@ -870,35 +879,37 @@ static int typed_emit(const step *st, int k, const double *xp)
     const int *te = c->ty_edge + ty->edge0;
     for (int r = 0; r < NR; r++) {
         double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
-        out[r] = v;
-        int e = te[r], m = r % M;
+        int e = te[r];
         st->flows[e] = v;
-        send(st, c->e_to[e], m, v);
-        s->bout[(size_t)p * M + m] += v;
+        if (v == 0) {
+            out[r] = 0;
+            continue;
+        }
+        send(st, c->e_to[e], r % M, v);
+        bout[r % M] += v;
     }
     /* the stock: what the columns keep, less what was released */
     const double *col = s->tcol + (size_t)k * M;
-    double *stk = st->stocks + c->p_stock[p];
+    double *stk = st->stocks + sb;
     for (int m = 0; m < M; m++)
-        stk[m] = stock_prev(st, c->p_stock[p] + m) + acc[m] * (1 - col[m]);
-    for (int r = 0; r < NR; r++)
-        stk[r % M] -= rel[r];
-    for (int m = 0; m < M; m++)
-        if (stk[m] < 0) {
-            double tol = fmax(VALUE_TOL * fabs(stock_prev(st, c->p_stock[p] + m)), st->floor);
-            if (stk[m] < -tol)
-                return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it holds "
-                                 "(%.10g t short)", st->m->mats[m].name, -stk[m]);
-            stk[m] = 0;
-        }
+        stk[m] = prev[m] + acc[m] * (1 - col[m]);
+    if (s->trel_any[k]) {
+        for (int r = 0; r < NR; r++)
+            stk[r % M] -= rel[r];
+        for (int m = 0; m < M; m++)
+            if (stk[m] < 0) {
+                double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                if (stk[m] < -tol)
+                    return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
+                                     "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
+                stk[m] = 0;
+            }
+    }
     if (ty->t->step) {
         const flow_process *pr = &st->m->procs[p];
         double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
-        int sbase = c->p_stock[p];
-        for (int m = 0; m < M; m++)
-            s->tstk[m] = stock_prev(st, sbase + m);
         flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
-                              s->tstk, NULL };
+                              prev, NULL };
         int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
         if (rc)
             return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)",
@@ -1440,8 +1451,12 @@ int flow_sim_step(flow_sim *s)
             mass += s->gen[(size_t)m->paths[i].process * c->M + m->paths[i].material];
         for (int i = 0; i < c->NF; i++)
             mass += amount(&st, c->e_coef[c->fixed_e[i]], c->e_param[c->fixed_e[i]]);
-        for (int i = 0; i < c->S; i++)
-            mass += fabs(stock_prev(&st, i));
+        if (st.sprev)
+            for (int i = 0; i < c->S; i++)
+                mass += fabs(st.sprev[i]);
+        else
+            for (int i = 0; i < c->S; i++)
+                mass += fabs(stock_prev(&st, i));
         st.floor = mass > 0 ? NOISE * mass : 1e-300;
         s->floor = st.floor;
     }
