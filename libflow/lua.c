@@ -256,10 +256,17 @@ static int l_process(lua_State *L)
     const char *name = luaL_checkstring(L, 2), *kind = luaL_checkstring(L, 3);
     flow_kind k;
     int idx;
-    if (flow_kind_parse(kind, &k) == 0 && k != FLOW_TYPED)
+    if (flow_kind_parse(kind, &k) == 0 && k != FLOW_TYPED) {
         TRY(flow_model_add_process(m, name, k, &idx));
-    else
-        TRY(flow_model_add_typed_process(m, name, kind, &idx));
+        return push_idx(L, idx);
+    }
+    /* not a core kind: a plugin type, unless it is a typo of a core kind */
+    char kmsg[400];
+    snprintf(kmsg, sizeof kmsg, "%s", flow_error_last());
+    int rc = flow_model_add_typed_process(m, name, kind, &idx);
+    if (rc == FLOW_ENOTFOUND && k != FLOW_TYPED && strstr(kmsg, "did you mean"))
+        return model_error(L, m, "%s, nor a plugin type of that name", kmsg);
+    TRY(rc);
     return push_idx(L, idx);
 }
 

@@ -71,7 +71,9 @@ const char *flow_kind_name(flow_kind k)
 
 int flow_kind_parse(const char *name, flow_kind *out)
 {
-    int v, rc = flow_model__parse_name("process kind", name, kind_names, NELEM(kind_names), &v);
+    /* the core kinds; "typed" is what a process of a plugin type is, not a
+     * kind one asks for by name */
+    int v, rc = flow_model__parse_name("process kind", name, kind_names, FLOW_TYPED, &v);
     if (rc == 0)
         *out = (flow_kind)v;
     return rc;
