@@ -1,0 +1,117 @@
+/*
+ * facility.h — helpers shared by the facility types of plugins/: indexing
+ * the transfer, finding the materials a type makes, re-checking parameter
+ * values, matching material names. Everything is static inline, so each
+ * module stays static throughout except the entry point its
+ * FLOW_PLUGIN_DEFINE writes.
+ *
+ * Units: every flow is in tonnes per year (t/a) of wet mass as received;
+ * every coefficient is tonnes out per tonne in (t/t).
+ */
+#ifndef FLOW_FACILITY_H
+#define FLOW_FACILITY_H
+
+#include <math.h>
+#include <stddef.h>
+
+#include "flow_plugin.h"
+
+/* coef of the transfer: tonnes of m_out on port per tonne of m_in. */
+static inline double *fac_coef(flow_transfer *T, int port, int m_out, int m_in)
+{
+    size_t M = (size_t)T->n_materials;
+    return &T->coef[((size_t)port * M + (size_t)m_out) * M + (size_t)m_in];
+}
+
+/* release of the transfer: tonnes of m drawn from the process's stock. */
+static inline double *fac_release(flow_transfer *T, int port, int m)
+{
+    return &T->release[(size_t)port * (size_t)T->n_materials + (size_t)m];
+}
+
+/* The model's indices of the first n materials the type makes, in idx[].
+ * The core checks that a model defines each before it compiles, so -1 is
+ * a broken contract; it is reported as FLOW_ENOTFOUND, never a crash. */
+static inline int fac_made(const flow_type_ctx *ctx, int n, int *idx)
+{
+    int M = flow_type_ctx_n_materials(ctx);
+    for (int i = 0; i < n; i++) {
+        idx[i] = flow_type_ctx_type_material(ctx, i);
+        if (idx[i] < 0 || idx[i] >= M)
+            return FLOW_ENOTFOUND;
+    }
+    return 0;
+}
+
+/* This year's values of the n declared parameters, in p[]. The core checks
+ * a model's values against the bounds; they are checked again here (NaN,
+ * or outside [lo, hi]: FLOW_EVALUE) so that a type never computes with a
+ * value it was not designed for. The bounds of each type are chosen so
+ * that every combination inside them gives a valid transfer. */
+static inline int fac_params(const flow_type_ctx *ctx, const flow_param_decl *decl, int n,
+                             double *p)
+{
+    for (int i = 0; i < n; i++) {
+        p[i] = flow_type_ctx_param(ctx, i);
+        if (isnan(p[i]) || p[i] < decl[i].lo || p[i] > decl[i].hi)
+            return FLOW_EVALUE;
+    }
+    return 0;
+}
+
+/* Column m_in of T: share[k] of each tonne to material made[k] on port k,
+ * for k in [0, n). */
+static inline void fac_split(flow_transfer *T, int m_in, int n, const int *made,
+                             const double *share)
+{
+    for (int k = 0; k < n; k++)
+        *fac_coef(T, k, made[k], m_in) = share[k];
+}
+
+static inline double fac_sum(const double *x, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    return s;
+}
+
+/* Tonnes leaving on port: the sum of out[port][*]. */
+static inline double fac_port_sum(const flow_type_ctx *ctx, const double *out, int port)
+{
+    size_t M = (size_t)flow_type_ctx_n_materials(ctx);
+    return fac_sum(out + (size_t)port * M, M);
+}
+
+/* Does name contain word, ASCII case-insensitively? (No locale: material
+ * names are identifiers.) */
+static inline int fac_name_has(const char *name, const char *word)
+{
+    if (!name || !word)
+        return 0;
+    for (const char *s = name; *s; s++) {
+        size_t i = 0;
+        while (word[i]) {
+            char a = s[i], b = word[i];
+            if (a >= 'A' && a <= 'Z')
+                a = (char)(a - 'A' + 'a');
+            if (b >= 'A' && b <= 'Z')
+                b = (char)(b - 'A' + 'a');
+            if (a != b)
+                break;
+            i++;
+        }
+        if (!word[i])
+            return 1;
+    }
+    return 0;
+}
+
+/* a / b as a percentage, 0 when b is 0 ("not applicable" is reported as
+ * 0, never NaN). */
+static inline double fac_pct(double a, double b)
+{
+    return b > 0 ? 100.0 * a / b : 0.0;
+}
+
+#endif /* FLOW_FACILITY_H */
