@@ -63,7 +63,9 @@ static inline int landfill_step(const flow_type_ctx *ctx, landfill_state *st, co
     /* the year's mass at this year's density (a density series changes the
      * placing of new waste, not of the old) */
     st->used_m3 += kept / p[0];
-    if (st->fill_year == 0 && st->used_m3 > 0 && st->used_m3 >= p[1])
+    /* full within rounding: five years of 200 m3 fill 1000 m3, though the
+     * sum of 220 / 1.1 five times is 999.9999999999999 */
+    if (st->fill_year == 0 && st->used_m3 > 0 && st->used_m3 >= p[1] * (1 - 1e-12))
         st->fill_year = flow_type_ctx_year(ctx);
     met[0] = received;
     met[1] = kept;

@@ -1,0 +1,41 @@
+-- tests/lua/facilities.lua — the facility types of plugins/ run through the
+-- core in a small model: a city's MSW to an incinerator (defaults of
+-- plugins/incinerator.c, from hengshui-facts §2), its bottom ash to a
+-- sanitary landfill of 1,000 m3 at 1.1 t/m3. Hand calculations:
+--   1,000 t/a burnt: bottom ash 0.22 x 1000 = 220, fly ash 0.035 x 1000 = 35,
+--   ferrous 0.015 x 1000 = 15, flue gas 1000 - 270 = 730 t/a;
+--   electricity 380 kWh/t x 1000 = 380,000 kWh, net 0.8 x that = 304,000;
+--   landfill: 220 t/a kept, volume 220 / 1.1 = 200 m3/a, so 1,000 m3 are
+--   used at the end of the 5th year: 2025 (2021 + 4); remaining after 2022:
+--   1000 - 400 = 600 m3.
+local flow = require "flow"
+local T = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/check.lua")
+
+local m = flow.model { name = "facilities", years = { 2021, 2026 } }
+m:material("msw", "domestic")
+for _, name in ipairs { "bottom_ash", "fly_ash", "ferrous_scrap", "flue_gas", "leachate", "landfill_gas" } do
+  m:material(name, "product")
+end
+m:process("city", "source", { generation = { msw = 1000 } })
+m:process("plant", "incinerator", {
+  ports = { bottom_ash = "landfill", fly_ash = "hw", ferrous_scrap = "market", flue_gas = "air" } })
+m:process("landfill", "sanitary_landfill", {
+  params = { density_t_m3 = 1.1, volume_m3 = 1000 },
+  ports = { leachate = "air", landfill_gas = "air" } })
+m:process("hw", "sink")
+m:process("market", "sink")
+m:process("air", "sink")
+m:flow("city", "plant", "rest")
+
+local r = flow.run(m)
+T.near(r:flow("plant->landfill:bottom_ash", 2022), 220, "bottom ash 22 %")
+T.near(r:flow("plant->hw:fly_ash", 2022), 35, "fly ash 3.5 %")
+T.near(r:flow("plant->market:ferrous_scrap", 2022), 15, "ferrous 1.5 %")
+T.near(r:flow("plant->air:flue_gas", 2022), 730, "flue gas: the rest")
+T.near(r:metric("plant:electricity_kwh", 2022), 380000, "380 kWh/t")
+T.near(r:metric("plant:electricity_net_kwh", 2022), 304000, "net 80 %")
+T.near(r:stock("landfill:bottom_ash", 2022), 440, "two years of bottom ash kept")
+T.near(r:metric("landfill:remaining_m3", 2022), 600, "1000 - 2 x 200 m3")
+T.near(r:metric("landfill:fill_year", 2024), 0, "not full in 2024")
+T.near(r:metric("landfill:fill_year", 2026), 2025, "full at the end of 2025")
+T.done("facilities")
