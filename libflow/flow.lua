@@ -11,6 +11,13 @@ local core = ...
 local getinfo, traceback = core.getinfo, core.traceback
 local M = { version = core.version, dsm = core.dsm }
 
+--- A process type written in Lua (docs/plugins.md §4): registers it under
+--- spec.name, for processes of the model as any plugin type; returns the name.
+function M.process_type(spec)
+  if type(spec) ~= "table" then error("flow.process_type: expected a table {name = ..., transfer = ...}", 2) end
+  return core.process_type(spec)
+end
+
 local fmt = string.format
 local mtype = math.type
 

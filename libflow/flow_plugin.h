@@ -243,6 +243,14 @@ typedef struct flow_process_type {
  * name is registered), FLOW_ENOMEM. t must not be NULL. */
 int flow_plugin_register(const flow_process_type *t);
 
+/* Removes the type called name that flow_plugin_register() registered
+ * (its descriptor from the registry becomes invalid: no model may still
+ * use it). Errors: FLOW_ENOTFOUND (no such type registered), FLOW_EINVAL
+ * (the type came from a module: modules stay until
+ * flow_plugin_shutdown()). Types written in Lua are removed this way when
+ * their Lua state closes. */
+int flow_plugin_unregister(const char *name);
+
 /* Finds the process type called type: from the registry, else by loading
  * the module type.la or type.so (libltdl: an uninstalled .la of a build
  * tree, an installed .so) from the directories of $FLOW_PLUGIN_PATH

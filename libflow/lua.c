@@ -795,7 +795,12 @@ static const luaL_Reg sim_methods[] = {
     { NULL, NULL }
 };
 
+/* luatype.c: process types written in Lua */
+void flow_luatype__open(lua_State *L);
+int flow_luatype__new(lua_State *L);
+
 static const luaL_Reg core_funcs[] = {
+    { "process_type", flow_luatype__new },
     { "mark", l_mark },
     { "nearest", l_nearest },
     { "model_new", l_model_new },
@@ -821,6 +826,7 @@ int flow_lua_open(lua_State *L)
     luaL_checkversion(L);
     new_class(L, MODEL_MT, model_methods, l_model_gc);
     new_class(L, SIM_MT, sim_methods, l_sim_gc);
+    flow_luatype__open(L);
     /* the Lua layer is a chunk that receives the C core and returns the
      * module table */
     if (luaL_loadbufferx(L, flow_lua_source, sizeof flow_lua_source - 1, "=[flow.lua]", "t") != LUA_OK)

@@ -614,6 +614,29 @@ int flow_plugin_register(const flow_process_type *t)
     return rc;
 }
 
+int flow_plugin_unregister(const char *name)
+{
+    assert(name);
+    int rc = 0;
+    pthread_mutex_lock(&reg_lock);
+    size_t i = 0;
+    while (i < n_reg && strcmp(reg[i]->t.name, name ? name : "") != 0)
+        i++;
+    if (i == n_reg) {
+        rc = flow_error__set(FLOW_ENOTFOUND, "no process type '%s' is registered", name ? name : "(null)");
+    } else if (reg[i]->h) {
+        rc = flow_error__set(FLOW_EINVAL, "type '%s' was loaded from %s: modules stay loaded until "
+                                          "flow_plugin_shutdown()", name, reg[i]->file);
+    } else {
+        flow_alloc__free(A, reg[i]->file);
+        flow_alloc__free(A, reg[i]);
+        memmove(reg + i, reg + i + 1, (n_reg - i - 1) * sizeof *reg);
+        n_reg--;
+    }
+    pthread_mutex_unlock(&reg_lock);
+    return rc;
+}
+
 int flow_plugin_find(const char *type, const flow_process_type **out)
 {
     assert(type && out);

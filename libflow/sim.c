@@ -80,11 +80,15 @@ static int types_init(flow_sim *s)
         double *par = s->tpar + ty->par0;
         type_params(m, ty, s->data[FLOW_ITEM_PARAM], par);
         flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL };
+        flow_error_clear();
         int rc = ty->t->init(&ctx, s->tstate + ty->state0);
-        if (rc)
+        if (rc) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s", flow_error_last());
             return flow_model__err(&pr->origin, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN,
-                                   "process '%s' (type '%s'): its init() failed (%s)", pr->name, ty->t->name,
-                                   flow_strerror(rc));
+                                   "process '%s' (type '%s'): its init() failed (%s)%s%s", pr->name, ty->t->name,
+                                   flow_strerror(rc), msg[0] ? ": " : "", msg);
+        }
         s->tinit[k] = 1;
     }
     return 0;
@@ -778,10 +782,11 @@ static int typed_coefs(const step *st, int k)
     flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched };
     flow_transfer T = { ty->n_ports, M, coef, rel };
     s->stats.type_transfers++;
+    flow_error_clear(); /* a type written in Lua leaves its message there */
     int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
     if (rc)
-        return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its transfer() failed (%s)",
-                         flow_strerror(rc));
+        return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its transfer() failed (%s)%s%s",
+                         flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
     double *col = s->tcol + (size_t)k * M;
     for (int m = 0; m < M; m++)
         col[m] = 0;
@@ -910,10 +915,11 @@ static int typed_emit(const step *st, int k, const double *xp)
         double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
         flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
                               prev, NULL };
+        flow_error_clear();
         int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
         if (rc)
-            return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)",
-                             flow_strerror(rc));
+            return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)%s%s",
+                             flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
         for (int i = 0; i < ty->n_metrics; i++)
             if (!isfinite(met[i]))
                 return err_typed(st, p, FLOW_EPLUGIN, "its metric '%s' is %g (metrics must be finite)",
