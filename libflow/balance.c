@@ -26,8 +26,10 @@ int flow_balance__check(flow_sim *s, int t)
     for (int p = 0; p < c->P; p++) {
         /* a sink keeps whatever it accepts: nothing to balance; a split or
          * source without capacity was balanced as it routed (run_split:
-         * what it sends on equals what it has, within the same tolerance) */
-        if (m->procs[p].kind == FLOW_SINK || c->p_fast[p])
+         * what it sends on equals what it has, within the same tolerance),
+         * and so was a typed process outside cycles (typed_emit) */
+        if (m->procs[p].kind == FLOW_SINK || c->p_fast[p] ||
+            (c->p_typed[p] >= 0 && !c->ty[c->p_typed[p]].in_cycle))
             continue;
         int items[2] = { c->p_stock[p], c->p_backlog[p] };
         /* a process of a plugin type may turn one material into another:

@@ -513,6 +513,8 @@ fail:
 
 /* ---- compile ----------------------------------------------------------------------- */
 
+static int dedupe_pm(flow_model *m);
+
 static int check_structure(flow_model *m)
 {
     for (size_t i = 0; i < m->n_flows; i++) {
@@ -560,28 +562,91 @@ static int check_structure(flow_model *m)
                                    "process '%s': only an accumulating or storage stock, or a process of a "
                                    "plugin type, has an initial stock", p->name);
     }
-    /* typed processes: the materials their type makes, every port connected */
+    /* typed processes: the materials their type makes, every port connected once */
+    size_t nports = 0;
+    for (size_t i = 0; i < m->n_procs; i++)
+        if (m->procs[i].type)
+            nports += m->procs[i].type->n_ports;
+    int *port_flow = NULL, *port0 = NULL, rc = 0;
+    if (nports > 0) {
+        port_flow = flow_alloc__calloc(&m->alloc, nports, sizeof *port_flow);
+        port0 = flow_alloc__calloc(&m->alloc, m->n_procs, sizeof *port0);
+        if (!port_flow || !port0) {
+            rc = flow_error__nomem("the port table");
+            goto done;
+        }
+        for (size_t i = 0, k = 0; i < m->n_procs; i++) {
+            port0[i] = (int)k;
+            if (m->procs[i].type)
+                k += m->procs[i].type->n_ports;
+        }
+        for (size_t k = 0; k < nports; k++)
+            port_flow[k] = -1;
+        for (size_t f = 0; f < m->n_flows; f++) {
+            const flow_flowdef *fd = &m->flows[f];
+            if (fd->mode != FLOW_PORT)
+                continue;
+            int *slot = &port_flow[port0[fd->from] + fd->port];
+            if (*slot >= 0) {
+                const flow_process *p = &m->procs[fd->from];
+                rc = flow_model__err(&fd->origin, FLOW_EEXIST, "process '%s': port '%s' goes to '%s' already",
+                                     p->name, p->type->ports[fd->port], m->procs[m->flows[*slot].to].name);
+                goto done;
+            }
+            *slot = (int)f;
+        }
+    }
     for (size_t i = 0; i < m->n_procs; i++) {
         const flow_process *p = &m->procs[i];
         const flow_process_type *t = p->type;
         if (!t)
             continue;
         for (size_t k = 0; k < t->n_materials; k++)
-            if (flow_nameidx__find(&m->mat_ix, t->materials[k], m->mats, sizeof *m->mats) < 0)
-                return flow_model__err(&p->origin, FLOW_EINVAL,
-                                       "process '%s' (type '%s') makes material '%s', which the model does not "
-                                       "define", p->name, t->name, t->materials[k]);
-        for (size_t k = 0; k < t->n_ports; k++) {
-            size_t f = 0;
-            while (f < m->n_flows && !(m->flows[f].mode == FLOW_PORT && m->flows[f].from == (int)i &&
-                                       m->flows[f].port == (int)k))
-                f++;
-            if (f == m->n_flows)
-                return flow_model__err(&p->origin, FLOW_EINVAL,
-                                       "process '%s' (type '%s'): port '%s' goes nowhere (every port needs "
-                                       "a destination)", p->name, t->name, t->ports[k]);
-        }
+            if (flow_nameidx__find(&m->mat_ix, t->materials[k], m->mats, sizeof *m->mats) < 0) {
+                rc = flow_model__err(&p->origin, FLOW_EINVAL,
+                                     "process '%s' (type '%s') makes material '%s', which the model does not "
+                                     "define", p->name, t->name, t->materials[k]);
+                goto done;
+            }
+        for (size_t k = 0; k < t->n_ports; k++)
+            if (port_flow[port0[i] + k] < 0) {
+                rc = flow_model__err(&p->origin, FLOW_EINVAL,
+                                     "process '%s' (type '%s'): port '%s' goes nowhere (every port needs "
+                                     "a destination)", p->name, t->name, t->ports[k]);
+                goto done;
+            }
     }
+done:
+    flow_alloc__free(&m->alloc, port_flow);
+    flow_alloc__free(&m->alloc, port0);
+    if (rc)
+        return rc;
+    return dedupe_pm(m);
+}
+
+/* Keeps the last entry of each (process, material) pair of generation,
+ * initial stock and stock path: setting a pair again replaces it. */
+static int dedupe_pm(flow_model *m)
+{
+    size_t PM = m->n_procs * m->n_mats;
+    int *last = flow_alloc__calloc(&m->alloc, PM ? PM : 1, sizeof *last);
+    if (!last)
+        return flow_error__nomem("the compiled model");
+    flow_pm_amount *arrs[3] = { m->gens, m->inits, m->paths };
+    size_t *counts[3] = { &m->n_gens, &m->n_inits, &m->n_paths };
+    for (int l = 0; l < 3; l++) {
+        flow_pm_amount *a = arrs[l];
+        size_t n = *counts[l], w = 0;
+        for (size_t i = 0; i < PM; i++)
+            last[i] = -1;
+        for (size_t i = 0; i < n; i++)
+            last[(size_t)a[i].process * m->n_mats + a[i].material] = (int)i;
+        for (size_t i = 0; i < n; i++)
+            if (last[(size_t)a[i].process * m->n_mats + a[i].material] == (int)i)
+                a[w++] = a[i];
+        *counts[l] = w;
+    }
+    flow_alloc__free(&m->alloc, last);
     return 0;
 }
 
@@ -678,6 +743,7 @@ static int compile_typed(flow_model *m)
             nz += c->p_eend[p] - c->p_estart[p];
             if (c->p_typed[p] >= 0) {
                 c->c_joint[k] = 1;
+                c->ty[c->p_typed[p]].in_cycle = 1;
                 nz += (long)c->ty[c->p_typed[p]].n_ports * M * M;
             }
         }

@@ -318,10 +318,11 @@ int flow_model_set_type_param(flow_model *m, int process, const char *name, doub
 /* Where output port port of a typed process goes: every material of the
  * port to process to (FLOW_PORT flow items "from->to:material", one per
  * material). Every port of the type must be connected exactly once, and a
- * typed process has no other flows (compile checks both). Errors:
- * FLOW_EINVAL (from is not typed, to is a source), FLOW_ENOTFOUND (no such
- * port: the message lists the type's ports), FLOW_EEXIST (the port is
- * connected already), FLOW_ESTATE. *idx, if not NULL, is the flow index. */
+ * typed process has no other flows. Errors: FLOW_EINVAL (from is not
+ * typed), FLOW_ENOTFOUND (no such port: the message lists the type's
+ * ports), FLOW_ESTATE; a port connected twice, or not at all, and a
+ * destination that takes no inflow, are errors of flow_model_compile()
+ * (FLOW_EEXIST, FLOW_EINVAL). *idx, if not NULL, is the flow index. */
 int flow_model_add_port_flow(flow_model *m, int from, const char *port, int to, int *idx);
 
 /* A capacity in t/a of all materials together (parameter index), and where

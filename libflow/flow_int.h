@@ -226,6 +226,7 @@ typedef struct flow_typed {
     size_t rel0;              /* its n_ports x M releases (and outputs) */
     int par0;                 /* its n_params parameter values */
     size_t state0;            /* its state, bytes into the state block (16-aligned) */
+    int in_cycle;             /* solved inside a cycle: balance.c checks it; else typed_emit does */
 } flow_typed;
 
 typedef struct flow_compiled {

@@ -553,10 +553,6 @@ int flow_model_add_port_flow(flow_model *m, int from, const char *port, int to, 
                                p->name, t->name, port ? port : "(null)", near ? " (did you mean '" : "",
                                near ? near : "", near ? "'?)" : "", list);
     }
-    for (size_t i = 0; i < m->n_flows; i++)
-        if (m->flows[i].mode == FLOW_PORT && m->flows[i].from == from && m->flows[i].port == (int)k)
-            return flow_model__err(&m->cur, FLOW_EEXIST, "process '%s': port '%s' goes to '%s' already", p->name,
-                                   port, m->procs[m->flows[i].to].name);
     if ((rc = flow_alloc__grow(&m->alloc, (void **)&m->flows, &m->cap_flows, m->n_flows + 1,
                                sizeof *m->flows, "the flow table")))
         return rc;
@@ -627,13 +623,8 @@ static int set_pm(flow_model *m, flow_pm_amount **arr, size_t *n, size_t *cap, i
     if (!isfinite(coef))
         return flow_model__err(&m->cur, FLOW_EVALUE, "process '%s', material '%s': %s %g is not finite",
                                m->procs[process].name, m->mats[material].name, what, coef);
-    for (size_t i = 0; i < *n; i++)
-        if ((*arr)[i].process == process && (*arr)[i].material == material) {
-            (*arr)[i].coef = coef;
-            (*arr)[i].param = param;
-            (*arr)[i].origin = m->cur;
-            return 0;
-        }
+    /* setting a pair again replaces it: the last entry of a pair counts
+     * (compile.c drops the earlier ones), so that adding stays O(1) */
     if ((rc = flow_alloc__grow(&m->alloc, (void **)arr, cap, *n + 1, sizeof **arr, what)))
         return rc;
     flow_pm_amount *g = &(*arr)[(*n)++];

@@ -826,6 +826,48 @@ static int typed_coefs(const step *st, int k)
     return 0;
 }
 
+/* The type's step(): the metrics of the year (and its state). */
+static int typed_step(const step *st, int k, const double *acc, const double *out, const double *prev)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int p = ty->p;
+    if (ty->t->step) {
+        const flow_process *pr = &st->m->procs[p];
+        double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
+        flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
+                              prev, NULL };
+        flow_error_clear();
+        int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
+        if (rc)
+            return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)%s%s",
+                             flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
+        for (int i = 0; i < ty->n_metrics; i++)
+            if (!isfinite(met[i]))
+                return err_typed(st, p, FLOW_EPLUGIN, "its metric '%s' is %g (metrics must be finite)",
+                                 ty->t->metrics[i], met[i]);
+    }
+    return 0;
+}
+
+/* out += T·acc over the non-zeros of typed process k, which lie row by
+ * row: each row's sum is kept in a register, not stored and reloaded per
+ * term. */
+static inline void apply_T(const flow_sim *s, int k, const flow_typed *ty, const double *acc, double *out)
+{
+    const int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
+    const double *nv = s->tnz_v + ty->coef0;
+    int nnz = s->tnnz[k];
+    for (int z = 0; z < nnz;) {
+        int r = nr[z];
+        double sum = 0;
+        for (; z < nnz && nr[z] == r; z++)
+            sum += nv[z] * acc[nc[z]];
+        out[r] += sum;
+    }
+}
+
 /* Where a typed process's output of material mat goes: into the input of
  * the process, or, inside the cycle being solved, only into its balance
  * (the cycle's solution holds the inputs already). */
@@ -856,6 +898,51 @@ static int typed_emit(const step *st, int k, const double *xp)
     /* last year's stock (before the first year: the initial stock) */
     const double *prev = st->sprev ? st->sprev + sb : c->pm_init + (size_t)p * M;
     double *bin = s->bin + (size_t)p * M, *bout = s->bout + (size_t)p * M;
+    if (!in_cycle && bl < 0 && ovf < 0 && rho == 1) {
+        /* the lean case: no capacity, not in a cycle; its balance is
+         * checked here over all materials, not in balance.c */
+        double tin = 0, tout = 0, tds = 0, big = 0;
+        memcpy(acc, xp, (size_t)M * sizeof *acc);
+        memcpy(out, rel, (size_t)NR * sizeof *out);
+        apply_T(s, k, ty, acc, out);
+        const int *te = c->ty_edge + ty->edge0;
+        for (int r = 0; r < NR; r++) {
+            double v = out[r];
+            st->flows[te[r]] = v;
+            if (v != 0) {
+                s->x[(size_t)c->e_to[te[r]] * M + r % M] += v;
+                tout += v;
+            }
+        }
+        const double *col = s->tcol + (size_t)k * M;
+        double *stk = st->stocks + sb;
+        for (int m = 0; m < M; m++) {
+            stk[m] = prev[m] + acc[m] * (1 - col[m]);
+            tin += acc[m];
+            big = fmax(big, fmax(acc[m], prev[m]));
+        }
+        if (s->trel_any[k]) {
+            for (int r = 0; r < NR; r++)
+                stk[r % M] -= rel[r];
+            for (int m = 0; m < M; m++)
+                if (stk[m] < 0) {
+                    double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                    if (stk[m] < -tol)
+                        return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
+                                         "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
+                    stk[m] = 0;
+                }
+        }
+        for (int m = 0; m < M; m++)
+            tds += stk[m] - prev[m];
+        double res = tin - tout - tds, scale = fmax(fmax(tin, tout), big);
+        if (fabs(res) > 100 * st->floor && fabs(res) > s->tol * scale)
+            return flow_model__err(&st->m->procs[p].origin, FLOW_EBALANCE,
+                                   "process '%s', all materials, year %d: mass balance off by %.6g (in %.10g, "
+                                   "out %.10g, stock change %.10g)", st->m->procs[p].name, st->m->first + st->t,
+                                   res, tin, tout, tds);
+        return typed_step(st, k, acc, out, prev);
+    }
     if (bl < 0 && ovf < 0 && rho == 1) {
         memcpy(acc, xp, (size_t)M * sizeof *acc);
         memset(bout, 0, (size_t)M * sizeof *bout);
@@ -877,10 +964,7 @@ static int typed_emit(const step *st, int k, const double *xp)
     if (!in_cycle)
         memcpy(bin, xp, (size_t)M * sizeof *bin);
     memcpy(out, rel, (size_t)NR * sizeof *out);
-    const int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
-    const double *nv = s->tnz_v + ty->coef0;
-    for (int z = 0, nnz = s->tnnz[k]; z < nnz; z++)
-        out[nr[z]] += nv[z] * acc[nc[z]];
+    apply_T(s, k, ty, acc, out);
     const int *te = c->ty_edge + ty->edge0;
     for (int r = 0; r < NR; r++) {
         double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
@@ -910,22 +994,7 @@ static int typed_emit(const step *st, int k, const double *xp)
                 stk[m] = 0;
             }
     }
-    if (ty->t->step) {
-        const flow_process *pr = &st->m->procs[p];
-        double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
-        flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
-                              prev, NULL };
-        flow_error_clear();
-        int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
-        if (rc)
-            return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)%s%s",
-                             flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
-        for (int i = 0; i < ty->n_metrics; i++)
-            if (!isfinite(met[i]))
-                return err_typed(st, p, FLOW_EPLUGIN, "its metric '%s' is %g (metrics must be finite)",
-                                 ty->t->metrics[i], met[i]);
-    }
-    return 0;
+    return typed_step(st, k, acc, out, prev);
 }
 
 /* A typed process outside cycles. */
