@@ -408,6 +408,11 @@ int flow_expr_flows(flow_model *m, const flow_selector *sel, int *node);
  * lists the stock processes; to/to_kind must be empty. Backlogs are not
  * stocks for this purpose. */
 int flow_expr_stocks(flow_model *m, const flow_selector *sel, int *node);
+/* The sum of metric `metric` (a plugin type's, e.g. "electricity_kwh")
+ * over the typed processes procs[0..n_procs-1], or over every process that
+ * reports it when n_procs is 0. A name that no selected process reports is
+ * FLOW_ENOTFOUND when the model compiles. */
+int flow_expr_metrics(flow_model *m, const int *procs, size_t n_procs, const char *metric, int *node);
 /* A parameter's value (exogenous indicators: counts, shares a scenario sets). */
 int flow_expr_param(flow_model *m, int param, int *node);
 int flow_expr_const(flow_model *m, double value, int *node);

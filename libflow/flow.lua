@@ -172,6 +172,12 @@ function M.sum(sel) return E { op = "flows", sel = sel or {} } end
 --- The sum of stocks: {process=, material=, category=}.
 function M.stock(sel) return E { op = "stocks", sel = sel or {} } end
 function M.param(name) return E { op = "param", name = name } end
+--- The sum of a plugin type's metric over processes: {process=, type=}
+--- (each a name or a list; none: every process that reports it).
+function M.metric(name, sel)
+  if type(name) ~= "string" then error("flow.metric: the metric's name must be a string", 2) end
+  return E { op = "metrics", metric = name, sel = sel or {} }
+end
 function M.const(v) return lift(v) end
 function M.at(x, year) return E { op = "at", a = lift(x), year = year } end
 function M.change(x, base_year) return E { op = "change", a = lift(x), year = base_year } end
@@ -529,7 +535,7 @@ function Model:compile()
     end
   end
   -- indicators
-  local kinds = { source = 0, split = 1, sink = 2, stock = 3 }
+  local kinds = { source = 0, split = 1, sink = 2, stock = 3, typed = 4 }
   local cats = { industrial = 0, hazardous = 1, agricultural = 2, construction = 3, domestic = 4,
                  medical = 5, sludge = 6, product = 7, emission = 8 }
   local ind_nodes = {}
@@ -549,13 +555,47 @@ function Model:compile()
       return md:_expr_year(x.op, build(x.a, site), x.year)
     end
     local s = x.sel
-    local known = { from = 1, to = 1, from_kind = 1, to_kind = 1, material = 1, category = 1, process = 1 }
+    local known = { from = 1, to = 1, from_kind = 1, to_kind = 1, material = 1, category = 1, process = 1,
+                    from_type = 1, to_type = 1, type = 1 }
+    if x.op == "metrics" then known = { process = 1, type = 1 } end
     for k in pairs(s) do
       if not known[k] then site_error(site, "selector: unknown field '%s'", tostring(k)) end
     end
+    -- processes by plugin type: the processes of the model whose kind is
+    -- one of the types; a name that is no type at all is an error
+    local function of_type(list)
+      if list == nil then return nil end
+      local out = {}
+      for _, tn in ipairs(list_of(list)) do
+        local found = false
+        for _, p in ipairs(m.processes) do
+          if p.kind == tn then out[#out + 1] = c.proc[p.name]; found = true end
+        end
+        if not found and (kinds[tn] or not core.type_known(tn)) then
+          site_error(site, "selector: '%s' is not a plugin type%s", tostring(tn),
+                     kinds[tn] and " (a core kind: use from_kind / to_kind)" or "")
+        end
+      end
+      return out
+    end
+    -- both given: the processes in both lists
+    local function both(a, b)
+      if a == nil then return b end
+      if b == nil then return a end
+      local inb, out = {}, {}
+      for _, v in ipairs(b) do inb[v] = true end
+      for _, v in ipairs(a) do if inb[v] then out[#out + 1] = v end end
+      return out
+    end
+    local from = both(resolve(s.from or s.process, c.proc, "process", site), of_type(s.from_type or s.type))
+    local to = both(resolve(s.to, c.proc, "process", site), of_type(s.to_type))
+    -- a type with no process (a scenario removed them all) selects
+    -- nothing, not everything
+    if (s.from_type or s.type) and #from == 0 or s.to_type and #to == 0 then return md:_expr_const(0) end
+    if x.op == "metrics" then return md:_expr_metrics(x.metric, { from = from }) end
     local sel = {
-      from = resolve(s.from or s.process, c.proc, "process", site),
-      to = resolve(s.to, c.proc, "process", site),
+      from = from,
+      to = to,
       from_kind = resolve(s.from_kind, kinds, "process kind", site),
       to_kind = resolve(s.to_kind, kinds, "process kind", site),
       material = resolve(s.material, c.mat, "material", site),

@@ -155,7 +155,7 @@ typedef struct flow_flowdef {
 /* indicator.c: expression nodes, indicators, targets */
 enum {
     FLOW_NODE_FLOWS = 0, FLOW_NODE_STOCKS, FLOW_NODE_PARAM, FLOW_NODE_CONST,
-    FLOW_NODE_OP, FLOW_NODE_AT, FLOW_NODE_CHANGE
+    FLOW_NODE_OP, FLOW_NODE_AT, FLOW_NODE_CHANGE, FLOW_NODE_METRICS
 };
 
 typedef struct flow_node {
@@ -165,6 +165,7 @@ typedef struct flow_node {
     int year;                 /* AT, CHANGE */
     int param;                /* PARAM */
     double value;             /* CONST */
+    char *metric;             /* METRICS: the metric's name; from/n_from the processes */
     /* FLOWS / STOCKS: the selector, copied */
     int *from, *to, *mats;
     flow_kind *fk, *tk;

@@ -40,6 +40,7 @@ static void free_node(const flow_allocator *a, flow_node *n)
     flow_alloc__free(a, n->tk);
     flow_alloc__free(a, n->cats);
     flow_alloc__free(a, n->items);
+    flow_alloc__free(a, n->metric);
 }
 
 void flow_indicator__free_compiled(flow_model *m)
@@ -129,8 +130,8 @@ static int sum_node(flow_model *m, int kind, const flow_selector *sel, int *node
     if ((rc = copy_list(m, sel->from, sel->n_from, sizeof(int), (int)m->n_procs, "process", &p[0])) ||
         (rc = copy_list(m, sel->to, sel->n_to, sizeof(int), (int)m->n_procs, "process", &p[1])) ||
         (rc = copy_list(m, sel->materials, sel->n_materials, sizeof(int), (int)m->n_mats, "material", &p[2])) ||
-        (rc = copy_list(m, sel->from_kind, sel->n_from_kind, sizeof(flow_kind), FLOW_STOCK + 1, "process kind", &p[3])) ||
-        (rc = copy_list(m, sel->to_kind, sel->n_to_kind, sizeof(flow_kind), FLOW_STOCK + 1, "process kind", &p[4])) ||
+        (rc = copy_list(m, sel->from_kind, sel->n_from_kind, sizeof(flow_kind), FLOW_TYPED + 1, "process kind", &p[3])) ||
+        (rc = copy_list(m, sel->to_kind, sel->n_to_kind, sizeof(flow_kind), FLOW_TYPED + 1, "process kind", &p[4])) ||
         (rc = copy_list(m, sel->categories, sel->n_categories, sizeof(flow_category), FLOW_CAT_COUNT_, "category", &p[5]))) {
         for (int i = 0; i < 6; i++)
             flow_alloc__free(&m->alloc, p[i]);
@@ -161,6 +162,29 @@ int flow_expr_flows(flow_model *m, const flow_selector *sel, int *node)
 int flow_expr_stocks(flow_model *m, const flow_selector *sel, int *node)
 {
     return sum_node(m, FLOW_NODE_STOCKS, sel, node);
+}
+
+int flow_expr_metrics(flow_model *m, const int *procs, size_t n_procs, const char *metric, int *node)
+{
+    if (!metric || !metric[0])
+        return flow_model__err(&m->cur, FLOW_EINVAL, "expression: a metric needs its name");
+    int idx, rc;
+    flow_node *n;
+    if ((rc = new_node(m, FLOW_NODE_METRICS, &n, &idx)))
+        return rc;
+    void *p = NULL;
+    if ((rc = copy_list(m, procs, n_procs, sizeof(int), (int)m->n_procs, "process", &p)))
+        return rc;
+    n->metric = flow_alloc__strdup(&m->alloc, metric);
+    if (!n->metric) {
+        flow_alloc__free(&m->alloc, p);
+        return flow_error__nomem("an expression");
+    }
+    n->from = p;
+    n->n_from = n_procs;
+    m->n_nodes++;
+    *node = idx;
+    return 0;
 }
 
 int flow_expr_param(flow_model *m, int param, int *node)
@@ -384,11 +408,48 @@ static int matches(const flow_model *m, const flow_node *n, int from, int to, in
     return 1;
 }
 
+/* The metric items of a METRICS node: metric n->metric of the processes
+ * listed (any process when none are). A name no selected process reports
+ * is an error, not a silent 0: a typo would otherwise pass unseen. */
+static int metric_items(flow_model *m, flow_node *n)
+{
+    const flow_compiled *c = &m->c;
+    int cnt = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        cnt = 0;
+        for (int i = 0; i < c->NMET; i++) {
+            int p = c->met_proc[i];
+            const char *name = c->met_name[i] + strlen(m->procs[p].name) + 1;
+            if (strcmp(name, n->metric) != 0 || !in_list(n->from, n->n_from, p))
+                continue;
+            if (pass == 1)
+                n->items[cnt] = i;
+            cnt++;
+        }
+        if (pass == 0) {
+            if (cnt == 0)
+                return flow_model__err(&n->origin, FLOW_ENOTFOUND, "no %sprocess reports a metric '%s'",
+                                       n->n_from ? "selected " : "", n->metric);
+            n->items = flow_alloc__calloc(&m->alloc, (size_t)cnt, sizeof *n->items);
+            if (!n->items)
+                return flow_error__nomem("an indicator's item list");
+        }
+    }
+    n->n_items = cnt;
+    return 0;
+}
+
 int flow_indicator__compile(flow_model *m)
 {
     const flow_compiled *c = &m->c;
     for (size_t k = 0; k < m->n_nodes; k++) {
         flow_node *n = &m->nodes[k];
+        if (n->kind == FLOW_NODE_METRICS) {
+            int rc = metric_items(m, n);
+            if (rc)
+                return rc;
+            continue;
+        }
         if (n->kind != FLOW_NODE_FLOWS && n->kind != FLOW_NODE_STOCKS)
             continue;
         int cnt = 0, lim = n->kind == FLOW_NODE_FLOWS ? c->E : c->S;
@@ -434,6 +495,13 @@ static double eval(const flow_sim *s, int k, int t)
     case FLOW_NODE_STOCKS: {
         const double *row = n->kind == FLOW_NODE_FLOWS ? s->data[FLOW_ITEM_FLOW] + (size_t)t * c->E
                                                        : s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S;
+        double sum = 0;
+        for (int i = 0; i < n->n_items; i++)
+            sum += row[n->items[i]];
+        return sum;
+    }
+    case FLOW_NODE_METRICS: {
+        const double *row = s->data[FLOW_ITEM_METRIC] + (size_t)t * c->NMET;
         double sum = 0;
         for (int i = 0; i < n->n_items; i++)
             sum += row[n->items[i]];

@@ -25,6 +25,7 @@
 #include <lualib.h>
 
 #include "flow_int.h"
+#include "flow_plugin.h"
 #include "flow_lua.h"
 #include "flow_lua_src.h" /* flow.lua as the string flow_lua_source (generated) */
 
@@ -467,6 +468,19 @@ static int l_expr_sum(lua_State *L)
     return push_idx(L, node);
 }
 
+/* _expr_metrics(name, {from = {processes}}) */
+static int l_expr_metrics(lua_State *L)
+{
+    flow_model *m = checkmodel(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    int from[256];
+    size_t n = int_list(L, 3, "from", from);
+    int node;
+    TRY(flow_expr_metrics(m, from, n, name, &node));
+    return push_idx(L, node);
+}
+
 static int l_expr_param(lua_State *L)
 {
     int node;
@@ -773,6 +787,7 @@ static const luaL_Reg model_methods[] = {
     { "_flow", l_flow },
     { "_expr_sum", l_expr_sum },
     { "_expr_param", l_expr_param },
+    { "_expr_metrics", l_expr_metrics },
     { "_expr_const", l_expr_const },
     { "_expr_op", l_expr_op },
     { "_expr_year", l_expr_year },
@@ -799,8 +814,17 @@ static const luaL_Reg sim_methods[] = {
 void flow_luatype__open(lua_State *L);
 int flow_luatype__new(lua_State *L);
 
+/* type_known(name): a process type the registry has or can load */
+static int l_type_known(lua_State *L)
+{
+    const flow_process_type *t;
+    lua_pushboolean(L, flow_plugin_find(luaL_checkstring(L, 1), &t) == 0);
+    return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
     { "process_type", flow_luatype__new },
+    { "type_known", l_type_known },
     { "mark", l_mark },
     { "nearest", l_nearest },
     { "model_new", l_model_new },

@@ -26,8 +26,37 @@ m:process("hw", "sink")
 m:process("market", "sink")
 m:process("air", "sink")
 m:flow("city", "plant", "rest")
+-- indicators over plugin types and their metrics (by hand: everything the
+-- incinerator receives leaves it, 1,000 t/a; 220 t/a reach the landfill;
+-- 380,000 kWh; the landfill holds 440 t after two years)
+m:indicator("out_of_incinerators", flow.sum { from_type = "incinerator" })
+m:indicator("into_landfills", flow.sum { to_type = "sanitary_landfill", material = "bottom_ash" })
+m:indicator("out_of_typed", flow.sum { from_kind = "typed" })
+m:indicator("kwh", flow.metric("electricity_kwh"))
+m:indicator("kwh_of_type", flow.metric("electricity_kwh", { type = "incinerator" }))
+m:indicator("kwh_per_t", flow.metric("electricity_kwh") / flow.metric("throughput_t", { process = "plant" }))
+m:indicator("landfilled", flow.stock { type = "sanitary_landfill" })
+m:indicator("no_digesters", flow.sum { from_type = "anaerobic_digestion" })
 
 local r = flow.run(m)
+T.near(r:indicator("out_of_incinerators", 2022), 1000, "sum by from_type")
+T.near(r:indicator("into_landfills", 2022), 220, "sum by to_type")
+T.near(r:indicator("out_of_typed", 2022), 1000, "sum by from_kind = typed")
+T.near(r:indicator("kwh", 2022), 380000, "a metric over every process")
+T.near(r:indicator("kwh_of_type", 2022), 380000, "a metric over a type")
+T.near(r:indicator("kwh_per_t", 2022), 380, "a ratio of metrics")
+T.near(r:indicator("landfilled", 2022), 440, "stock by type")
+T.near(r:indicator("no_digesters", 2022), 0, "a known type with no process sums to 0")
+do
+  local m2 = flow.model { name = "bad", years = { 2021, 2021 } }
+  m2:material("msw", "domestic")
+  m2:indicator("x", flow.metric("electricty_kwh"))
+  T.raises(function() return flow.run(m2) end, "unknown metric", "facilities.lua:", "no process reports a metric 'electricty_kwh'")
+  m2 = flow.model { name = "bad", years = { 2021, 2021 } }
+  m2:material("msw", "domestic")
+  m2:indicator("y", flow.sum { from_type = "incinerater" })
+  T.raises(function() return flow.run(m2) end, "unknown type", "facilities.lua:", "'incinerater' is not a plugin type")
+end
 T.near(r:flow("plant->landfill:bottom_ash", 2022), 220, "bottom ash 22 %")
 T.near(r:flow("plant->hw:fly_ash", 2022), 35, "fly ash 3.5 %")
 T.near(r:flow("plant->market:ferrous_scrap", 2022), 15, "ferrous 1.5 %")
