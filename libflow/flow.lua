@@ -196,6 +196,20 @@ M.Model = Model
 
 local function opts_of(x) return type(x) == "table" and x or {} end
 
+-- An option table must not hold keys the function does not know: a typo
+-- ("capacty") or a wrong place ("interp" on a parameter) would otherwise
+-- be ignored, and the number silently wrong.
+local function check_opts(opts, known, site, what)
+  for k in pairs(opts) do
+    if type(k) == "string" and not known[k] then
+      local names = {}
+      for n in pairs(known) do names[#names + 1] = n end
+      table.sort(names)
+      site_error(site, "%s: unknown option '%s' (known: %s)", what, k, table.concat(names, ", "))
+    end
+  end
+end
+
 function Model:material(name, category, opts)
   local site = { user_site() }
   opts = opts_of(opts)
@@ -209,6 +223,8 @@ function Model:param(name, value, opts)
   local site = { user_site() }
   opts = opts_of(opts)
   if type(name) ~= "string" then site_error(site, "parameter: the name must be a string") end
+  check_opts(opts, { unit = 1, bounds = 1, source = 1, uncertainty = 1, name = 1, value = 1 }, site,
+             "parameter '" .. name .. "'")
   local p = { name = name, unit = opts.unit, bounds = opts.bounds, site = site, source = opts.source,
               uncertainty = opts.uncertainty }
   if type(value) == "table" and value.product then
@@ -233,6 +249,9 @@ function Model:process(name, kind, opts)
   if type(kind) == "table" and opts == nil then kind, opts = kind.kind or kind[1], kind end
   opts = opts_of(opts)
   if type(name) ~= "string" then site_error(site, "process: the name must be a string") end
+  check_opts(opts, { capacity = 1, overflow = 1, generation = 1, mode = 1, lifetime = 1, initial = 1, path = 1,
+                     description = 1, params = 1, ports = 1, kind = 1, name = 1, source = 1 }, site,
+             "process '" .. name .. "'")
   self.processes[#self.processes + 1] = {
     name = name, kind = kind, site = site, capacity = opts.capacity, overflow = opts.overflow,
     generation = opts.generation, mode = opts.mode, lifetime = opts.lifetime, initial = opts.initial,
