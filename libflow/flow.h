@@ -589,6 +589,106 @@ void flow_sim_get_stats(const flow_sim *s, flow_sim_stats *out);
  * Errors: FLOW_ENOTFOUND. */
 int flow_sim_target(const flow_sim *s, int target, double *achieved, int *met);
 
+/* ------------------------------------------------------------------ */
+/* Results files (HDF5; the format: docs/results-format.md)            */
+/* ------------------------------------------------------------------ */
+
+/* One results file: several scenarios of one run, each with its years,
+ * tables of materials, processes and items, the values of flows, stocks,
+ * parameters, metrics and indicators as float64[year][item], the targets
+ * with their verdicts, and its provenance. A file is written atomically:
+ * into a temporary file next to the target, renamed into place by
+ * flow_results_commit() only when complete. h5py, pandas, R and HDFView
+ * read it without libflow. */
+typedef struct flow_results flow_results;
+
+/* The format this libflow writes, and the newest it reads. */
+#define FLOW_RESULTS_FORMAT_VERSION 1
+
+/* Where a scenario came from; every field may be NULL / 0. Files given are
+ * read for their SHA-256 (a file that cannot be read is FLOW_EIO). */
+typedef struct flow_provenance {
+    const char *model_file;     /* the model's Lua file */
+    const char *scenario_file;  /* the scenario's file (NULL when the model ran as it is) */
+    const char *description;    /* one line */
+    unsigned long long seed;    /* of a random run */
+    int has_seed;
+} flow_provenance;
+
+/* Starts a results file at path: creates the temporary file next to it
+ * (same folder, ".NAME.tmp-XXXXXX"); nothing is at path until commit.
+ * Errors: FLOW_EIO (the folder cannot be written: the message names it
+ * and the system's reason), FLOW_ENOMEM. */
+int flow_results_create(flow_results **out, const char *path);
+/* Deflate level of the value datasets written next, 0 (none) to 9;
+ * default 4 (with the shuffle filter). */
+int flow_results_set_compression(flow_results *r, int level);
+/* Writes the scenario called name from a simulation that has run all its
+ * years, straight from the simulation's arrays (nothing is copied whole).
+ * Errors: FLOW_EINVAL (a bad name: empty, or with '/'; not a writer),
+ * FLOW_EEXIST (a scenario of that name is in the file), FLOW_ESTATE (the
+ * simulation has not run all its years), FLOW_EIO. After an error the file
+ * can only be aborted. */
+int flow_results_write(flow_results *r, const char *name, const flow_sim *s, const flow_provenance *prov);
+/* Samples of a random run, streamed one at a time: dataset
+ * /scenarios/<name>/samples/<what>, float64[n_samples][n_years][n_items],
+ * chunked one sample per chunk row. begin creates it (and the scenario's
+ * group if it is not there); write_sample stores sample i (values
+ * [n_years][n_items]). Errors as flow_results_write. */
+int flow_results_samples_begin(flow_results *r, const char *name, const char *what, int n_samples,
+                               int n_years, int n_items);
+int flow_results_samples_write(flow_results *r, int sample, const double *values);
+/* Finishes the file and renames it into place (replacing a file there).
+ * Frees r whatever the outcome; on error (FLOW_EIO: a full disk, no
+ * permission) the temporary file is removed and what was at path before
+ * is untouched. */
+int flow_results_commit(flow_results *r);
+
+/* Opens a results file for reading. Errors, each one line naming the
+ * file: FLOW_EIO (missing, unreadable, not an HDF5 file, truncated or
+ * corrupt), FLOW_EINVAL (an HDF5 file but not libflow results, or a
+ * newer format version). */
+int flow_results_open(flow_results **out, const char *path);
+/* Closes a file opened for reading, or abandons one being written (its
+ * temporary file is removed; nothing appears at its path). NULL is a
+ * no-op. */
+void flow_results_close(flow_results *r);
+
+int flow_results_n_scenarios(const flow_results *r);
+/* The name of scenario i (borrowed), NULL when out of range. */
+const char *flow_results_scenario(const flow_results *r, int i);
+/* FLOW_ENOTFOUND names the scenarios the file holds and the nearest. */
+int flow_results_find_scenario(const flow_results *r, const char *name, int *scenario);
+int flow_results_years(flow_results *r, int scenario, int *first, int *last);
+/* Items of a kind in a scenario (0 when it has none), their names
+ * (borrowed, as flow_model_item_info names them) and units. */
+int flow_results_n_items(flow_results *r, int scenario, flow_item_kind kind);
+const char *flow_results_item_name(flow_results *r, int scenario, flow_item_kind kind, int item);
+const char *flow_results_item_unit(flow_results *r, int scenario, flow_item_kind kind, int item);
+int flow_results_find_item(flow_results *r, int scenario, flow_item_kind kind, const char *name, int *item);
+/* One value; or the whole series of an item, n_years values into out. */
+int flow_results_get(flow_results *r, int scenario, flow_item_kind kind, int item, int year, double *out);
+int flow_results_series(flow_results *r, int scenario, flow_item_kind kind, int item, double *out);
+
+/* A target as the file holds it: the indicator's name, year, comparator,
+ * value, the achieved value and the verdict (1 met, 0 missed, -1 not
+ * judged), the source. Strings borrowed from r. */
+typedef struct flow_results_target_info {
+    const char *indicator;
+    int year;
+    flow_cmp cmp;
+    double value, achieved;
+    int met;
+    const char *source;
+} flow_results_target_info;
+int flow_results_n_targets(flow_results *r, int scenario);
+int flow_results_target(flow_results *r, int scenario, int target, flow_results_target_info *out);
+/* A string attribute of the file (scenario -1: "format", "libflow_version",
+ * "created") or of a scenario ("model_file", "model_sha256",
+ * "scenario_file", "scenario_sha256", "plugin_versions", "created",
+ * "description"); NULL when absent. Borrowed until the next call. */
+const char *flow_results_attr(flow_results *r, int scenario, const char *name);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,407 @@
+/*
+ * cksuite_results.c — the HDF5 results store: a round trip against hand
+ * values, provenance against the FIPS 180-2 test vector, atomic writes
+ * (abandon, simulated write failures, a writer killed mid-way) and every
+ * kind of bad file (not HDF5, HDF5 but not ours, a newer version,
+ * truncated, a missing scenario).
+ */
+#include <hdf5.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "cktest.h"
+
+#define TOL 1e-12
+
+static char dir[512];
+
+static void mkdir_tmp(void)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/results-test-XXXXXX", t && t[0] ? t : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void rm_tmp(void)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char p[1024];
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* Entries of the folder (the temporary files a writer leaves must not). */
+static int n_entries(void)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* A city of 100 t/a msw (2021-2023): 60 % to recycling, the rest to a
+ * landfill that keeps it; an indicator "recycled" = flows to recycling,
+ * target >= 50 in 2023 (met: 60), and "landfilled" <= 30 (missed: 40). */
+static flow_sim *run_city(flow_model **mp, double share)
+{
+    flow_model *m;
+    int msw, city, rec, lf, k, node, ind;
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2023, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &city));
+    ck_assert_flow_ok(flow_model_add_process(m, "recycling", FLOW_SINK, &rec));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_STOCK, &lf));
+    ck_assert_flow_ok(flow_model_set_generation(m, city, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "share", "1", share, &k));
+    ck_assert_flow_ok(flow_model_add_flow(m, city, rec, FLOW_ALL, FLOW_SHARE, 1, k, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, city, lf, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    flow_selector sel = FLOW_SELECTOR_INIT;
+    sel.to = &rec;
+    sel.n_to = 1;
+    ck_assert_flow_ok(flow_expr_flows(m, &sel, &node));
+    ck_assert_flow_ok(flow_model_add_indicator(m, "recycled", "t/a", node, "plan 附件1 row 5", &ind));
+    ck_assert_flow_ok(flow_model_add_target(m, ind, 2023, FLOW_CMP_GE, 50, "附件1 row 5", NULL));
+    sel.to = &lf;
+    ck_assert_flow_ok(flow_expr_flows(m, &sel, &node));
+    ck_assert_flow_ok(flow_model_add_indicator(m, "landfilled", "t/a", node, NULL, &ind));
+    ck_assert_flow_ok(flow_model_add_target(m, ind, 2023, FLOW_CMP_LE, 30, NULL, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    *mp = m;
+    return s;
+}
+
+/* Writes one scenario "plan" (share 0.6) to path; 0 or the error. */
+static int write_file(const char *path, const flow_provenance *prov, double share)
+{
+    flow_model *m;
+    flow_sim *s = run_city(&m, share);
+    flow_results *r;
+    int rc = flow_results_create(&r, path);
+    if (!rc)
+        rc = flow_results_write(r, "plan", s, prov);
+    if (!rc)
+        rc = flow_results_commit(r);
+    else
+        flow_results_close(r);
+    flow_sim_free(s);
+    flow_model_free(m);
+    return rc;
+}
+
+START_TEST(test_round_trip)
+{
+    mkdir_tmp();
+    char path[600], model[600];
+    snprintf(path, sizeof path, "%s/out.h5", dir);
+    snprintf(model, sizeof model, "%s/model.lua", dir);
+    FILE *f = fopen(model, "w");
+    fputs("abc", f); /* FIPS 180-2 appendix B.1: SHA-256("abc") */
+    fclose(f);
+    flow_provenance prov = { model, NULL, "round trip", 42, 1 };
+    ck_assert_flow_ok(write_file(path, &prov, 0.6));
+    unlink(model);
+    ck_assert_int_eq(n_entries(), 1); /* the file, no temporary left */
+
+    flow_results *r;
+    ck_assert_flow_ok(flow_results_open(&r, path));
+    ck_assert_int_eq(flow_results_n_scenarios(r), 1);
+    ck_assert_str_eq(flow_results_scenario(r, 0), "plan");
+    int s, first, last, item;
+    ck_assert_flow_ok(flow_results_find_scenario(r, "plan", &s));
+    ck_assert_flow_ok(flow_results_years(r, s, &first, &last));
+    ck_assert_int_eq(first, 2021);
+    ck_assert_int_eq(last, 2023);
+    /* by hand: 60 to recycling, 40 to the landfill, which holds 40 x years */
+    double v;
+    ck_assert_flow_ok(flow_results_find_item(r, s, FLOW_ITEM_FLOW, "city->recycling:msw", &item));
+    ck_assert_flow_ok(flow_results_get(r, s, FLOW_ITEM_FLOW, item, 2022, &v));
+    ck_assert_double_eq_tol(v, 60, TOL);
+    ck_assert_str_eq(flow_results_item_unit(r, s, FLOW_ITEM_FLOW, item), "t/a");
+    double series[3];
+    ck_assert_flow_ok(flow_results_find_item(r, s, FLOW_ITEM_STOCK, "landfill:msw", &item));
+    ck_assert_flow_ok(flow_results_series(r, s, FLOW_ITEM_STOCK, item, series));
+    ck_assert_double_eq_tol(series[0], 40, TOL);
+    ck_assert_double_eq_tol(series[2], 120, TOL);
+    ck_assert_flow_ok(flow_results_find_item(r, s, FLOW_ITEM_INDICATOR, "recycled", &item));
+    ck_assert_str_eq(flow_results_item_unit(r, s, FLOW_ITEM_INDICATOR, item), "t/a");
+    ck_assert_flow_ok(flow_results_find_item(r, s, FLOW_ITEM_PARAM, "share", &item));
+    ck_assert_flow_ok(flow_results_get(r, s, FLOW_ITEM_PARAM, item, 2021, &v));
+    ck_assert_double_eq_tol(v, 0.6, TOL);
+    ck_assert_int_eq(flow_results_n_items(r, s, FLOW_ITEM_METRIC), 0);
+    /* targets: recycled 60 >= 50 met; landfilled 40 <= 30 missed */
+    ck_assert_int_eq(flow_results_n_targets(r, s), 2);
+    flow_results_target_info t;
+    ck_assert_flow_ok(flow_results_target(r, s, 0, &t));
+    ck_assert_str_eq(t.indicator, "recycled");
+    ck_assert_int_eq(t.year, 2023);
+    ck_assert_int_eq(t.cmp, FLOW_CMP_GE);
+    ck_assert_double_eq_tol(t.value, 50, TOL);
+    ck_assert_double_eq_tol(t.achieved, 60, TOL);
+    ck_assert_int_eq(t.met, 1);
+    ck_assert_str_eq(t.source, "附件1 row 5");
+    ck_assert_flow_ok(flow_results_target(r, s, 1, &t));
+    ck_assert_int_eq(t.met, 0);
+    ck_assert_double_eq_tol(t.achieved, 40, TOL);
+    /* provenance */
+    ck_assert_str_eq(flow_results_attr(r, -1, "format"), "libflow-results");
+    ck_assert_str_eq(flow_results_attr(r, -1, "libflow_version"), flow_version());
+    ck_assert_str_eq(flow_results_attr(r, s, "model_sha256"),
+                     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    ck_assert_str_eq(flow_results_attr(r, s, "model_file"), model);
+    ck_assert_str_eq(flow_results_attr(r, s, "description"), "round trip");
+    ck_assert_ptr_null(flow_results_attr(r, s, "scenario_sha256"));
+    /* errors of reading */
+    ck_assert_flow_error(flow_results_find_scenario(r, "plam", &s), FLOW_ENOTFOUND, "no scenario 'plam'",
+                         "did you mean 'plan'", "holds 'plan'");
+    ck_assert_flow_error(flow_results_get(r, 0, FLOW_ITEM_FLOW, 0, 2030, &v), FLOW_ERANGE, "2021-2023");
+    ck_assert_flow_error(flow_results_find_item(r, 0, FLOW_ITEM_FLOW, "city->recyclng:msw", &item), FLOW_ENOTFOUND,
+                         "did you mean 'city->recycling:msw'");
+    flow_results_close(r);
+    rm_tmp();
+}
+END_TEST
+
+START_TEST(test_several_scenarios_and_names)
+{
+    mkdir_tmp();
+    char path[600];
+    snprintf(path, sizeof path, "%s/two.h5", dir);
+    flow_model *m1, *m2;
+    flow_sim *a = run_city(&m1, 0.6), *b = run_city(&m2, 0.2);
+    flow_results *r;
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    ck_assert_flow_ok(flow_results_set_compression(r, 0));
+    ck_assert_flow_error(flow_results_set_compression(r, 10), FLOW_EINVAL, "0..9");
+    ck_assert_flow_ok(flow_results_write(r, "zeta", a, NULL));
+    ck_assert_flow_ok(flow_results_write(r, "alpha", b, NULL));
+    ck_assert_flow_error(flow_results_write(r, "alpha", b, NULL), FLOW_EEXIST, "holds a scenario 'alpha'");
+    /* a failed write leaves only abandoning */
+    ck_assert_flow_error(flow_results_write(r, "a/b", b, NULL), FLOW_EINVAL, "'a/b'");
+    ck_assert_flow_ok(flow_results_commit(r));
+    ck_assert_flow_ok(flow_results_open(&r, path));
+    /* in the order written */
+    ck_assert_str_eq(flow_results_scenario(r, 0), "zeta");
+    ck_assert_str_eq(flow_results_scenario(r, 1), "alpha");
+    int item;
+    double v;
+    ck_assert_flow_ok(flow_results_find_item(r, 1, FLOW_ITEM_FLOW, "city->recycling:msw", &item));
+    ck_assert_flow_ok(flow_results_get(r, 1, FLOW_ITEM_FLOW, item, 2021, &v));
+    ck_assert_double_eq_tol(v, 20, TOL);
+    flow_results_close(r);
+    /* a simulation not run to its end is refused */
+    flow_sim_reset(a);
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    ck_assert_flow_error(flow_results_write(r, "x", a, NULL), FLOW_ESTATE, "has run 0 of its 3 years");
+    flow_results_close(r);
+    ck_assert_flow_ok(flow_results_open(&r, path)); /* the file before, intact */
+    ck_assert_int_eq(flow_results_n_scenarios(r), 2);
+    flow_results_close(r);
+    flow_sim_free(a);
+    flow_sim_free(b);
+    flow_model_free(m1);
+    flow_model_free(m2);
+    rm_tmp();
+}
+END_TEST
+
+/* Nothing at the path until commit; abandoning leaves nothing. */
+START_TEST(test_atomic_abandon)
+{
+    mkdir_tmp();
+    char path[600];
+    snprintf(path, sizeof path, "%s/out.h5", dir);
+    flow_model *m;
+    flow_sim *s = run_city(&m, 0.6);
+    flow_results *r;
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    ck_assert_flow_ok(flow_results_write(r, "plan", s, NULL));
+    ck_assert(!exists(path));
+    ck_assert_int_eq(n_entries(), 1); /* the temporary file */
+    flow_results_close(r);
+    ck_assert(!exists(path));
+    ck_assert_int_eq(n_entries(), 0);
+    /* a folder that cannot be written */
+    char bad[700];
+    snprintf(bad, sizeof bad, "%s/no/such/dir/out.h5", dir);
+    ck_assert_flow_error(flow_results_create(&r, bad), FLOW_EIO, "cannot write in the folder", "no/such/dir");
+    flow_sim_free(s);
+    flow_model_free(m);
+    rm_tmp();
+}
+END_TEST
+
+/* Every write of a file failing in turn (FLOW_RESULTS_FAULT=k, as a full
+ * disk would): each time an error, nothing new at the path, the previous
+ * file intact, no temporary file left. */
+START_TEST(test_atomic_write_failures)
+{
+    mkdir_tmp();
+    char path[600];
+    snprintf(path, sizeof path, "%s/out.h5", dir);
+    ck_assert_flow_ok(write_file(path, NULL, 0.6)); /* the previous run's file */
+    int failures = 0;
+    for (int k = 1; k < 200; k++) {
+        char env[16];
+        snprintf(env, sizeof env, "%d", k);
+        setenv("FLOW_RESULTS_FAULT", env, 1);
+        int rc = write_file(path, NULL, 0.2);
+        unsetenv("FLOW_RESULTS_FAULT");
+        if (rc == 0)
+            break; /* k is past the last write: all were tried */
+        failures++;
+        ck_assert_int_eq(rc, FLOW_EIO);
+        ck_assert_msg(strstr(flow_error_last(), "simulated write failure"), "%s", flow_error_last());
+        ck_assert_int_eq(n_entries(), 1);
+        flow_results *r;
+        int item;
+        double v;
+        ck_assert_flow_ok(flow_results_open(&r, path));
+        ck_assert_flow_ok(flow_results_find_item(r, 0, FLOW_ITEM_FLOW, "city->recycling:msw", &item));
+        ck_assert_flow_ok(flow_results_get(r, 0, FLOW_ITEM_FLOW, item, 2021, &v));
+        ck_assert_double_eq_tol(v, 60, TOL); /* still the first file's */
+        flow_results_close(r);
+    }
+    ck_assert_int_gt(failures, 10); /* attributes, tables, values: many writes were tried */
+    rm_tmp();
+}
+END_TEST
+
+/* A writer killed before it commits: the target keeps the previous file. */
+START_TEST(test_killed_writer)
+{
+    mkdir_tmp();
+    char path[600];
+    snprintf(path, sizeof path, "%s/out.h5", dir);
+    ck_assert_flow_ok(write_file(path, NULL, 0.6));
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        flow_model *m;
+        flow_sim *s = run_city(&m, 0.2);
+        flow_results *r;
+        if (flow_results_create(&r, path) == 0 && flow_results_write(r, "plan", s, NULL) == 0)
+            raise(SIGKILL); /* mid-way: written, not committed */
+        _exit(3);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    flow_results *r;
+    int item;
+    double v;
+    ck_assert_flow_ok(flow_results_open(&r, path));
+    ck_assert_flow_ok(flow_results_find_item(r, 0, FLOW_ITEM_FLOW, "city->recycling:msw", &item));
+    ck_assert_flow_ok(flow_results_get(r, 0, FLOW_ITEM_FLOW, item, 2021, &v));
+    ck_assert_double_eq_tol(v, 60, TOL);
+    flow_results_close(r);
+    rm_tmp();
+}
+END_TEST
+
+START_TEST(test_bad_files)
+{
+    mkdir_tmp();
+    char path[600], good[600];
+    flow_results *r;
+    /* missing */
+    snprintf(path, sizeof path, "%s/none.h5", dir);
+    ck_assert_flow_error(flow_results_open(&r, path), FLOW_EIO, "none.h5", "No such file");
+    /* not HDF5 */
+    snprintf(path, sizeof path, "%s/text.h5", dir);
+    FILE *f = fopen(path, "w");
+    fputs("indicator,year,value\n", f);
+    fclose(f);
+    ck_assert_flow_error(flow_results_open(&r, path), FLOW_EIO, "text.h5: not an HDF5 file");
+    /* HDF5, not ours; then ours with a newer version */
+    snprintf(path, sizeof path, "%s/other.h5", dir);
+    hid_t h = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    H5Fclose(h);
+    ck_assert_flow_error(flow_results_open(&r, path), FLOW_EINVAL, "other.h5: an HDF5 file, but not libflow results");
+    snprintf(good, sizeof good, "%s/good.h5", dir);
+    ck_assert_flow_ok(write_file(good, NULL, 0.6));
+    h = H5Fopen(good, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t a = H5Aopen(h, "format_version", H5P_DEFAULT);
+    int v99 = 99;
+    H5Awrite(a, H5T_NATIVE_INT, &v99);
+    H5Aclose(a);
+    H5Fclose(h);
+    ck_assert_flow_error(flow_results_open(&r, good), FLOW_EINVAL, "results format version 99",
+                         "reads versions 1 to 1");
+    /* truncated at several points: an error (at open or when read), never a crash */
+    ck_assert_flow_ok(write_file(good, NULL, 0.6));
+    struct stat st;
+    stat(good, &st);
+    const double cuts[] = { 0.05, 0.3, 0.6, 0.9, 0.99 };
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        snprintf(path, sizeof path, "%s/cut.h5", dir);
+        FILE *in = fopen(good, "rb"), *out = fopen(path, "wb");
+        long n = (long)(cuts[i] * (double)st.st_size);
+        for (long j = 0; j < n; j++)
+            fputc(fgetc(in), out);
+        fclose(in);
+        fclose(out);
+        int rc = flow_results_open(&r, path);
+        if (rc == 0) {
+            int failed = 0;
+            for (int k = 0; k < FLOW_ITEM_KIND_COUNT_ && !failed; k++) {
+                flow_error_clear();
+                flow_results_n_items(r, 0, (flow_item_kind)k);
+                failed = flow_error_last_code() == FLOW_EIO;
+            }
+            if (!failed) {
+                flow_error_clear();
+                failed = flow_results_n_targets(r, 0) == 0 && flow_error_last_code() == FLOW_EIO;
+            }
+            flow_results_close(r);
+            ck_assert_msg(failed, "a file cut to %.0f %% read without an error", 100 * cuts[i]);
+        } else {
+            ck_assert_int_eq(rc, FLOW_EIO);
+            ck_assert_msg(strstr(flow_error_last(), "cut.h5"), "%s", flow_error_last());
+        }
+    }
+    rm_tmp();
+}
+END_TEST
+
+Suite *flow_results_suite(void)
+{
+    Suite *s = suite_create("results");
+    TCase *tc = tcase_create("hdf5");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_several_scenarios_and_names);
+    tcase_add_test(tc, test_atomic_abandon);
+    tcase_add_test(tc, test_atomic_write_failures);
+    tcase_add_test(tc, test_killed_writer);
+    tcase_add_test(tc, test_bad_files);
+    suite_add_tcase(s, tc);
+    return s;
+}
