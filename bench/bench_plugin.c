@@ -16,10 +16,13 @@
  * parameters once per process, not once per process-year.
  *
  *   bench_plugin [n]     n processes (default 1000)
+ *   bench_plugin n typed only the incinerator model (for a profiler)
+ *   bench_plugin n split only the core split model
  * Exits non-zero only when libflow reports an error.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "flow.h"
@@ -108,18 +111,23 @@ static double best_run(flow_sim *s, long *transfers)
 int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 1000;
-    if (n < 1) {
-        fprintf(stderr, "usage: bench_plugin [processes >= 1]\n");
+    int only = -1; /* -1 both models; 1 the typed one; 0 the split one */
+    if (argc > 2)
+        only = strcmp(argv[2], "typed") == 0 ? 1 : strcmp(argv[2], "split") == 0 ? 0 : -2;
+    if (n < 1 || only == -2) {
+        fprintf(stderr, "usage: bench_plugin [processes >= 1 [typed | split]]\n");
         return 2;
     }
     const flow_process_type *t;
     check(flow_plugin_find("incinerator", &t), "flow_plugin_find(incinerator)");
     printf("bench_plugin: %d processes x %d years; type 'incinerator' from %s\n", n, YEARS,
            flow_plugin_origin(t) ? flow_plugin_origin(t) : "(registered)");
-    double sec[2];
+    double sec[2] = { 0, 0 };
     long calls[2] = { 0, 0 };
     int items = 0, mats = 0;
     for (int typed = 1; typed >= 0; typed--) {
+        if (only >= 0 && typed != only)
+            continue;
         flow_model *m = build(n, typed, t);
         flow_sim *s;
         check(flow_sim_new(&s, m), "flow_sim_new");

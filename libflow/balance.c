@@ -23,14 +23,13 @@ int flow_balance__check(flow_sim *s, int t)
     const double *sp = t > 0 ? s->data[FLOW_ITEM_STOCK] + (size_t)(t - 1) * c->S : NULL;
     double worst = 0, wres = 0, win = 0, wout = 0;
     int wp = -1, wm = -1;
-    for (int p = 0; p < c->P; p++) {
-        /* a sink keeps whatever it accepts: nothing to balance; a split or
-         * source without capacity was balanced as it routed (run_split:
-         * what it sends on equals what it has, within the same tolerance),
-         * and so was a typed process outside cycles (typed_emit) */
-        if (m->procs[p].kind == FLOW_SINK || c->p_fast[p] ||
-            (c->p_typed[p] >= 0 && !c->ty[c->p_typed[p]].in_cycle))
-            continue;
+    /* only the processes flow_sim_new listed: a sink keeps whatever it
+     * accepts (nothing to balance); a split or source without capacity was
+     * balanced as it routed (run_split: what it sends on equals what it
+     * has, within the same tolerance), and so was a typed process outside
+     * cycles (typed_emit) */
+    for (int i = 0; i < s->n_bal; i++) {
+        int p = s->bal_p[i];
         int items[2] = { c->p_stock[p], c->p_backlog[p] };
         /* a process of a plugin type may turn one material into another:
          * its balance is over all materials together (wm = -1) */

@@ -700,6 +700,10 @@ static int compile_typed(flow_model *m)
         ty->rel0 = nrel;
         ty->par0 = npar;
         ty->state0 = nstate;
+        ty->par_const = 1;
+        for (int i = 0; i < ty->n_params; i++)
+            if (m->procs[p].tset[i] && m->procs[p].tparam[i] != FLOW_NONE)
+                ty->par_const = 0;
         nedge += ty->n_ports * M;
         nport += ty->n_ports;
         ncoef += (size_t)ty->n_ports * M * M;
@@ -1073,9 +1077,8 @@ int flow_model_compile(flow_model *m)
                      c->e_coef[a] == c->e_coef[b];
             }
         }
-        if (ok && c->p_fast[p] == 2)
-            for (int mat = 0; mat < M; mat++)
-                ok = ok && c->pm_gen[p * M + mat] >= 0;
+        /* a source may leave materials undeclared: run_uniform routes
+         * those as run_split does (its fixed flows only) */
         c->p_uniform[p] = (unsigned char)ok;
     }
     {

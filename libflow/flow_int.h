@@ -228,7 +228,21 @@ typedef struct flow_typed {
     int par0;                 /* its n_params parameter values */
     size_t state0;            /* its state, bytes into the state block (16-aligned) */
     int in_cycle;             /* solved inside a cycle: balance.c checks it; else typed_emit does */
+    int par_const;            /* every parameter a constant (the declared default or a plain
+                                 coefficient): its values never change, nor need comparing */
 } flow_typed;
+
+/* A non-zero output row of a typed process's transfer, as the lean year
+ * step reads it (sim.c, rebuilt with each transfer): out[r] = rel +
+ * (u >= 0 ? u x the sum of the input : the non-zeros [z0, z1) of the row). */
+typedef struct flow_trow {
+    int r;                    /* port x M + material */
+    int e;                    /* its flow item */
+    int xi;                   /* the input it feeds: x[to x M + material] */
+    int z0, z1;               /* its non-zeros in tnz_col/tnz_v, from coef0 */
+    double u;                 /* the one value of a row that takes every material alike, else -1 */
+    double rel;               /* its release */
+} flow_trow;
 
 typedef struct flow_compiled {
     int T, M, P, E, NP;       /* years, materials, processes, edges, params */
@@ -424,6 +438,10 @@ struct flow_sim {
     unsigned char *tstate;    /* [ty_state] the types' per-process state */
     double *tacc, *tout, *txin; /* [M], [ty_maxrel], [M] scratch */
     double *sj;               /* [max_cycle] solution of a joint cycle system */
+    flow_trow *trow;          /* [ty_nrel] from rel0: the non-zero rows of each transfer, */
+    int *tnrow;               /* tnrow[k] of them */
+    unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
+    int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
     flow_solver *solver;
     gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
     flow_sim_stats stats;

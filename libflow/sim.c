@@ -148,6 +148,17 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->tout, c->ty_maxrel);
     SIM_ALLOC(s->txin, M);
     SIM_ALLOC(s->sj, ncyc);
+    SIM_ALLOC(s->trow, c->ty_nrel);
+    SIM_ALLOC(s->tnrow, NT);
+    SIM_ALLOC(s->tkeeps, NT);
+    /* balance.c checks only the processes that do not balance as they
+     * route: not sinks (they keep all), not splits and sources without
+     * capacity (run_split), not typed processes outside cycles (typed_emit) */
+    SIM_ALLOC(s->bal_p, P);
+    for (size_t p = 0; p < P; p++)
+        if (!(m->procs[p].kind == FLOW_SINK || c->p_fast[p] ||
+              (c->p_typed[p] >= 0 && !c->ty[c->p_typed[p]].in_cycle)))
+            s->bal_p[s->n_bal++] = (int)p;
     SIM_ALLOC(s->tri_r, nzmax);
     SIM_ALLOC(s->tri_c, nzmax);
     SIM_ALLOC(s->tri_v, nzmax);
@@ -191,7 +202,8 @@ void flow_sim_free(flow_sim *s)
     void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
                      s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
-                     s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj };
+                     s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
+                     s->tkeeps, s->bal_p };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -311,6 +323,9 @@ int flow_sim_reset(flow_sim *s)
     memset(s->data[FLOW_ITEM_METRIC], 0, T * (size_t)c->NMET * sizeof(double));
     memset(s->cohort, 0, (size_t)c->NI * c->M * T * sizeof(double));
     memset(&s->stats, 0, sizeof s->stats);
+    /* all zero between two typed processes; a failed year may have left
+     * some of it set */
+    memset(s->tout, 0, (size_t)c->ty_maxrel * sizeof *s->tout);
     s->t = 0;
     s->failed = 0;
     int rc = types_init(s);
@@ -605,6 +620,9 @@ static int run_uniform(const step *st, int p)
         return rc ? rc : flow_compile__group_shares(st->m, g, S, st->t);
     }
     size_t p0 = (size_t)p * M;
+    /* a source's materials it does not declare: it generates what its
+     * fixed flows take, its other flows carry nothing (as in run_split) */
+    const int *undeclared = c->p_fast[p] == 2 ? c->pm_gen + p0 : NULL;
     for (int mat = 0; mat < M; mat++) {
         double B = x[p0 + mat];
         double *fl = flows + g0.start + (size_t)mat * n;
@@ -613,6 +631,12 @@ static int run_uniform(const step *st, int p)
         for (; j < nfix; j++) {
             fl[j] = val[j];
             x[xi[j] + mat] += val[j];
+        }
+        if (undeclared && undeclared[mat] < 0) {
+            for (; j < n; j++)
+                fl[j] = 0;
+            s->gen[p0 + mat] = F;
+            continue;
         }
         for (; j < nsh; j++) {
             double v = val[j] * B;
@@ -752,6 +776,9 @@ static int typed_coefs(const step *st, int k)
     const flow_typed *ty = &c->ty[k];
     const int M = st->M, p = ty->p;
     double *par = s->tpar + ty->par0;
+    /* constant parameters cannot have changed: nothing to compare */
+    if (s->tvalid[k] && ty->par_const)
+        return 0;
     int changed = !s->tvalid[k];
     const flow_process *pr = &st->m->procs[p];
     for (int i = 0; i < ty->n_params; i++) {
@@ -822,6 +849,31 @@ static int typed_coefs(const step *st, int k)
     s->trel_any[k] = 0;
     for (int r = 0; r < NR && !s->trel_any[k]; r++)
         s->trel_any[k] = rel[r] != 0;
+    /* the rows that send something, for typed_lean: a structurally zero
+     * row's flows stay at the 0 the result row holds; a row that takes
+     * every material at one rate is that rate times the total input */
+    flow_trow *tr = s->trow + ty->rel0;
+    const int *to = c->ty_port_to + ty->port0, *te = c->ty_edge + ty->edge0;
+    int nrow = 0;
+    for (int z = 0, r = 0; r < NR; r++) {
+        int z0 = z;
+        while (z < nnz && nr[z] == r)
+            z++;
+        if (z == z0 && rel[r] == 0)
+            continue;
+        double u = z - z0 == M ? nv[z0] : -1;
+        for (int i = z0 + 1; u >= 0 && i < z; i++)
+            if (nv[i] != u)
+                u = -1;
+        tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, z0, z, u, rel[r] };
+    }
+    s->tnrow[k] = nrow;
+    /* stock = last year's + acc x (1 - column) - releases: unchanged when
+     * every column sends all (exactly) and nothing is released */
+    s->tkeeps[k] = s->trel_any[k];
+    for (int m = 0; m < M; m++)
+        if (1 - col[m] != 0)
+            s->tkeeps[k] = 1;
     s->tvalid[k] = !touched;
     return 0;
 }
@@ -881,6 +933,89 @@ static void send(const step *st, int to, int mat, double v)
         s->x[q] += v;
 }
 
+/* The lean case of typed_emit: no capacity, not in a cycle; acc is the
+ * process's input. Only the rows that send something are computed and
+ * written (typed_coefs lists them): the flow row of the year is all zeros
+ * until the step writes it (flow_sim_new, flow_sim_reset; a failed year
+ * must be reset before the next), so a row that sends nothing is 0
+ * already. Its balance over all materials is checked here, not in
+ * balance.c. s->tout is all zeros on entry and is left so. */
+static int typed_lean(const step *st, int k, const double *acc, const double *prev)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int M = st->M, p = ty->p, nrow = s->tnrow[k];
+    const flow_trow *tr = s->trow + ty->rel0;
+    const int *nc = s->tnz_col + ty->coef0;
+    const double *nv = s->tnz_v + ty->coef0;
+    double *out = s->tout, *flows = st->flows, *x = s->x;
+    double tin = 0, tout = 0, tds = 0, big = 0;
+    int rc = 0;
+    for (int m = 0; m < M; m++)
+        tin += acc[m];
+    for (int i = 0; i < nrow; i++) {
+        double v = tr[i].rel;
+        if (tr[i].u >= 0) {
+            v += tr[i].u * tin;
+        } else {
+            double sum = 0;
+            for (int z = tr[i].z0; z < tr[i].z1; z++)
+                sum += nv[z] * acc[nc[z]];
+            v += sum;
+        }
+        flows[tr[i].e] = v;
+        x[tr[i].xi] += v;
+        out[tr[i].r] = v;
+        tout += v;
+    }
+    double *stk = st->stocks + c->p_stock[p];
+    if (!s->tkeeps[k]) {
+        /* every column sends all, nothing is released: the stock stays */
+        for (int m = 0; m < M; m++)
+            stk[m] = prev[m];
+    } else {
+        const double *col = s->tcol + (size_t)k * M, *rel = s->trel + ty->rel0;
+        for (int m = 0; m < M; m++) {
+            stk[m] = prev[m] + acc[m] * (1 - col[m]);
+            double b = acc[m] > prev[m] ? acc[m] : prev[m]; /* not fmax: a libm call */
+            big = b > big ? b : big;
+        }
+        if (s->trel_any[k]) {
+            for (int r = 0; r < ty->n_ports * M; r++)
+                stk[r % M] -= rel[r];
+            for (int m = 0; m < M; m++)
+                if (stk[m] < 0) {
+                    double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                    if (stk[m] < -tol) {
+                        rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
+                                       "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
+                        goto done;
+                    }
+                    stk[m] = 0;
+                }
+        }
+        for (int m = 0; m < M; m++)
+            tds += stk[m] - prev[m];
+    }
+    double res = tin - tout - tds, scale = tin > tout ? tin : tout;
+    if (big > scale)
+        scale = big;
+    /* written so that a NaN anywhere fails it */
+    if (!(fabs(res) <= 100 * st->floor || fabs(res) <= s->tol * scale)) {
+        rc = flow_model__err(&st->m->procs[p].origin, FLOW_EBALANCE,
+                             "process '%s', all materials, year %d: mass balance off by %.6g (in %.10g, "
+                             "out %.10g, stock change %.10g)", st->m->procs[p].name, st->m->first + st->t,
+                             res, tin, tout, tds);
+        goto done;
+    }
+    rc = typed_step(st, k, acc, out, prev);
+done:
+    for (int i = 0; i < nrow; i++)
+        out[tr[i].r] = 0;
+    return rc;
+}
+
 /* Typed process k with input xp (per material, received this year):
  * capacity (overflow or backlog), outputs T·accepted + releases on its
  * port flows, its stock, its balance, and its type's step() with the
@@ -898,51 +1033,8 @@ static int typed_emit(const step *st, int k, const double *xp)
     /* last year's stock (before the first year: the initial stock) */
     const double *prev = st->sprev ? st->sprev + sb : c->pm_init + (size_t)p * M;
     double *bin = s->bin + (size_t)p * M, *bout = s->bout + (size_t)p * M;
-    if (!in_cycle && bl < 0 && ovf < 0 && rho == 1) {
-        /* the lean case: no capacity, not in a cycle; its balance is
-         * checked here over all materials, not in balance.c */
-        double tin = 0, tout = 0, tds = 0, big = 0;
-        memcpy(acc, xp, (size_t)M * sizeof *acc);
-        memcpy(out, rel, (size_t)NR * sizeof *out);
-        apply_T(s, k, ty, acc, out);
-        const int *te = c->ty_edge + ty->edge0;
-        for (int r = 0; r < NR; r++) {
-            double v = out[r];
-            st->flows[te[r]] = v;
-            if (v != 0) {
-                s->x[(size_t)c->e_to[te[r]] * M + r % M] += v;
-                tout += v;
-            }
-        }
-        const double *col = s->tcol + (size_t)k * M;
-        double *stk = st->stocks + sb;
-        for (int m = 0; m < M; m++) {
-            stk[m] = prev[m] + acc[m] * (1 - col[m]);
-            tin += acc[m];
-            big = fmax(big, fmax(acc[m], prev[m]));
-        }
-        if (s->trel_any[k]) {
-            for (int r = 0; r < NR; r++)
-                stk[r % M] -= rel[r];
-            for (int m = 0; m < M; m++)
-                if (stk[m] < 0) {
-                    double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
-                    if (stk[m] < -tol)
-                        return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
-                                         "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
-                    stk[m] = 0;
-                }
-        }
-        for (int m = 0; m < M; m++)
-            tds += stk[m] - prev[m];
-        double res = tin - tout - tds, scale = fmax(fmax(tin, tout), big);
-        if (fabs(res) > 100 * st->floor && fabs(res) > s->tol * scale)
-            return flow_model__err(&st->m->procs[p].origin, FLOW_EBALANCE,
-                                   "process '%s', all materials, year %d: mass balance off by %.6g (in %.10g, "
-                                   "out %.10g, stock change %.10g)", st->m->procs[p].name, st->m->first + st->t,
-                                   res, tin, tout, tds);
-        return typed_step(st, k, acc, out, prev);
-    }
+    if (!in_cycle && bl < 0 && ovf < 0 && rho == 1)
+        return typed_lean(st, k, xp, prev);
     if (bl < 0 && ovf < 0 && rho == 1) {
         memcpy(acc, xp, (size_t)M * sizeof *acc);
         memset(bout, 0, (size_t)M * sizeof *bout);
@@ -994,7 +1086,9 @@ static int typed_emit(const step *st, int k, const double *xp)
                 stk[m] = 0;
             }
     }
-    return typed_step(st, k, acc, out, prev);
+    int rc = typed_step(st, k, acc, out, prev);
+    memset(out, 0, (size_t)NR * sizeof *out); /* typed_lean expects it clear */
+    return rc;
 }
 
 /* A typed process outside cycles. */
@@ -1455,19 +1549,21 @@ static int eval_products(const step *st, double *pv)
 }
 
 /* Inputs that do not come through flows: generation of sources, the inflow
- * a stock path needs. */
-static int sources(const step *st)
+ * a stock path needs. *mass: their sum (part of the mass in play). */
+static int sources(const step *st, double *mass)
 {
     const flow_model *m = st->m;
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
     int M = st->M;
+    double sum = 0;
     for (size_t i = 0; i < m->n_gens; i++) {
         const flow_pm_amount *g = &m->gens[i];
         double v = amount(st, g->coef, g->param);
         int pm = g->process * M + g->material;
         s->x[pm] = v;
         s->gen[pm] = v;
+        sum += v;
     }
     for (size_t i = 0; i < m->n_paths; i++) {
         const flow_pm_amount *g = &m->paths[i];
@@ -1486,8 +1582,27 @@ static int sources(const step *st)
             inflow = 0;
         s->x[pm] = inflow;
         s->gen[pm] = inflow;
+        sum += inflow;
     }
+    *mass = sum;
     return 0;
+}
+
+/* Sum of |v[i]|, in four independent sums (a threshold: the order does not
+ * matter, the chain of additions does). */
+static double sum_abs(const double *v, int n)
+{
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a0 += fabs(v[i]);
+        a1 += fabs(v[i + 1]);
+        a2 += fabs(v[i + 2]);
+        a3 += fabs(v[i + 3]);
+    }
+    for (; i < n; i++)
+        a0 += fabs(v[i]);
+    return (a0 + a1) + (a2 + a3);
 }
 
 int flow_sim_step(flow_sim *s)
@@ -1515,20 +1630,15 @@ int flow_sim_step(flow_sim *s)
     memset(st.stocks, 0, (size_t)c->S * sizeof *st.stocks);
     s->stats.dense_solves = s->stats.sparse_solves = s->stats.capacity_iters = 0;
 
+    double mass = 0;
     int rc = eval_products(&st, pv);
     if (!rc)
-        rc = sources(&st);
+        rc = sources(&st, &mass);
     if (!rc) {
-        double mass = 0;
-        for (size_t i = 0; i < m->n_gens; i++)
-            mass += s->gen[(size_t)m->gens[i].process * c->M + m->gens[i].material];
-        for (size_t i = 0; i < m->n_paths; i++)
-            mass += s->gen[(size_t)m->paths[i].process * c->M + m->paths[i].material];
         for (int i = 0; i < c->NF; i++)
             mass += amount(&st, c->e_coef[c->fixed_e[i]], c->e_param[c->fixed_e[i]]);
         if (st.sprev)
-            for (int i = 0; i < c->S; i++)
-                mass += fabs(st.sprev[i]);
+            mass += sum_abs(st.sprev, c->S);
         else
             for (int i = 0; i < c->S; i++)
                 mass += fabs(stock_prev(&st, i));
