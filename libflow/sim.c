@@ -633,8 +633,8 @@ static int run_uniform(const step *st, int p)
             x[xi[j] + mat] += val[j];
         }
         if (undeclared && undeclared[mat] < 0) {
-            for (; j < n; j++)
-                fl[j] = 0;
+            /* its other flows stay at the 0 the year's row holds (see
+             * typed_lean) */
             s->gen[p0 + mat] = F;
             continue;
         }
@@ -801,8 +801,11 @@ static int typed_coefs(const step *st, int k)
                              pr->tset[i] && pr->tparam[i] != FLOW_NONE ? "')" : "");
     }
     const int NR = ty->n_ports * M;
+    /* coef is all zeros: flow_sim_new allocates it so, and every call
+     * below leaves it so (the rows it finds set are cleared once read, the
+     * whole block when it fails), which saves clearing n_ports x M x M
+     * values before each call */
     double *coef = s->tcoef + ty->coef0, *rel = s->trel + ty->rel0;
-    memset(coef, 0, (size_t)NR * M * sizeof *coef);
     memset(rel, 0, (size_t)NR * sizeof *rel);
     int touched = ty->t->state_size > 0;
     const double *prev = st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * M;
@@ -811,9 +814,11 @@ static int typed_coefs(const step *st, int k)
     s->stats.type_transfers++;
     flow_error_clear(); /* a type written in Lua leaves its message there */
     int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
-    if (rc)
-        return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its transfer() failed (%s)%s%s",
-                         flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
+    if (rc) {
+        rc = err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its transfer() failed (%s)%s%s",
+                       flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
+        goto fail;
+    }
     double *col = s->tcol + (size_t)k * M;
     for (int m = 0; m < M; m++)
         col[m] = 0;
@@ -821,24 +826,38 @@ static int typed_coefs(const step *st, int k)
     double *nv = s->tnz_v + ty->coef0;
     int nnz = 0;
     for (int r = 0; r < NR; r++) {
-        const double *row = coef + (size_t)r * M;
+        double *row = coef + (size_t)r * M;
+        /* most rows are all zeros: one test of the bits of the whole row
+         * (no branch per value; -0 passes to the values, which skip it) */
+        uint64_t bits = 0;
         for (int m = 0; m < M; m++) {
+            uint64_t b;
+            memcpy(&b, row + m, sizeof b);
+            bits |= b;
+        }
+        for (int m = 0; bits && m < M; m++) {
             double v = row[m];
             if (v == 0)
                 continue;
-            if (!(v > 0) || !isfinite(v))
-                return err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material '%s' "
-                                 "of port '%s' (coefficients must be finite and >= 0)", v, st->m->mats[m].name,
-                                 st->m->mats[r % M].name, ty->t->ports[r / M]);
+            if (!(v > 0) || !isfinite(v)) {
+                rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material '%s' "
+                               "of port '%s' (coefficients must be finite and >= 0)", v, st->m->mats[m].name,
+                               st->m->mats[r % M].name, ty->t->ports[r / M]);
+                goto fail;
+            }
             col[m] += v;
             nr[nnz] = r;
             nc[nnz] = m;
             nv[nnz++] = v;
         }
-        if (!(rel[r] >= 0) || !isfinite(rel[r]))
-            return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases %g of material '%s' on port '%s' "
-                             "(releases must be finite and >= 0)", rel[r], st->m->mats[r % M].name,
-                             ty->t->ports[r / M]);
+        if (bits)
+            memset(row, 0, (size_t)M * sizeof *row);
+        if (!(rel[r] >= 0) || !isfinite(rel[r])) {
+            rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases %g of material '%s' on port '%s' "
+                           "(releases must be finite and >= 0)", rel[r], st->m->mats[r % M].name,
+                           ty->t->ports[r / M]);
+            goto fail;
+        }
     }
     for (int m = 0; m < M; m++)
         if (col[m] > 1 + 1e-9)
@@ -876,6 +895,9 @@ static int typed_coefs(const step *st, int k)
             s->tkeeps[k] = 1;
     s->tvalid[k] = !touched;
     return 0;
+fail:
+    memset(coef, 0, (size_t)NR * M * sizeof *coef);
+    return rc;
 }
 
 /* The type's step(): the metrics of the year (and its state). */
@@ -1626,8 +1648,12 @@ int flow_sim_step(flow_sim *s)
     /* gen needs no clearing: every entry read this year is written first
      * (sources(), or finish()/run_split() for a source's undeclared
      * materials) */
-    /* every flow of the row is written by its process below */
-    memset(st.stocks, 0, (size_t)c->S * sizeof *st.stocks);
+    /* The flow and stock rows of year t hold zeros until this step writes
+     * them: flow_sim_new allocates them zeroed, flow_sim_reset clears them,
+     * and a year that fails must be reset before the next. Every stock
+     * item and every flow that carries something is written below; flows
+     * that carry nothing (a typed process's structurally zero rows, a
+     * source's undeclared materials) are left at that 0. */
     s->stats.dense_solves = s->stats.sparse_solves = s->stats.capacity_iters = 0;
 
     double mass = 0;
