@@ -10,29 +10,46 @@
 
 #include "flowsim.h"
 
-/* The driver, in Lua: files, scenario name (or nil) -> number of missed
- * targets, number of scenarios run. */
+/* The driver, in Lua: files, scenario name (or nil), results path (or
+ * nil) -> number of missed targets, number of scenarios run. Results
+ * files (.h5) given to report are read, not run. With a results path
+ * every scenario run is written into one file, committed at the end: an
+ * error anywhere leaves nothing at the path (the writer is abandoned when
+ * the state closes). */
 static const char driver[] =
-    "local flow, want, files, write = ...\n"
+    "local flow, want, files, out, write, res = ...\n"
     "local missed, ran = 0, 0\n"
+    "local w = out and res.create(out)\n"
+    "local function show(text, m)\n"
+    "  if ran > 0 then write('\\n') end\n"
+    "  write(text, '\\n')\n"
+    "  missed, ran = missed + m, ran + 1\n"
+    "end\n"
     "for _, file in ipairs(files) do\n"
-    "  for _, sc in ipairs(flow.load_scenarios(file)) do\n"
-    "    if want == nil or sc.name == want then\n"
-    "      local r = sc:run()\n"
-    "      local text, m = r:report()\n"
-    "      if ran > 0 then write('\\n') end\n"
-    "      write(text, '\\n')\n"
-    "      missed, ran = missed + m, ran + 1\n"
+    "  if file:match('%.h5$') then\n"
+    "    local f = res.open(file)\n"
+    "    for _, s in ipairs(f:scenarios()) do\n"
+    "      if want == nil or s == want then show(flow.format_report(s, flow.file_targets(f, s))) end\n"
+    "    end\n"
+    "    f:close()\n"
+    "  else\n"
+    "    for _, sc in ipairs(flow.load_scenarios(file)) do\n"
+    "      if want == nil or sc.name == want then\n"
+    "        local r = sc:run()\n"
+    "        if w then r:save(w) end\n"
+    "        show(r:report())\n"
+    "      end\n"
     "    end\n"
     "  end\n"
     "end\n"
     "if want ~= nil and ran == 0 then error('no scenario named \\'' .. want .. '\\' in ' .. table.concat(files, ', '), 0) end\n"
+    "if w then w:commit(); write('results: ', out, '\\n') end\n"
     "return missed, ran\n";
 
 static int run_or_report(int argc, char **argv, int report)
 {
     fs_opts o = { 0 };
-    const char *scenario = NULL;
+    const char *scenario = NULL, *out = NULL;
     int strict = 0, nfiles = 0;
     char **files = calloc((size_t)argc + 1, sizeof *files);
     if (!files) {
@@ -48,12 +65,15 @@ static int run_or_report(int argc, char **argv, int report)
         if (used > 0) {
             i += used - 1;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: flowsim %s FILE.lua... [--scenario NAME]%s [--sandbox]\n"
+            printf("usage: flowsim %s FILE.lua...%s [--scenario NAME]%s [--sandbox]\n"
                    "Runs every model and scenario in the files (or only the one named) and prints,\n"
                    "for each, the target table: indicator, year, base-year value, comparator,\n"
                    "target, projected value, met or not, margin, source.%s\n",
-                   report ? "report" : "run", report ? " [--strict]" : "",
-                   report ? "\n--strict: exit 3 when a target is missed." : "");
+                   report ? "report" : "run", report ? " | FILE.h5..." : "", report ? " [--strict]" : " [-o FILE.h5]",
+                   report ? "\nA results file (.h5) is read, not run: its scenarios' target tables.\n"
+                            "--strict: exit 3 when a target is missed."
+                          : "\n-o FILE.h5: write every scenario run into one results file (HDF5,\n"
+                            "docs/results-format.md); nothing is written there if any run fails.");
             free(files);
             return FS_OK;
         } else if (strcmp(argv[i], "--scenario") == 0 || strcmp(argv[i], "-s") == 0) {
@@ -64,11 +84,12 @@ static int run_or_report(int argc, char **argv, int report)
             }
             scenario = argv[++i];
         } else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
-            fs_error("%s: -o: this version of flowsim cannot write results files yet (the HDF5 results "
-                     "store is a later release); it prints the target table",
-                     report ? "report" : "run");
-            free(files);
-            return FS_USAGE;
+            if (i + 1 >= argc) {
+                fs_error("%s: -o needs a file name (results.h5)", report ? "report" : "run");
+                free(files);
+                return FS_USAGE;
+            }
+            out = argv[++i];
         } else if (report && strcmp(argv[i], "--strict") == 0) {
             strict = 1;
         } else if (argv[i][0] == '-') {
@@ -108,8 +129,13 @@ static int run_or_report(int argc, char **argv, int report)
             lua_pushstring(L, files[i]);
             lua_rawseti(L, -2, i + 1);
         }
+        if (out)
+            lua_pushstring(L, out);
+        else
+            lua_pushnil(L);
         fs_push_writer(L);
-        rc = fs_pcall(L, 4, 2);
+        fs_push_results(L);
+        rc = fs_pcall(L, 6, 2);
         if (rc == FS_OK) {
             long missed = (long)lua_tointeger(L, -2);
             lua_pop(L, 2);

@@ -13,6 +13,7 @@ enum {
     FS_ERROR = 1,    /* a model, scenario or script failed */
     FS_USAGE = 2,    /* bad command line */
     FS_MISSED = 3,   /* report --strict: a target was missed */
+    FS_DIFFER = 4,   /* diff: differences beyond the tolerance */
 };
 
 typedef struct fs_opts {
@@ -35,6 +36,10 @@ int fs_pcall(lua_State *L, int nargs, int nresults);
  * stdout: the drivers' output, also in the sandbox (which has no io). */
 void fs_push_writer(lua_State *L);
 
+/* Pushes {create = flow.results_create, open = flow.results_open}, which
+ * the drivers use even in the sandbox, where scripts cannot. */
+void fs_push_results(lua_State *L);
+
 /* The folder of a file ("." for a bare name) into buf: the sandbox's root. */
 const char *fs_dir_of(const char *path, char *buf, size_t size);
 
@@ -46,6 +51,8 @@ int fs_cmd_check(int argc, char **argv);
 int fs_cmd_report(int argc, char **argv);
 int fs_cmd_exec(int argc, char **argv);
 int fs_cmd_plugins(int argc, char **argv);
+int fs_cmd_diff(int argc, char **argv);
+int fs_cmd_export(int argc, char **argv);
 
 /* Parses the sandbox options shared by the sub-commands; returns the
  * number of argv entries used (0 if argv[i] is not one), -1 on a usage

@@ -22,9 +22,15 @@ static void usage(FILE *f)
     fputs("usage: flowsim [COMMAND] [OPTIONS] [FILE...]\n"
           "\n"
           "commands:\n"
-          "  run FILE.lua... [--scenario NAME]   run models or scenarios, print the target table\n"
+          "  run FILE.lua... [--scenario NAME] [-o FILE.h5]\n"
+          "                                      run models or scenarios, print the target table,\n"
+          "                                      write the results (HDF5) with -o\n"
           "  check FILE.lua...                   load and compile, print what the model holds\n"
-          "  report FILE.lua... [--strict]       the target table; --strict exits 3 when a target is missed\n"
+          "  report FILE.lua|FILE.h5... [--strict]\n"
+          "                                      the target table (of a run, or of a results file);\n"
+          "                                      --strict exits 3 when a target is missed\n"
+          "  diff A.h5[:S] B.h5[:S] [--tol X]    compare results; exit 4 on differences\n"
+          "  export FILE.h5 --csv DIR            results as tidy CSV\n"
           "  exec SCRIPT.lua [ARGS...]           run a Lua script with the flow module loaded\n"
           "  plugins                             list the process types known\n"
           "\n"
@@ -70,6 +76,10 @@ int main(int argc, char **argv)
         return fs_cmd_exec(argc - 1, argv + 1);
     if (strcmp(cmd, "plugins") == 0)
         return fs_cmd_plugins(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return fs_cmd_diff(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return fs_cmd_export(argc - 1, argv + 1);
     if (cmd[0] != '-' && strlen(cmd) > 4 && strcmp(cmd + strlen(cmd) - 4, ".lua") == 0)
         return fs_cmd_run(argc, argv); /* flowsim FILE.lua: run */
     fs_error("unknown command '%s' (flowsim --help lists them)", cmd);

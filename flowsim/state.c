@@ -227,12 +227,29 @@ lua_State *fs_state_new(const fs_opts *o)
     }
     /* flow, preloaded and required */
     luaL_requiref(L, "flow", flow_lua_open, 1);
+    /* results files: flowsim's drivers reach them through the registry;
+     * sandboxed scripts do not at all (they could write and read files) */
+    lua_createtable(L, 0, 2);
+    lua_getfield(L, -2, "results_create");
+    lua_setfield(L, -2, "create");
+    lua_getfield(L, -2, "results_open");
+    lua_setfield(L, -2, "open");
+    lua_setfield(L, LUA_REGISTRYINDEX, "flowsim.results");
     if (sb) {
         lua_pushcfunction(L, sandbox_loadfile);
         lua_setfield(L, -2, "loadfile");
+        lua_pushnil(L);
+        lua_setfield(L, -2, "results_create");
+        lua_pushnil(L);
+        lua_setfield(L, -2, "results_open");
     }
     lua_pop(L, 1);
     return L;
+}
+
+void fs_push_results(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "flowsim.results");
 }
 
 void fs_state_free(lua_State *L)

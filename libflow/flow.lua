@@ -11,6 +11,12 @@ local core = ...
 local getinfo, traceback = core.getinfo, core.traceback
 local M = { version = core.version, dsm = core.dsm }
 
+--- Results files (HDF5, docs/results-format.md): a writer (w:commit(),
+--- w:close() to abandon; r:save(w) adds a scenario) and a reader
+--- (scenarios, years, names, get, series, targets, attr).
+M.results_create = core.results_create
+M.results_open = core.results_open
+
 --- A process type written in Lua (docs/plugins.md §4): registers it under
 --- spec.name, for processes of the model as any plugin type; returns the name.
 function M.process_type(spec)
@@ -691,6 +697,33 @@ function Result:stock(name, year) return self:get("stock", name, year) end
 function Result:indicator(name, year) return self:get("indicator", name, year) end
 function Result:param(name, year) return self:get("param", name, year) end
 function Result:metric(name, year) return self:get("metric", name, year) end
+
+-- where a result came from, for the results file
+local function provenance(res)
+  local d = res.c.desc
+  local p = { model_file = d.file, description = d.description or d.name }
+  local sc = d.scenario
+  if sc and not sc.is_model and sc.site and sc.site[1] and sc.site[1]:sub(1, 1) ~= "[" then
+    p.scenario_file = sc.site[1]
+  end
+  if res.seed then p.seed = res.seed end
+  return p
+end
+
+--- Writes the result as a scenario of a results file: target is a writer
+--- (flow.results_create) or a path (a file with this one scenario,
+--- committed at once). name defaults to the scenario's name.
+function Result:save(target, name)
+  if type(target) == "string" then
+    if not M.results_create then error("results files cannot be written here (flowsim --sandbox)", 2) end
+    local w = M.results_create(target)
+    w:_write(name or self.name, self.sim, provenance(self))
+    w:commit()
+  else
+    target:_write(name or self.name, self.sim, provenance(self))
+  end
+  return self
+end
 --- All items of a kind in a year: {name = value}.
 function Result:row(kind, year) return self.sim:_row(kinds_of[kind] or kind, year) end
 --- One item over the years: {[year] = value}.
@@ -736,13 +769,13 @@ local function num(v)
 end
 M.format_number = num
 
---- The target table as text.
-function Result:report()
-  local rows = self:targets()
+--- The target table of rows (as Result:targets gives them) as text, and
+--- the number of targets missed.
+function M.format_report(name, rows)
   local lines = {}
   local w = 9
   for _, r in ipairs(rows) do w = math.max(w, #r.indicator) end
-  lines[1] = fmt("scenario %s: %d target%s", self.name, #rows, #rows == 1 and "" or "s")
+  lines[1] = fmt("scenario %s: %d target%s", name, #rows, #rows == 1 and "" or "s")
   lines[2] = fmt("%-" .. w .. "s  %4s  %12s  %-5s %12s  %12s  %-6s  %12s  %s", "indicator", "year",
                  "base", "cmp", "target", "projected", "met", "margin", "source")
   local met, missed, unknown = 0, 0, 0
@@ -756,6 +789,28 @@ function Result:report()
   end
   lines[#lines + 1] = fmt("%d met, %d missed, %d not judged", met, missed, unknown)
   return table.concat(lines, "\n"), missed
+end
+
+--- The target table as text.
+function Result:report() return M.format_report(self.name, self:targets()) end
+
+--- The rows of the target table of scenario scen of a results file (a
+--- reader, flow.results_open): as Result:targets gives them.
+function M.file_targets(f, scen)
+  local first = f:years(scen)
+  local rows = {}
+  for i, t in ipairs(f:targets(scen)) do
+    local ok, base = pcall(f.get, f, scen, "indicator", t.indicator, first)
+    local margin
+    if t.achieved == t.achieved and t.cmp ~= "rises" then
+      if t.cmp == ">=" or t.cmp == ">" then margin = t.achieved - t.value else margin = t.value - t.achieved end
+    elseif t.cmp == "rises" then
+      margin = t.achieved
+    end
+    rows[i] = { indicator = t.indicator, year = t.year, cmp = t.cmp, value = t.cmp ~= "rises" and t.value or nil,
+                base = ok and base or nil, achieved = t.achieved, met = t.met, margin = margin, source = t.source }
+  end
+  return rows
 end
 
 -- ---------------------------------------------------------------------

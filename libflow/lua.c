@@ -810,9 +810,12 @@ static const luaL_Reg sim_methods[] = {
     { NULL, NULL }
 };
 
-/* luatype.c: process types written in Lua */
+/* luatype.c: process types written in Lua; luaresults.c: results files */
 void flow_luatype__open(lua_State *L);
 int flow_luatype__new(lua_State *L);
+void flow_luaresults__open(lua_State *L);
+int flow_luaresults__create(lua_State *L);
+int flow_luaresults__open_file(lua_State *L);
 
 /* type_known(name): a process type the registry has or can load */
 static int l_type_known(lua_State *L)
@@ -824,6 +827,8 @@ static int l_type_known(lua_State *L)
 
 static const luaL_Reg core_funcs[] = {
     { "process_type", flow_luatype__new },
+    { "results_create", flow_luaresults__create },
+    { "results_open", flow_luaresults__open_file },
     { "type_known", l_type_known },
     { "mark", l_mark },
     { "nearest", l_nearest },
@@ -851,6 +856,7 @@ int flow_lua_open(lua_State *L)
     new_class(L, MODEL_MT, model_methods, l_model_gc);
     new_class(L, SIM_MT, sim_methods, l_sim_gc);
     flow_luatype__open(L);
+    flow_luaresults__open(L);
     /* the Lua layer is a chunk that receives the C core and returns the
      * module table */
     if (luaL_loadbufferx(L, flow_lua_source, sizeof flow_lua_source - 1, "=[flow.lua]", "t") != LUA_OK)
