@@ -763,6 +763,8 @@ static int compile_typed(flow_model *m)
         if (n > c->max_cycle_procs)
             c->max_cycle_procs = n;
     }
+    for (int k = 0; k < NT; k++)
+        c->ty[k].lean = !c->ty[k].in_cycle && m->procs[c->ty[k].p].cap_param == FLOW_NONE;
 fail:
     return rc;
 }

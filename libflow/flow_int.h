@@ -228,6 +228,7 @@ typedef struct flow_typed {
     int par0;                 /* its n_params parameter values */
     size_t state0;            /* its state, bytes into the state block (16-aligned) */
     int in_cycle;             /* solved inside a cycle: balance.c checks it; else typed_emit does */
+    int lean;                 /* no capacity, not in a cycle: typed_lean routes it */
     int par_const;            /* every parameter a constant (the declared default or a plain
                                  coefficient): its values never change, nor need comparing */
 } flow_typed;
@@ -425,7 +426,8 @@ struct flow_sim {
     double *sx;               /* [M][max_cycle] solution per material */
     double *xext;             /* [max_cycle][M] inputs from outside the cycle */
     /* typed processes (sim.c) */
-    double *tcoef;            /* [ty_ncoef] the transfer of each, as its type gave it */
+    double *tcoef;            /* [ty_maxrel x M] a transfer as a type fills it (typed_coefs packs it
+                                 into tnz_*; all zeros between calls) */
     double *trel;             /* [ty_nrel] releases from stock */
     double *tcol;             /* [NT*M] what each column sends; 1 - tcol is kept */
     double *tpar;             /* [ty_npar] the parameter values of the last transfer */
@@ -438,8 +440,10 @@ struct flow_sim {
     unsigned char *tstate;    /* [ty_state] the types' per-process state */
     double *tacc, *tout, *txin; /* [M], [ty_maxrel], [M] scratch */
     double *sj;               /* [max_cycle] solution of a joint cycle system */
-    flow_trow *trow;          /* [ty_nrel] from rel0: the non-zero rows of each transfer, */
-    int *tnrow;               /* tnrow[k] of them */
+    flow_trow *trow;          /* [2 x ty_nrel] the non-zero rows of each transfer: tnrow[k] from */
+    int *tnrow, *tr0, *trcap; /* tr0[k], room for trcap[k]; handed out in the order of the first */
+    int trtop;                /* transfers (the step's order) from trtop on: streamed each year */
+    flow_trow *trtmp;         /* [ty_maxrel] rows being found */
     unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
     flow_solver *solver;

@@ -70,6 +70,10 @@ static int types_init(flow_sim *s)
     types_fini(s);
     memset(s->tstate, 0, c->ty_state);
     memset(s->tvalid, 0, (size_t)c->NT);
+    /* the rows of the transfers are laid out again, in the order of this
+     * run's first transfers */
+    memset(s->trcap, 0, (size_t)c->NT * sizeof *s->trcap);
+    s->trtop = 0;
     for (int k = 0; k < c->NT; k++) {
         const flow_typed *ty = &c->ty[k];
         const flow_process *pr = &m->procs[ty->p];
@@ -132,7 +136,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
         if (c->c_cycle[k] && (size_t)c->c_nz[k] > nzmax)
             nzmax = (size_t)c->c_nz[k];
     size_t NT = (size_t)c->NT;
-    SIM_ALLOC(s->tcoef, c->ty_ncoef);
+    SIM_ALLOC(s->tcoef, (size_t)c->ty_maxrel * M); /* one process's at a time: stays in cache */
     SIM_ALLOC(s->trel, c->ty_nrel);
     SIM_ALLOC(s->tcol, NT * M);
     SIM_ALLOC(s->tpar, c->ty_npar);
@@ -148,8 +152,11 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->tout, c->ty_maxrel);
     SIM_ALLOC(s->txin, M);
     SIM_ALLOC(s->sj, ncyc);
-    SIM_ALLOC(s->trow, c->ty_nrel);
+    SIM_ALLOC(s->trow, 2 * c->ty_nrel);
+    SIM_ALLOC(s->trtmp, c->ty_maxrel);
     SIM_ALLOC(s->tnrow, NT);
+    SIM_ALLOC(s->tr0, NT);
+    SIM_ALLOC(s->trcap, NT);
     SIM_ALLOC(s->tkeeps, NT);
     /* balance.c checks only the processes that do not balance as they
      * route: not sinks (they keep all), not splits and sources without
@@ -203,7 +210,7 @@ void flow_sim_free(flow_sim *s)
                      s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
-                     s->tkeeps, s->bal_p };
+                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -764,6 +771,25 @@ static int err_typed(const step *st, int p, int code, const char *fmt, ...)
                            st->m->first + st->t, msg);
 }
 
+/* The bits of n doubles ORed together: 0 when all are +0 (a -0 or a NaN
+ * is not; callers look at the values then). Four at a time, no branch per
+ * value. */
+static inline uint64_t any_bits(const double *v, int n)
+{
+    uint64_t b0 = 0, b1 = 0, w[4];
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(w, v + i, sizeof w);
+        b0 |= w[0] | w[1];
+        b1 |= w[2] | w[3];
+    }
+    for (; i < n; i++) {
+        memcpy(w, v + i, sizeof *w);
+        b0 |= w[0];
+    }
+    return b0 | b1;
+}
+
 /* Makes the transfer of typed process k current for year t: asks its type
  * again only when a parameter changed, or when the last answer may
  * depend on more than the parameters (a type with state, or one that read
@@ -801,11 +827,12 @@ static int typed_coefs(const step *st, int k)
                              pr->tset[i] && pr->tparam[i] != FLOW_NONE ? "')" : "");
     }
     const int NR = ty->n_ports * M;
-    /* coef is all zeros: flow_sim_new allocates it so, and every call
+    /* coef (scratch shared by all typed processes, read only here) is all
+     * zeros: flow_sim_new allocates it so, and every call
      * below leaves it so (the rows it finds set are cleared once read, the
      * whole block when it fails), which saves clearing n_ports x M x M
      * values before each call */
-    double *coef = s->tcoef + ty->coef0, *rel = s->trel + ty->rel0;
+    double *coef = s->tcoef, *rel = s->trel + ty->rel0;
     memset(rel, 0, (size_t)NR * sizeof *rel);
     int touched = ty->t->state_size > 0;
     const double *prev = st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * M;
@@ -824,40 +851,56 @@ static int typed_coefs(const step *st, int k)
         col[m] = 0;
     int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
     double *nv = s->tnz_v + ty->coef0;
-    int nnz = 0;
+    flow_trow *tr = s->trtmp;
+    const int *to = c->ty_port_to + ty->port0, *te = c->ty_edge + ty->edge0;
+    int nnz = 0, nrow = 0;
+    /* most types release nothing: then the releases need no look each */
+    const int rel_any = any_bits(rel, NR) != 0;
+    s->trel_any[k] = 0;
     for (int r = 0; r < NR; r++) {
         double *row = coef + (size_t)r * M;
+        const int z0 = nnz;
         /* most rows are all zeros: one test of the bits of the whole row
-         * (no branch per value; -0 passes to the values, which skip it) */
-        uint64_t bits = 0;
-        for (int m = 0; m < M; m++) {
-            uint64_t b;
-            memcpy(&b, row + m, sizeof b);
-            bits |= b;
+         * (no branch per value; a -0 passes on to the values, which skip it) */
+        if (any_bits(row, M)) {
+            for (int m = 0; m < M; m++) {
+                double v = row[m];
+                if (v == 0)
+                    continue;
+                if (!(v > 0) || !isfinite(v)) {
+                    rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material '%s' "
+                                   "of port '%s' (coefficients must be finite and >= 0)", v, st->m->mats[m].name,
+                                   st->m->mats[r % M].name, ty->t->ports[r / M]);
+                    goto fail;
+                }
+                col[m] += v;
+                nr[nnz] = r;
+                nc[nnz] = m;
+                nv[nnz++] = v;
+            }
+            memset(row, 0, (size_t)M * sizeof *row);
         }
-        for (int m = 0; bits && m < M; m++) {
-            double v = row[m];
-            if (v == 0)
-                continue;
-            if (!(v > 0) || !isfinite(v)) {
-                rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material '%s' "
-                               "of port '%s' (coefficients must be finite and >= 0)", v, st->m->mats[m].name,
-                               st->m->mats[r % M].name, ty->t->ports[r / M]);
+        if (rel_any) {
+            if (!(rel[r] >= 0) || !isfinite(rel[r])) {
+                rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases %g of material '%s' on port '%s' "
+                               "(releases must be finite and >= 0)", rel[r], st->m->mats[r % M].name,
+                               ty->t->ports[r / M]);
                 goto fail;
             }
-            col[m] += v;
-            nr[nnz] = r;
-            nc[nnz] = m;
-            nv[nnz++] = v;
+            if (rel[r] != 0)
+                s->trel_any[k] = 1;
         }
-        if (bits)
-            memset(row, 0, (size_t)M * sizeof *row);
-        if (!(rel[r] >= 0) || !isfinite(rel[r])) {
-            rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases %g of material '%s' on port '%s' "
-                           "(releases must be finite and >= 0)", rel[r], st->m->mats[r % M].name,
-                           ty->t->ports[r / M]);
-            goto fail;
-        }
+        /* the rows that send something, for typed_lean: a structurally
+         * zero row's flows stay at the 0 the result row holds; a row that
+         * takes every material at one rate is that rate times the total
+         * input */
+        if (nnz == z0 && !(rel_any && rel[r] != 0))
+            continue;
+        double u = nnz - z0 == M ? nv[z0] : -1;
+        for (int i = z0 + 1; u >= 0 && i < nnz; i++)
+            if (nv[i] != u)
+                u = -1;
+        tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, z0, nnz, u, rel[r] };
     }
     for (int m = 0; m < M; m++)
         if (col[m] > 1 + 1e-9)
@@ -865,27 +908,16 @@ static int typed_coefs(const step *st, int k)
                              "(more than it receives: a column may add up to 1 at most)", col[m],
                              st->m->mats[m].name);
     s->tnnz[k] = nnz;
-    s->trel_any[k] = 0;
-    for (int r = 0; r < NR && !s->trel_any[k]; r++)
-        s->trel_any[k] = rel[r] != 0;
-    /* the rows that send something, for typed_lean: a structurally zero
-     * row's flows stay at the 0 the result row holds; a row that takes
-     * every material at one rate is that rate times the total input */
-    flow_trow *tr = s->trow + ty->rel0;
-    const int *to = c->ty_port_to + ty->port0, *te = c->ty_edge + ty->edge0;
-    int nrow = 0;
-    for (int z = 0, r = 0; r < NR; r++) {
-        int z0 = z;
-        while (z < nnz && nr[z] == r)
-            z++;
-        if (z == z0 && rel[r] == 0)
-            continue;
-        double u = z - z0 == M ? nv[z0] : -1;
-        for (int i = z0 + 1; u >= 0 && i < z; i++)
-            if (nv[i] != u)
-                u = -1;
-        tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, z0, z, u, rel[r] };
+    /* room for its rows: first as many as it has (the pool then holds
+     * the rows of all typed processes one after the other, in the order
+     * the step visits them), and all it can ever have (n_ports x M) when
+     * a later transfer needs more; so the pool needs 2 x ty_nrel at most */
+    if (nrow > s->trcap[k]) {
+        s->trcap[k] = s->trcap[k] ? NR : nrow;
+        s->tr0[k] = s->trtop;
+        s->trtop += s->trcap[k];
     }
+    memcpy(s->trow + s->tr0[k], tr, (size_t)nrow * sizeof *tr);
     s->tnrow[k] = nrow;
     /* stock = last year's + acc x (1 - column) - releases: unchanged when
      * every column sends all (exactly) and nothing is released */
@@ -968,14 +1000,24 @@ static int typed_lean(const step *st, int k, const double *acc, const double *pr
     flow_sim *s = st->s;
     const flow_typed *ty = &c->ty[k];
     const int M = st->M, p = ty->p, nrow = s->tnrow[k];
-    const flow_trow *tr = s->trow + ty->rel0;
+    const flow_trow *tr = s->trow + s->tr0[k];
     const int *nc = s->tnz_col + ty->coef0;
     const double *nv = s->tnz_v + ty->coef0;
     double *out = s->tout, *flows = st->flows, *x = s->x;
     double tin = 0, tout = 0, tds = 0, big = 0;
     int rc = 0;
-    for (int m = 0; m < M; m++)
-        tin += acc[m];
+    {
+        /* two sums: half the chain of dependent additions */
+        double a0 = 0, a1 = 0;
+        int m = 0;
+        for (; m + 2 <= M; m += 2) {
+            a0 += acc[m];
+            a1 += acc[m + 1];
+        }
+        if (m < M)
+            a0 += acc[m];
+        tin = a0 + a1;
+    }
     for (int i = 0; i < nrow; i++) {
         double v = tr[i].rel;
         if (tr[i].u >= 0) {
@@ -1117,10 +1159,20 @@ static int typed_emit(const step *st, int k, const double *xp)
 static int run_typed(const step *st, int p)
 {
     flow_sim *s = st->s;
-    int k = st->c->p_typed[p];
+    const flow_compiled *c = st->c;
+    const int k = c->p_typed[p];
+    const flow_typed *ty = &c->ty[k];
     const double *xp = s->x + (size_t)p * st->M;
+    int rc;
+    if (ty->lean) {
+        /* most typed processes: no capacity, constant parameters */
+        s->rho[p] = 1;
+        if (!(s->tvalid[k] && ty->par_const) && (rc = typed_coefs(st, k)))
+            return rc;
+        return typed_lean(st, k, xp, st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * st->M);
+    }
     s->rho[p] = capacity_rho(st, p, xp);
-    int rc = typed_coefs(st, k);
+    rc = typed_coefs(st, k);
     return rc ? rc : typed_emit(st, k, xp);
 }
 
