@@ -280,11 +280,15 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
         size_t row = 8;
         for (int i = rank == 3 ? 1 : 0; i < rank - 1; i++)
             row *= (size_t)dims[i];
-        hsize_t nc = (hsize_t)(CHUNK_BYTES / row);
+        hsize_t nc = (hsize_t)(CHUNK_BYTES / row), n = dims[rank - 1];
         if (nc < 1)
             nc = 1;
-        if (nc > dims[rank - 1])
-            nc = dims[rank - 1];
+        if (nc > n)
+            nc = n;
+        /* blocks of equal size: an edge chunk is stored whole, so 10,000
+         * items in chunks of 4,369 would store 13,107 */
+        hsize_t blocks = (n + nc - 1) / nc;
+        nc = (n + blocks - 1) / blocks;
         for (int i = 0; i < rank; i++)
             chunk[i] = dims[i];
         if (rank == 3)
