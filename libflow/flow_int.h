@@ -446,6 +446,7 @@ struct flow_sim {
     flow_trow *trtmp;         /* [ty_maxrel] rows being found */
     unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
+    flow_edge_hot *genh;      /* [n_gens] the generation as sources() streams it: xi = p x M + material */
     flow_solver *solver;
     gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
     flow_sim_stats stats;

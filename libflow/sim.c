@@ -161,6 +161,10 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     /* balance.c checks only the processes that do not balance as they
      * route: not sinks (they keep all), not splits and sources without
      * capacity (run_split), not typed processes outside cycles (typed_emit) */
+    SIM_ALLOC(s->genh, m->n_gens);
+    for (size_t i = 0; i < m->n_gens; i++)
+        s->genh[i] = (flow_edge_hot){ m->gens[i].process * c->M + m->gens[i].material, m->gens[i].param,
+                                      m->gens[i].coef };
     SIM_ALLOC(s->bal_p, P);
     for (size_t p = 0; p < P; p++)
         if (!(m->procs[p].kind == FLOW_SINK || c->p_fast[p] ||
@@ -210,7 +214,7 @@ void flow_sim_free(flow_sim *s)
                      s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
-                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap };
+                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -1632,11 +1636,10 @@ static int sources(const step *st, double *mass)
     int M = st->M;
     double sum = 0;
     for (size_t i = 0; i < m->n_gens; i++) {
-        const flow_pm_amount *g = &m->gens[i];
-        double v = amount(st, g->coef, g->param);
-        int pm = g->process * M + g->material;
-        s->x[pm] = v;
-        s->gen[pm] = v;
+        const flow_edge_hot g = s->genh[i];
+        double v = amount(st, g.coef, g.param);
+        s->x[g.xi] = v;
+        s->gen[g.xi] = v;
         sum += v;
     }
     for (size_t i = 0; i < m->n_paths; i++) {
