@@ -220,7 +220,14 @@ int flow_results_create(flow_results **out, const char *path)
     quiet_on(&q);
     int rc = 0;
     hid_t gcpl = -1, g = -1;
-    r->file = H5Fcreate(r->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* the file format of HDF5 1.8 and later: its metadata carry checksums
+     * (h5py, R, HDFView and every HDF5 since 2008 read it) */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0)
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    r->file = H5Fcreate(r->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl >= 0 ? fapl : H5P_DEFAULT);
+    if (fapl >= 0)
+        H5Pclose(fapl);
     if (r->file < 0) {
         rc = io_error(r, "cannot create the results file");
         goto done;
@@ -297,6 +304,10 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
         ok = H5Pset_chunk(dcpl, rank, chunk) >= 0;
         if (ok && r->level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0)
             ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)r->level) >= 0;
+        /* a checksum per chunk: a corrupted chunk is an error when read,
+         * never a silently wrong number */
+        if (ok)
+            ok = H5Pset_fletcher32(dcpl) >= 0;
     }
     if (ok)
         ok = (d = H5Dcreate2(loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0;
