@@ -31,6 +31,12 @@ static void describe(const flow_process_type *t)
             printf(" %s", t->metrics[i]);
         printf("\n");
     }
+    if (t->n_materials) {
+        printf("      makes (the model must define):");
+        for (size_t i = 0; i < t->n_materials; i++)
+            printf(" %s", t->materials[i]);
+        printf("\n");
+    }
 }
 
 int fs_cmd_plugins(int argc, char **argv)
