@@ -392,6 +392,15 @@ int flow_solver__solve(flow_solver *s, int comp, int n, int nz, const int *ri, c
  * FLOW_EINVAL when no such factors are held. */
 int flow_solver__resolve(flow_solver *s, int comp, int n, const double *b, double *x);
 
+/* Small dense systems (n <= FLOW_SMALL_MAX), on the caller's memory: LU
+ * with partial pivoting of the n x n row-major a (I - A formed) in place,
+ * pivots in piv; FLOW_ESINGULAR on a pivot below 1e-12 of the largest
+ * entry (as the dense solve). Then solve in place for b. No allocation,
+ * no error message. */
+#define FLOW_SMALL_MAX 16
+int flow_solver__lu_small(int n, double *a, int *piv);
+void flow_solver__lu_small_solve(int n, const double *a, const int *piv, double *b);
+
 /* balance.c ---------------------------------------------------------- */
 
 struct flow_sim;
@@ -446,6 +455,8 @@ struct flow_sim {
     flow_trow *trtmp;         /* [ty_maxrel] rows being found */
     unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
+    unsigned char *c_small;   /* [C] a cycle of at most FLOW_SMALL_MAX uniform splits:
+                                 run_cycle_small */
     flow_edge_hot *genh;      /* [n_gens] the generation as sources() streams it: xi = p x M + material */
     flow_solver *solver;
     gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */

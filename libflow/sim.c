@@ -161,6 +161,13 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     /* balance.c checks only the processes that do not balance as they
      * route: not sinks (they keep all), not splits and sources without
      * capacity (run_split), not typed processes outside cycles (typed_emit) */
+    SIM_ALLOC(s->c_small, c->C);
+    for (int k = 0; k < c->C; k++) {
+        int n = c->c_start[k + 1] - c->c_start[k], ok = c->c_cycle[k] && !c->c_joint[k] && n <= FLOW_SMALL_MAX;
+        for (int i = c->c_start[k]; ok && i < c->c_start[k + 1]; i++)
+            ok = c->p_uniform[c->order[i]] && c->p_fast[c->order[i]] == 1;
+        s->c_small[k] = (unsigned char)ok;
+    }
     SIM_ALLOC(s->genh, m->n_gens);
     for (size_t i = 0; i < m->n_gens; i++)
         s->genh[i] = (flow_edge_hot){ m->gens[i].process * c->M + m->gens[i].material, m->gens[i].param,
@@ -214,7 +221,7 @@ void flow_sim_free(flow_sim *s)
                      s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
-                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh };
+                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->c_small };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -1605,6 +1612,170 @@ done:
     return rc;
 }
 
+/* A cycle of uniform splits (s->c_small: no capacity, FLOW_ALL flows only,
+ * at most FLOW_SMALL_MAX of them: the loops of most models). I - A is then
+ * the same for every material: it is formed once from the compact edge
+ * blocks, factored once (flow_solver__lu_small) and solved for the M
+ * right-hand sides; each process is routed once, as run_uniform routes
+ * it. What the cycle's flows deliver is summed as they are sent and
+ * checked against the solution, so that a poor solve shows (balance.c
+ * skips splits). A singular system goes to run_cycle, which names the
+ * loop that has no exit. */
+static int run_cycle_small(const step *st, int k)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const int M = st->M, n = c->c_start[k + 1] - c->c_start[k];
+    const int *procs = c->order + c->c_start[k];
+    const double *pv = st->pv;
+    double a[FLOW_SMALL_MAX * FLOW_SMALL_MAX], beta[FLOW_SMALL_MAX], F[FLOW_SMALL_MAX], b[FLOW_SMALL_MAX];
+    int piv[FLOW_SMALL_MAX], rc = 0;
+    double *x = s->x, *bin = s->bin, *flows = st->flows, *sx = s->sx;
+    for (int i = 0; i < n; i++) {
+        s->loc[procs[i]] = i;
+        beta[i] = 0;
+        for (int j = 0; j < n; j++)
+            a[i * n + j] = i == j;
+    }
+    /* I - A and the constant part of what each process receives from the
+     * cycle: fixed flows, less the fixed flows a rest leaves out */
+    for (int i = 0; i < n && !rc; i++) {
+        const int p = procs[i];
+        const flow_group_hot g0 = c->gh[c->p_gstart[p]];
+        const flow_edge_hot *eh = c->eu + c->p_ustart[p];
+        const int nfix = g0.nfix, nsh = nfix + g0.nshare, ne = g0.n;
+        double f = 0, sh = 0;
+        for (int j = 0; j < nsh; j++) {
+            double v = eh[j].param < 0 ? eh[j].coef : eh[j].coef * pv[eh[j].param];
+            if (j < nfix)
+                f += v;
+            else
+                sh += v;
+        }
+        int exact = nfix == 0 && nsh == ne;
+        if (exact ? fabs(sh - 1) > 1e-9 : sh > 1 + 1e-9) {
+            int g = c->pm_group[(size_t)p * M];
+            rc = check_share_values(st, p, 0, g);
+            if (!rc)
+                rc = flow_compile__group_shares(st->m, g, sh, st->t);
+            break;
+        }
+        F[i] = f;
+        for (int j = 0; j < ne; j++) {
+            int to = s->loc[eh[j].xi / M];
+            if (to < 0)
+                continue;
+            double v = eh[j].param < 0 ? eh[j].coef : eh[j].coef * pv[eh[j].param];
+            if (j < nfix) {
+                beta[to] += v;
+            } else if (j < nsh) {
+                a[to * n + i] -= v;
+            } else { /* the rest: (1 - shares) x input - fixed */
+                a[to * n + i] -= 1 - sh;
+                beta[to] -= f;
+            }
+        }
+    }
+    if (rc)
+        goto done;
+    if (flow_solver__lu_small(n, a, piv)) {
+        for (int i = 0; i < n; i++)
+            s->loc[procs[i]] = -1;
+        return run_cycle(st, k);
+    }
+    s->stats.dense_solves += M; /* one system per material, as counted before */
+    for (int i = 0; i < n; i++)
+        memcpy(s->xext + (size_t)i * M, x + (size_t)procs[i] * M, (size_t)M * sizeof *x);
+    for (int mat = 0; mat < M; mat++) {
+        for (int i = 0; i < n; i++)
+            b[i] = s->xext[(size_t)i * M + mat] + beta[i];
+        flow_solver__lu_small_solve(n, a, piv, b);
+        for (int i = 0; i < n; i++)
+            sx[(size_t)mat * n + i] = b[i] < 0 && b[i] >= -st->floor ? 0 : b[i];
+    }
+    /* the balance of each process: what came from outside, plus what the
+     * cycle's flows deliver below */
+    for (int i = 0; i < n; i++)
+        memcpy(bin + (size_t)procs[i] * M, s->xext + (size_t)i * M, (size_t)M * sizeof *bin);
+    for (int i = 0; i < n && !rc; i++) {
+        const int p = procs[i];
+        const flow_group_hot g0 = c->gh[c->p_gstart[p]];
+        const flow_edge_hot *eh = c->eu + c->p_ustart[p];
+        const int nfix = g0.nfix, nsh = nfix + g0.nshare, ne = g0.n;
+        double val[FLOW_UNIFORM_MAX];
+        int xi[FLOW_UNIFORM_MAX], inside[FLOW_UNIFORM_MAX];
+        for (int j = 0; j < ne; j++) {
+            val[j] = eh[j].param < 0 ? eh[j].coef : eh[j].coef * pv[eh[j].param];
+            xi[j] = eh[j].xi;
+            inside[j] = s->loc[eh[j].xi / M] >= 0;
+        }
+        for (int mat = 0; mat < M && !rc; mat++) {
+            double B = sx[(size_t)mat * n + i];
+            x[(size_t)p * M + mat] = B;
+            double *fl = flows + g0.start + (size_t)mat * ne;
+            double out = F[i];
+            int j = 0;
+            for (; j < ne; j++) {
+                double v;
+                if (j < nfix) {
+                    v = val[j];
+                } else if (j < nsh) {
+                    v = val[j] * B;
+                    out += v;
+                } else { /* the rest */
+                    v = B - out;
+                    if (v < 0) {
+                        double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor;
+                        if (v < -tol) {
+                            rc = err_pm(st, p, mat, FLOW_EVALUE,
+                                        "its fixed and share flows take %.10g, more than the %.10g it sends on",
+                                        out, B);
+                            break;
+                        }
+                        v = 0;
+                    }
+                    out = B;
+                }
+                fl[j] = v;
+                if (inside[j])
+                    bin[xi[j] + mat] += v;
+                else
+                    x[xi[j] + mat] += v;
+            }
+            double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor;
+            if (!rc && fabs(out - B) > tol)
+                rc = err_pm(st, p, mat, FLOW_EVALUE, "its flows send on %.10g, not the %.10g it has", out, B);
+        }
+    }
+    /* the solve against what the flows delivered, as balance.c judges */
+    for (int i = 0; i < n && !rc; i++) {
+        const int p = procs[i];
+        for (int mat = 0; mat < M; mat++) {
+            double in = bin[(size_t)p * M + mat], xs = sx[(size_t)mat * n + i];
+            double res = in - xs, scale = fabs(in) > fabs(xs) ? fabs(in) : fabs(xs);
+            double rel = fabs(res) <= 100 * st->floor ? 0 : scale > 0 ? fabs(res) / scale : INFINITY;
+            if (isnan(res))
+                rel = INFINITY;
+            if (rel > s->stats.max_balance_error)
+                s->stats.max_balance_error = rel;
+            if (rel > s->tol) {
+                rc = flow_model__err(&st->m->procs[p].origin, FLOW_EBALANCE,
+                                     "process '%s', material '%s', year %d: mass balance off by %.6g "
+                                     "(in %.10g, out %.10g; relative %.3g > %.3g)",
+                                     st->m->procs[p].name, st->m->mats[mat].name, st->m->first + st->t, res, in,
+                                     xs, rel, s->tol);
+                break;
+            }
+        }
+    }
+done:
+    for (int i = 0; i < n; i++) {
+        s->loc[procs[i]] = -1;
+        s->rho[procs[i]] = 1;
+    }
+    return rc;
+}
+
 /* Parameter values of year t that are computed: products; checks them. */
 static int eval_products(const step *st, double *pv)
 {
@@ -1727,7 +1898,9 @@ int flow_sim_step(flow_sim *s)
         s->floor = st.floor;
     }
     for (int k = 0; k < c->C && !rc; k++)
-        rc = c->c_cycle[k] ? run_cycle(&st, k) : run_process(&st, c->order[c->c_start[k]]);
+        rc = !c->c_cycle[k] ? run_process(&st, c->order[c->c_start[k]])
+             : s->c_small[k] ? run_cycle_small(&st, k)
+                             : run_cycle(&st, k);
     if (!rc)
         rc = flow_balance__check(s, s->t);
     if (!rc)

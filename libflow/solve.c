@@ -264,3 +264,54 @@ int flow_solver__resolve(flow_solver *s, int comp, int n, const double *b, doubl
     gsl_linalg_LU_band_solve(lb, ub, &A.matrix, &piv, &bv.vector, &xv.vector);
     return 0;
 }
+
+/* Small dense systems (the loops of a few splits that most cycles are):
+ * LU with partial pivoting in place, no GSL views, no BLAS calls. a is
+ * n x n row-major, I - A already formed. */
+int flow_solver__lu_small(int n, double *a, int *piv)
+{
+    double scale = 1;
+    for (int i = 0; i < n * n; i++)
+        scale = fmax(scale, fabs(a[i]));
+    for (int k = 0; k < n; k++) {
+        int r = k;
+        for (int i = k + 1; i < n; i++)
+            if (fabs(a[i * n + k]) > fabs(a[r * n + k]))
+                r = i;
+        piv[k] = r;
+        if (r != k)
+            for (int j = 0; j < n; j++) {
+                double t = a[k * n + j];
+                a[k * n + j] = a[r * n + j];
+                a[r * n + j] = t;
+            }
+        /* the same test of a pivot as solve_dense: a loop that keeps
+         * (almost) all its mass has no unique solution */
+        if (!(fabs(a[k * n + k]) > 1e-12 * scale))
+            return FLOW_ESINGULAR;
+        for (int i = k + 1; i < n; i++) {
+            double f = a[i * n + k] / a[k * n + k];
+            a[i * n + k] = f;
+            for (int j = k + 1; j < n; j++)
+                a[i * n + j] -= f * a[k * n + j];
+        }
+    }
+    return 0;
+}
+
+void flow_solver__lu_small_solve(int n, const double *a, const int *piv, double *b)
+{
+    for (int k = 0; k < n; k++) {
+        double t = b[piv[k]];
+        b[piv[k]] = b[k];
+        b[k] = t;
+        for (int i = k + 1; i < n; i++)
+            b[i] -= a[i * n + k] * b[k];
+    }
+    for (int k = n - 1; k >= 0; k--) {
+        double t = b[k];
+        for (int j = k + 1; j < n; j++)
+            t -= a[k * n + j] * b[j];
+        b[k] = t / a[k * n + k];
+    }
+}
