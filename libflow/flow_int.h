@@ -455,13 +455,31 @@ struct flow_sim {
     flow_trow *trtmp;         /* [ty_maxrel] rows being found */
     unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
-    unsigned char *c_small;   /* [C] a cycle of at most FLOW_SMALL_MAX uniform splits:
-                                 run_cycle_small */
+    struct flow_plan *plan;   /* [C] what the step does for each component, in order */
     flow_edge_hot *genh;      /* [n_gens] the generation as sources() streams it: xi = p x M + material */
     flow_solver *solver;
     gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
     flow_sim_stats stats;
 };
+
+/* What the year step does for component k, read as one stream (sim.c,
+ * made in flow_sim_new): the kind of route and, for a uniform process, all
+ * it needs besides its edges, so that the step reads neither the routing
+ * groups nor the per-process tables of most processes. */
+enum {
+    FLOW_PLAN_PROCESS = 0,    /* run_process: anything else */
+    FLOW_PLAN_UNIFORM,        /* run_uniform: a uniform split */
+    FLOW_PLAN_UNIFORM_SOURCE, /* run_uniform: a uniform source */
+    FLOW_PLAN_CYCLE,          /* run_cycle */
+    FLOW_PLAN_CYCLE_SMALL     /* run_cycle_small: at most FLOW_SMALL_MAX uniform splits */
+};
+typedef struct flow_plan {
+    int p;                    /* the process (of a cycle: the first) */
+    int fl;                   /* uniform: its first flow item (material 0's group) */
+    int u;                    /* uniform: its edges in eu */
+    unsigned short nfix, nshare, n; /* uniform: its flows per material */
+    unsigned char kind;
+} flow_plan;
 
 /* plugin.c ----------------------------------------------------------- */
 

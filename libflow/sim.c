@@ -161,12 +161,27 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     /* balance.c checks only the processes that do not balance as they
      * route: not sinks (they keep all), not splits and sources without
      * capacity (run_split), not typed processes outside cycles (typed_emit) */
-    SIM_ALLOC(s->c_small, c->C);
+    SIM_ALLOC(s->plan, c->C);
     for (int k = 0; k < c->C; k++) {
-        int n = c->c_start[k + 1] - c->c_start[k], ok = c->c_cycle[k] && !c->c_joint[k] && n <= FLOW_SMALL_MAX;
-        for (int i = c->c_start[k]; ok && i < c->c_start[k + 1]; i++)
-            ok = c->p_uniform[c->order[i]] && c->p_fast[c->order[i]] == 1;
-        s->c_small[k] = (unsigned char)ok;
+        flow_plan *pl = &s->plan[k];
+        int n = c->c_start[k + 1] - c->c_start[k], p = c->order[c->c_start[k]];
+        pl->p = p;
+        if (c->c_cycle[k]) {
+            int ok = !c->c_joint[k] && n <= FLOW_SMALL_MAX;
+            for (int i = c->c_start[k]; ok && i < c->c_start[k + 1]; i++)
+                ok = c->p_uniform[c->order[i]] && c->p_fast[c->order[i]] == 1;
+            pl->kind = ok ? FLOW_PLAN_CYCLE_SMALL : FLOW_PLAN_CYCLE;
+        } else if (c->p_uniform[p]) {
+            const flow_group_hot g0 = c->gh[c->p_gstart[p]];
+            pl->kind = c->p_fast[p] == 2 ? FLOW_PLAN_UNIFORM_SOURCE : FLOW_PLAN_UNIFORM;
+            pl->fl = g0.start;
+            pl->u = c->p_ustart[p];
+            pl->nfix = g0.nfix;
+            pl->nshare = g0.nshare;
+            pl->n = g0.n;
+        } else {
+            pl->kind = FLOW_PLAN_PROCESS;
+        }
     }
     SIM_ALLOC(s->genh, m->n_gens);
     for (size_t i = 0; i < m->n_gens; i++)
@@ -221,7 +236,7 @@ void flow_sim_free(flow_sim *s)
                      s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
-                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->c_small };
+                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -610,16 +625,15 @@ static int check_share_values(const step *st, int p, int mat, int g)
  * computed once, checked once, and applied to each material's input; the
  * edges of material m are those of material 0 shifted by m blocks, and
  * their targets by m inputs. Reads one edge block instead of M. */
-static int run_uniform(const step *st, int p)
+static int run_uniform(const step *st, const flow_plan *pl)
 {
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
-    const int M = st->M;
+    const int M = st->M, p = pl->p;
     const double *pv = st->pv;
     double *flows = st->flows, *x = s->x;
-    const flow_group_hot g0 = c->gh[c->p_gstart[p]];
-    const flow_edge_hot *eh = c->eu + c->p_ustart[p];
-    const int nfix = g0.nfix, nsh = nfix + g0.nshare, n = g0.n;
+    const flow_edge_hot *eh = c->eu + pl->u;
+    const int nfix = pl->nfix, nsh = nfix + pl->nshare, n = pl->n;
     double val[FLOW_UNIFORM_MAX];
     int xi[FLOW_UNIFORM_MAX];
     double F = 0, S = 0;
@@ -640,10 +654,10 @@ static int run_uniform(const step *st, int p)
     size_t p0 = (size_t)p * M;
     /* a source's materials it does not declare: it generates what its
      * fixed flows take, its other flows carry nothing (as in run_split) */
-    const int *undeclared = c->p_fast[p] == 2 ? c->pm_gen + p0 : NULL;
+    const int *undeclared = pl->kind == FLOW_PLAN_UNIFORM_SOURCE ? c->pm_gen + p0 : NULL;
     for (int mat = 0; mat < M; mat++) {
         double B = x[p0 + mat];
-        double *fl = flows + g0.start + (size_t)mat * n;
+        double *fl = flows + pl->fl + (size_t)mat * n;
         double out = F;
         int j = 0;
         for (; j < nfix; j++) {
@@ -680,10 +694,10 @@ static int run_uniform(const step *st, int p)
     return 0;
 }
 
+/* A split or source that is not uniform (flow_sim_step routes those by
+ * run_uniform). */
 static int run_split(const step *st, int p)
 {
-    if (st->c->p_uniform[p])
-        return run_uniform(st, p);
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
     const int M = st->M;
@@ -1897,10 +1911,23 @@ int flow_sim_step(flow_sim *s)
         st.floor = mass > 0 ? NOISE * mass : 1e-300;
         s->floor = st.floor;
     }
-    for (int k = 0; k < c->C && !rc; k++)
-        rc = !c->c_cycle[k] ? run_process(&st, c->order[c->c_start[k]])
-             : s->c_small[k] ? run_cycle_small(&st, k)
-                             : run_cycle(&st, k);
+    for (int k = 0; k < c->C && !rc; k++) {
+        const flow_plan *pl = &s->plan[k];
+        switch (pl->kind) {
+        case FLOW_PLAN_UNIFORM:
+        case FLOW_PLAN_UNIFORM_SOURCE:
+            rc = run_uniform(&st, pl);
+            break;
+        case FLOW_PLAN_CYCLE_SMALL:
+            rc = run_cycle_small(&st, k);
+            break;
+        case FLOW_PLAN_CYCLE:
+            rc = run_cycle(&st, k);
+            break;
+        default:
+            rc = run_process(&st, pl->p);
+        }
+    }
     if (!rc)
         rc = flow_balance__check(s, s->t);
     if (!rc)
