@@ -442,8 +442,11 @@ struct flow_sim {
     double *tpar;             /* [ty_npar] the parameter values of the last transfer */
     unsigned char *tvalid;    /* [NT] 1: tcoef holds for tpar and need not be asked again */
     unsigned char *tinit;     /* [NT] init() ran (fini() is due) */
-    int *tnz_row, *tnz_col;   /* [ty_ncoef] the non-zero coefficients: output port x M + material, */
-    double *tnz_v;            /* input material, value; tnnz[k] of them from coef0 */
+    int *tnz_row, *tnz_col;   /* [2 x ty_ncoef] the non-zero coefficients: output port x M + material, */
+    double *tnz_v;            /* input material, value; tnnz[k] of them from tz0[k] (room for tzcap[k]; */
+    size_t *tz0, *tzcap, tztop; /* a pool laid out as trow is) */
+    int *tzr, *tzc;           /* [ty_maxrel x M] the non-zeros being found */
+    double *tzv;
     int *tnnz;                /* [NT] */
     unsigned char *trel_any;  /* [NT] 1: the last transfer releases something */
     unsigned char *tstate;    /* [ty_state] the types' per-process state */

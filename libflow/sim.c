@@ -74,6 +74,8 @@ static int types_init(flow_sim *s)
      * run's first transfers */
     memset(s->trcap, 0, (size_t)c->NT * sizeof *s->trcap);
     s->trtop = 0;
+    memset(s->tzcap, 0, (size_t)c->NT * sizeof *s->tzcap);
+    s->tztop = 0;
     for (int k = 0; k < c->NT; k++) {
         const flow_typed *ty = &c->ty[k];
         const flow_process *pr = &m->procs[ty->p];
@@ -142,9 +144,14 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->tpar, c->ty_npar);
     SIM_ALLOC(s->tvalid, NT);
     SIM_ALLOC(s->tinit, NT);
-    SIM_ALLOC(s->tnz_row, c->ty_ncoef);
-    SIM_ALLOC(s->tnz_col, c->ty_ncoef);
-    SIM_ALLOC(s->tnz_v, c->ty_ncoef);
+    SIM_ALLOC(s->tnz_row, 2 * c->ty_ncoef);
+    SIM_ALLOC(s->tnz_col, 2 * c->ty_ncoef);
+    SIM_ALLOC(s->tnz_v, 2 * c->ty_ncoef);
+    SIM_ALLOC(s->tzr, (size_t)c->ty_maxrel * M);
+    SIM_ALLOC(s->tzc, (size_t)c->ty_maxrel * M);
+    SIM_ALLOC(s->tzv, (size_t)c->ty_maxrel * M);
+    SIM_ALLOC(s->tz0, NT);
+    SIM_ALLOC(s->tzcap, NT);
     SIM_ALLOC(s->tnnz, NT);
     SIM_ALLOC(s->trel_any, NT);
     SIM_ALLOC(s->tstate, c->ty_state);
@@ -236,7 +243,8 @@ void flow_sim_free(flow_sim *s)
                      s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
-                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan };
+                     s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan, s->tzr, s->tzc, s->tzv,
+                     s->tz0, s->tzcap };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -874,8 +882,8 @@ static int typed_coefs(const step *st, int k)
     double *col = s->tcol + (size_t)k * M;
     for (int m = 0; m < M; m++)
         col[m] = 0;
-    int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
-    double *nv = s->tnz_v + ty->coef0;
+    int *nr = s->tzr, *nc = s->tzc; /* found in scratch, then moved to the pool */
+    double *nv = s->tzv;
     flow_trow *tr = s->trtmp;
     const int *to = c->ty_port_to + ty->port0, *te = c->ty_edge + ty->edge0;
     int nnz = 0, nrow = 0;
@@ -933,6 +941,18 @@ static int typed_coefs(const step *st, int k)
                              "(more than it receives: a column may add up to 1 at most)", col[m],
                              st->m->mats[m].name);
     s->tnnz[k] = nnz;
+    /* the non-zeros and the rows go to pools, one process after the
+     * other in the order of the step: room for as many as there are
+     * first, for all there can be (n_ports x M x M, n_ports x M) when a
+     * later transfer needs more; so a pool needs twice the all at most */
+    if ((size_t)nnz > s->tzcap[k]) {
+        s->tzcap[k] = s->tzcap[k] ? (size_t)NR * M : (size_t)nnz;
+        s->tz0[k] = s->tztop;
+        s->tztop += s->tzcap[k];
+    }
+    memcpy(s->tnz_row + s->tz0[k], nr, (size_t)nnz * sizeof *nr);
+    memcpy(s->tnz_col + s->tz0[k], nc, (size_t)nnz * sizeof *nc);
+    memcpy(s->tnz_v + s->tz0[k], nv, (size_t)nnz * sizeof *nv);
     /* room for its rows: first as many as it has (the pool then holds
      * the rows of all typed processes one after the other, in the order
      * the step visits them), and all it can ever have (n_ports x M) when
@@ -985,10 +1005,10 @@ static int typed_step(const step *st, int k, const double *acc, const double *ou
 /* out += T·acc over the non-zeros of typed process k, which lie row by
  * row: each row's sum is kept in a register, not stored and reloaded per
  * term. */
-static inline void apply_T(const flow_sim *s, int k, const flow_typed *ty, const double *acc, double *out)
+static inline void apply_T(const flow_sim *s, int k, const double *acc, double *out)
 {
-    const int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
-    const double *nv = s->tnz_v + ty->coef0;
+    const int *nr = s->tnz_row + s->tz0[k], *nc = s->tnz_col + s->tz0[k];
+    const double *nv = s->tnz_v + s->tz0[k];
     int nnz = s->tnnz[k];
     for (int z = 0; z < nnz;) {
         int r = nr[z];
@@ -1026,8 +1046,8 @@ static int typed_lean(const step *st, int k, const double *acc, const double *pr
     const flow_typed *ty = &c->ty[k];
     const int M = st->M, p = ty->p, nrow = s->tnrow[k];
     const flow_trow *tr = s->trow + s->tr0[k];
-    const int *nc = s->tnz_col + ty->coef0;
-    const double *nv = s->tnz_v + ty->coef0;
+    const int *nc = s->tnz_col + s->tz0[k];
+    const double *nv = s->tnz_v + s->tz0[k];
     double *out = s->tout, *flows = st->flows, *x = s->x;
     double tin = 0, tout = 0, tds = 0, big = 0;
     int rc = 0;
@@ -1145,7 +1165,7 @@ static int typed_emit(const step *st, int k, const double *xp)
     if (!in_cycle)
         memcpy(bin, xp, (size_t)M * sizeof *bin);
     memcpy(out, rel, (size_t)NR * sizeof *out);
-    apply_T(s, k, ty, acc, out);
+    apply_T(s, k, acc, out);
     const int *te = c->ty_edge + ty->edge0;
     for (int r = 0; r < NR; r++) {
         double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
@@ -1331,8 +1351,8 @@ static int cycle_solve_joint(const step *st, int k)
             if ((rc = typed_coefs(st, kt)))
                 return rc;
             int bl = c->p_backlog[p];
-            const int *nr = s->tnz_row + ty->coef0, *nc = s->tnz_col + ty->coef0;
-            const double *nv = s->tnz_v + ty->coef0, *rel = s->trel + ty->rel0;
+            const int *nr = s->tnz_row + s->tz0[kt], *nc = s->tnz_col + s->tz0[kt];
+            const double *nv = s->tnz_v + s->tz0[kt], *rel = s->trel + ty->rel0;
             const int *to = c->ty_port_to + ty->port0;
             for (int z = 0; z < s->tnnz[kt]; z++) {
                 int j = s->loc[to[nr[z] / M]];
