@@ -457,6 +457,7 @@ struct flow_sim {
     int trtop;                /* transfers (the step's order) from trtop on: streamed each year */
     flow_trow *trtmp;         /* [ty_maxrel] rows being found */
     unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
+    unsigned char *tszero;    /* [NT] its stock has been 0 in every year so far (typed_lean) */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
     struct flow_plan *plan;   /* [C] what the step does for each component, in order */
     flow_edge_hot *genh;      /* [n_gens] the generation as sources() streams it: xi = p x M + material */

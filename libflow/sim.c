@@ -50,6 +50,25 @@ static void type_params(const flow_model *m, const flow_typed *ty, const double 
                                               : pr->tcoef[i] * pv[pr->tparam[i]];
 }
 
+/* The bits of n doubles ORed together: 0 when all are +0 (a -0 or a NaN
+ * is not; callers look at the values then). Four at a time, no branch per
+ * value. */
+static inline uint64_t any_bits(const double *v, int n)
+{
+    uint64_t b0 = 0, b1 = 0, w[4];
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(w, v + i, sizeof w);
+        b0 |= w[0] | w[1];
+        b1 |= w[2] | w[3];
+    }
+    for (; i < n; i++) {
+        memcpy(w, v + i, sizeof *w);
+        b0 |= w[0];
+    }
+    return b0 | b1;
+}
+
 /* Calls fini() of every typed process whose init() ran. */
 static void types_fini(flow_sim *s)
 {
@@ -76,6 +95,8 @@ static int types_init(flow_sim *s)
     s->trtop = 0;
     memset(s->tzcap, 0, (size_t)c->NT * sizeof *s->tzcap);
     s->tztop = 0;
+    for (int k = 0; k < c->NT; k++)
+        s->tszero[k] = any_bits(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) == 0;
     for (int k = 0; k < c->NT; k++) {
         const flow_typed *ty = &c->ty[k];
         const flow_process *pr = &m->procs[ty->p];
@@ -165,6 +186,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->tr0, NT);
     SIM_ALLOC(s->trcap, NT);
     SIM_ALLOC(s->tkeeps, NT);
+    SIM_ALLOC(s->tszero, NT);
     /* balance.c checks only the processes that do not balance as they
      * route: not sinks (they keep all), not splits and sources without
      * capacity (run_split), not typed processes outside cycles (typed_emit) */
@@ -244,7 +266,7 @@ void flow_sim_free(flow_sim *s)
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
                      s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan, s->tzr, s->tzc, s->tzv,
-                     s->tz0, s->tzcap };
+                     s->tz0, s->tzcap, s->tszero };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -388,6 +410,8 @@ typedef struct step {
     double *stocks;       /* stock row of t */
     const double *sprev;  /* stock row of t - 1, or NULL in the first year */
     double floor;         /* NOISE x the mass in play */
+    const char *err;      /* this thread's flow_error_last(), read without a
+                             thread-local look-up */
 } step;
 
 static double stock_prev(const step *st, int item)
@@ -663,6 +687,28 @@ static int run_uniform(const step *st, const flow_plan *pl)
     /* a source's materials it does not declare: it generates what its
      * fixed flows take, its other flows carry nothing (as in run_split) */
     const int *undeclared = pl->kind == FLOW_PLAN_UNIFORM_SOURCE ? c->pm_gen + p0 : NULL;
+    if (n == 1 && nsh == 0) {
+        /* its one flow is the rest: the input passes on (an undeclared
+         * material of a source has no input: 0 passes) */
+        double *fl = flows + pl->fl;
+        const int to = xi[0];
+        for (int mat = 0; mat < M; mat++) {
+            double B = x[p0 + mat];
+            if (B < 0) {
+                double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor;
+                if (B < -tol)
+                    return err_pm(st, p, mat, FLOW_EVALUE,
+                                  "its fixed and share flows take %.10g, more than the %.10g it sends on", 0.0, B);
+                B = 0;
+            }
+            fl[mat] = B;
+            x[to + mat] += B;
+        }
+        for (int mat = 0; undeclared && mat < M; mat++)
+            if (undeclared[mat] < 0)
+                s->gen[p0 + mat] = 0;
+        return 0;
+    }
     for (int mat = 0; mat < M; mat++) {
         double B = x[p0 + mat];
         double *fl = flows + pl->fl + (size_t)mat * n;
@@ -802,25 +848,6 @@ static int err_typed(const step *st, int p, int code, const char *fmt, ...)
     const flow_process *pr = &st->m->procs[p];
     return flow_model__err(&pr->origin, code, "process '%s' (type '%s'), year %d: %s", pr->name, pr->type->name,
                            st->m->first + st->t, msg);
-}
-
-/* The bits of n doubles ORed together: 0 when all are +0 (a -0 or a NaN
- * is not; callers look at the values then). Four at a time, no branch per
- * value. */
-static inline uint64_t any_bits(const double *v, int n)
-{
-    uint64_t b0 = 0, b1 = 0, w[4];
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        memcpy(w, v + i, sizeof w);
-        b0 |= w[0] | w[1];
-        b1 |= w[2] | w[3];
-    }
-    for (; i < n; i++) {
-        memcpy(w, v + i, sizeof *w);
-        b0 |= w[0];
-    }
-    return b0 | b1;
 }
 
 /* Makes the transfer of typed process k current for year t: asks its type
@@ -989,7 +1016,11 @@ static int typed_step(const step *st, int k, const double *acc, const double *ou
         double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
         flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
                               prev, NULL };
-        flow_error_clear();
+        /* a failing step() is reported with the message it left, so none
+         * may be there before: clear it when there is one (the common case
+         * costs one load, not a thread-local look-up) */
+        if (st->err[0])
+            flow_error_clear();
         int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
         if (rc)
             return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)%s%s",
@@ -1080,10 +1111,13 @@ static int typed_lean(const step *st, int k, const double *acc, const double *pr
     }
     double *stk = st->stocks + c->p_stock[p];
     if (!s->tkeeps[k]) {
-        /* every column sends all, nothing is released: the stock stays */
-        for (int m = 0; m < M; m++)
-            stk[m] = prev[m];
+        /* every column sends all, nothing is released: the stock stays;
+         * a stock that has always been 0 is 0 in the row already */
+        if (!s->tszero[k])
+            for (int m = 0; m < M; m++)
+                stk[m] = prev[m];
     } else {
+        s->tszero[k] = 0;
         const double *col = s->tcol + (size_t)k * M, *rel = s->trel + ty->rel0;
         for (int m = 0; m < M; m++) {
             stk[m] = prev[m] + acc[m] * (1 - col[m]);
@@ -1896,7 +1930,7 @@ int flow_sim_step(flow_sim *s)
     if (s->failed)
         return flow_error__set(FLOW_ESTATE, "year %d failed before: reset the simulation first",
                                m->first + s->t);
-    step st = { s, m, c, s->t, c->M, NULL, NULL, NULL, NULL, 0 };
+    step st = { s, m, c, s->t, c->M, NULL, NULL, NULL, NULL, 0, flow_error_last() };
     double *pv = s->data[FLOW_ITEM_PARAM] + (size_t)s->t * c->NP;
     st.pv = pv;
     st.flows = s->data[FLOW_ITEM_FLOW] + (size_t)s->t * c->E;
