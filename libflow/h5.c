@@ -898,9 +898,20 @@ int flow_results_open(flow_results **out, const char *path)
         rc = flow_error__set(FLOW_EIO, "%s: not an HDF5 file (so not a libflow results file)", path);
         goto done;
     }
-    r->file = is > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    /* closing the file closes whatever is still open in it, also after a
+     * failed read of corrupted metadata */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0)
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    r->file = is > 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl >= 0 ? fapl : H5P_DEFAULT) : -1;
+    if (fapl >= 0)
+        H5Pclose(fapl);
     if (r->file < 0) {
         rc = io_error(r, "cannot be read: truncated or corrupt");
+        goto done;
+    }
+    if (H5Aexists(r->file, "format") < 0) {
+        rc = io_error(r, "cannot be read: its metadata are corrupt");
         goto done;
     }
     format = get_attr_str(r->file, "format");

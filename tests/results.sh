@@ -84,10 +84,15 @@ expect 1 "report: not HDF5" "text.h5: not an HDF5 file" "$FLOWSIM" report "$tmp/
 head -c 2000 "$tmp/a.h5" > "$tmp/cut.h5"
 expect 1 "report: truncated" "cut.h5" "$FLOWSIM" report "$tmp/cut.h5"
 expect 2 "diff: one file" "" "$FLOWSIM" diff "$tmp/a.h5"
-# corrupted metadata (bytes of the root group's header, after the superblock)
+# corrupted metadata (bytes of the root group's header, after the superblock).
+# HDF5 1.10.8 itself loses one object header (424 bytes) when it fails to
+# read a corrupted one, and then cannot shut down cleanly: under
+# AddressSanitizer that leak is HDF5's, not libflow's, so leak detection is
+# off for this one case (libflow frees all it holds; see cksuite_results.c)
 cp "$tmp/a.h5" "$tmp/bad.h5"
 printf 'XXXXXXXX' | dd of="$tmp/bad.h5" bs=1 seek=60 conv=notrunc 2> /dev/null
-expect 1 "report: corrupted metadata" "bad.h5" "$FLOWSIM" report "$tmp/bad.h5"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+  expect 1 "report: corrupted metadata" "bad.h5: cannot be read" "$FLOWSIM" report "$tmp/bad.h5"
 
 # the sandbox: scripts cannot reach results files
 cat > "$tmp/sb.lua" <<LUA
