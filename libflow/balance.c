@@ -24,10 +24,12 @@ int flow_balance__check(flow_sim *s, int t)
     double worst = 0, wres = 0, win = 0, wout = 0;
     int wp = -1, wm = -1;
     /* only the processes flow_sim_new listed: a sink keeps whatever it
-     * accepts (nothing to balance); a split or source without capacity was
-     * balanced as it routed (run_split: what it sends on equals what it
-     * has, within the same tolerance), and so was a typed process outside
-     * cycles (typed_emit) */
+     * accepts (nothing to balance); a split or source without capacity
+     * outside cycles was balanced as it routed (run_split, run_uniform:
+     * what it sends on equals what it has, within the same tolerance), so
+     * was a typed process outside cycles (typed_lean, typed_emit), and so
+     * were the splits of a cycle solved by run_cycle_small (what the cycle
+     * delivered against its solution) */
     for (int i = 0; i < s->n_bal; i++) {
         int p = s->bal_p[i];
         int items[2] = { c->p_stock[p], c->p_backlog[p] };

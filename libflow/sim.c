@@ -217,10 +217,18 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
         s->genh[i] = (flow_edge_hot){ m->gens[i].process * c->M + m->gens[i].material, m->gens[i].param,
                                       m->gens[i].coef };
     SIM_ALLOC(s->bal_p, P);
-    for (size_t p = 0; p < P; p++)
-        if (!(m->procs[p].kind == FLOW_SINK || c->p_fast[p] ||
+    /* ... but a split or source inside a cycle that run_cycle solves is
+     * checked by balance.c: what the cycle delivered against the solution
+     * (run_cycle_small checks its own); marked in loc for the moment */
+    for (int k = 0; k < c->C; k++)
+        for (int i = c->c_start[k]; s->plan[k].kind == FLOW_PLAN_CYCLE && i < c->c_start[k + 1]; i++)
+            s->loc[c->order[i]] = 1;
+    for (size_t p = 0; p < P; p++) {
+        if (!(m->procs[p].kind == FLOW_SINK || (c->p_fast[p] && s->loc[p] < 0) ||
               (c->p_typed[p] >= 0 && !c->ty[c->p_typed[p]].in_cycle)))
             s->bal_p[s->n_bal++] = (int)p;
+        s->loc[p] = -1;
+    }
     SIM_ALLOC(s->tri_r, nzmax);
     SIM_ALLOC(s->tri_c, nzmax);
     SIM_ALLOC(s->tri_v, nzmax);
