@@ -1026,6 +1026,77 @@ START_TEST(test_ring_large)
 }
 END_TEST
 
+/* Small cycles of uniform splits (the fast cycle path): a loop that keeps
+ * everything circulating is singular and named; fixed, share and rest
+ * flows inside a loop of two splits, two materials, by hand:
+ *   msw:   x1 = 100 + 3 + 0.4 x2, x2 = 0.5 x1  =>  x1 = 103 / 0.8 = 128.75, x2 = 64.375
+ *   glass: x1 =  40 + 3 + 0.4 x2, x2 = 0.5 x1  =>  x1 =  43 / 0.8 =  53.75, x2 = 26.875 */
+static double flow_of(const flow_sim *s, const char *name, int year)
+{
+    int it;
+    double v;
+    ck_assert_flow_ok(flow_model_find_item(flow_sim_model(s), FLOW_ITEM_FLOW, name, &it));
+    ck_assert_flow_ok(flow_sim_get(s, FLOW_ITEM_FLOW, it, year, &v));
+    return v;
+}
+
+START_TEST(test_small_uniform_cycles)
+{
+    flow_model *m;
+    flow_sim *s;
+    int a, b, hh, s1, s2, A, B, C, dig, press;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2021, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &a));
+    ck_assert_flow_ok(flow_model_add_material(m, "glass", FLOW_CAT_DOMESTIC, "t", &b));
+    ck_assert_flow_ok(flow_model_add_process(m, "households", FLOW_SOURCE, &hh));
+    ck_assert_flow_ok(flow_model_add_process(m, "digester", FLOW_SPLIT, &dig));
+    ck_assert_flow_ok(flow_model_add_process(m, "press", FLOW_SPLIT, &press));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, a, 10, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, b, 10, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, hh, dig, FLOW_ALL, FLOW_SHARE, 1, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, dig, press, FLOW_ALL, FLOW_SHARE, 1, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, press, dig, FLOW_ALL, FLOW_SHARE, 1, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_error(flow_sim_step(s), FLOW_ESINGULAR, "has no exit", "'digester'", "'press'");
+    flow_sim_free(s);
+    flow_model_free(m);
+
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2021, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &a));
+    ck_assert_flow_ok(flow_model_add_material(m, "glass", FLOW_CAT_DOMESTIC, "t", &b));
+    ck_assert_flow_ok(flow_model_add_process(m, "hh", FLOW_SOURCE, &hh));
+    ck_assert_flow_ok(flow_model_add_process(m, "s1", FLOW_SPLIT, &s1));
+    ck_assert_flow_ok(flow_model_add_process(m, "s2", FLOW_SPLIT, &s2));
+    ck_assert_flow_ok(flow_model_add_process(m, "A", FLOW_SINK, &A));
+    ck_assert_flow_ok(flow_model_add_process(m, "B", FLOW_SINK, &B));
+    ck_assert_flow_ok(flow_model_add_process(m, "C", FLOW_SINK, &C));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, a, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, b, 40, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, hh, s1, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, s1, A, FLOW_ALL, FLOW_FIXED, 5, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, s1, s2, FLOW_ALL, FLOW_SHARE, 0.5, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, s1, B, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, s2, s1, FLOW_ALL, FLOW_FIXED, 3, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, s2, s1, FLOW_ALL, FLOW_SHARE, 0.4, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, s2, C, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    for (int y = 2020; y <= 2021; y++) {
+        ck_assert_double_eq_tol(flow_of(s, "s1->A:msw", y), 5, 1e-9);
+        ck_assert_double_eq_tol(flow_of(s, "s1->s2:msw", y), 64.375, 1e-9);
+        ck_assert_double_eq_tol(flow_of(s, "s1->B:msw", y), 128.75 - 5 - 64.375, 1e-9);
+        ck_assert_double_eq_tol(flow_of(s, "s2->C:msw", y), 64.375 - 3 - 0.4 * 64.375, 1e-9);
+        ck_assert_double_eq_tol(flow_of(s, "s1->s2:glass", y), 26.875, 1e-9);
+        ck_assert_double_eq_tol(flow_of(s, "s1->B:glass", y), 53.75 - 5 - 26.875, 1e-9);
+        ck_assert_double_eq_tol(flow_of(s, "s2->C:glass", y), 26.875 - 3 - 0.4 * 26.875, 1e-9);
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 Suite *flow_sim_suite(void)
 {
     Suite *s = suite_create("sim");
@@ -1035,6 +1106,7 @@ Suite *flow_sim_suite(void)
     tcase_add_test(tc, test_source_all_materials);
     tcase_add_test(tc, test_loop_closed_form);
     tcase_add_test(tc, test_loop_two_materials);
+    tcase_add_test(tc, test_small_uniform_cycles);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("capacity");

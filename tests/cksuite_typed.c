@@ -428,6 +428,79 @@ START_TEST(test_capacity)
 }
 END_TEST
 
+/* "patchy": even materials give ash at ash_share, odd ones at half of it;
+ * the rest leaves as flue gas. Non-zero rows that change over the years
+ * (ash 0, 0, 0.3, 0, then an override of 0.4), run twice (reset between):
+ *   plant  (msw, material 0, even):  ash 100 a,     flue 100 (1 - a)
+ *   plant2 (paper, material 1, odd): ash 50 a / 2,  flue 50 (1 - a / 2) */
+static int patchy_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
+{
+    (void)state;
+    int M = flow_type_ctx_n_materials(ctx);
+    int ash = flow_type_ctx_type_material(ctx, 0), flue = flow_type_ctx_type_material(ctx, 1);
+    double a = flow_type_ctx_param(ctx, 0);
+    for (int m = 0; m < M; m++) {
+        double share = m % 2 == 0 ? a : a / 2;
+        T->coef[(0 * M + ash) * M + m] = share;
+        T->coef[(1 * M + flue) * M + m] = 1 - share;
+    }
+    return 0;
+}
+
+FLOW_PLUGIN_DEFINE(patchy, "patchy", .params = burner_params, .n_params = 1, .ports = burner_ports, .n_ports = 2,
+    .materials = burner_mats, .n_materials = 2, .transfer = patchy_transfer);
+
+START_TEST(test_rows_change_over_years)
+{
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_patchy()));
+    flow_model *m;
+    int msw, paper, src, pl, pl2, lf, air, ap;
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2025, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_material(m, "paper", FLOW_CAT_DOMESTIC, "t", &paper));
+    ck_assert_flow_ok(flow_model_add_material(m, "ash", FLOW_CAT_INDUSTRIAL, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "flue", FLOW_CAT_EMISSION, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant", "patchy", &pl));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant2", "patchy", &pl2));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &lf));
+    ck_assert_flow_ok(flow_model_add_process(m, "air", FLOW_SINK, &air));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, paper, 50, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, pl, msw, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, pl2, paper, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, pl, "ash", lf, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, pl, "air", air, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, pl2, "ash", lf, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, pl2, "air", air, NULL));
+    ck_assert_flow_ok(flow_model_add_param(m, "ash", "1", FLOW_INTERP_STEP, 3, (const int[]){ 2021, 2023, 2024 },
+                                           (const double[]){ 0.0, 0.3, 0.0 }, &ap));
+    ck_assert_flow_ok(flow_model_set_type_param(m, pl, "ash_share", 1, ap));
+    ck_assert_flow_ok(flow_model_set_type_param(m, pl2, "ash_share", 1, ap));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    const double a[] = { 0, 0, 0.3, 0, 0.4 };
+    for (int run = 0; run < 2; run++) {
+        if (run)
+            ck_assert_flow_ok(flow_sim_reset(s));
+        ck_assert_flow_ok(flow_sim_set_param(s, ap, 2025, 0.4));
+        ck_assert_flow_ok(flow_sim_run(s));
+        for (int y = 2021; y <= 2025; y++) {
+            double ay = a[y - 2021];
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", y), ay * 100, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", y), (1 - ay) * 100, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant2->landfill:ash", y), ay / 2 * 50, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant2->air:flue", y), (1 - ay / 2) * 50, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:msw", y), 0, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:ash", y), 0, TOL);
+        }
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 /* ---- every facility module through the core ------------------------------------ */
 
 static const char *const facilities[] = {
@@ -565,6 +638,7 @@ Suite *flow_typed_suite(void)
     tcase_add_test(tc, test_stock_and_release);
     tcase_add_test(tc, test_bad_type_refused);
     tcase_add_test(tc, test_capacity);
+    tcase_add_test(tc, test_rows_change_over_years);
     suite_add_tcase(s, tc);
     TCase *tf = tcase_create("facilities");
     tcase_set_timeout(tf, 120);
