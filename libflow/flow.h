@@ -623,6 +623,11 @@ int flow_results_create(flow_results **out, const char *path);
 /* Deflate level of the value datasets written next, 0 (none) to 9;
  * default 4 (with the shuffle filter). */
 int flow_results_set_compression(flow_results *r, int level);
+/* A Fletcher-32 checksum on every chunk of the value datasets written
+ * next (on by default), so that a corrupted chunk is an error when read,
+ * never a wrong number. Off (0) only for the fastest writing of a very
+ * large ensemble (docs/performance.md: it costs about 1 s per GB). */
+int flow_results_set_checksums(flow_results *r, int on);
 /* Writes the scenario called name from a simulation that has run all its
  * years, straight from the simulation's arrays (nothing is copied whole).
  * Errors: FLOW_EINVAL (a bad name: empty, or with '/'; not a writer),

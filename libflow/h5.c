@@ -67,6 +67,7 @@ struct flow_results {
     hid_t file;
     char *path, *tmp;
     int level;
+    int checksums;          /* Fletcher-32 on every value chunk */
     long writes, fault_at;
     /* samples being streamed */
     hid_t samples;
@@ -192,6 +193,7 @@ int flow_results_create(flow_results **out, const char *path)
     r->writing = 1;
     r->file = r->samples = -1;
     r->level = 4;
+    r->checksums = 1;
     const char *f = getenv("FLOW_RESULTS_FAULT");
     r->fault_at = f ? atol(f) : 0;
     r->path = flow_alloc__strdup(A, path);
@@ -269,6 +271,14 @@ int flow_results_set_compression(flow_results *r, int level)
     return 0;
 }
 
+int flow_results_set_checksums(flow_results *r, int on)
+{
+    if (!r->writing)
+        return flow_error__set(FLOW_EINVAL, "%s: opened for reading", r->path);
+    r->checksums = on != 0;
+    return 0;
+}
+
 /* A float64[rows][n] dataset, chunked by whole rows' worth of columns,
  * compressed at the writer's level; NULL data writes nothing. */
 static int put_values(flow_results *r, hid_t loc, const char *name, int rank, const hsize_t *dims,
@@ -306,7 +316,7 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
             ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)r->level) >= 0;
         /* a checksum per chunk: a corrupted chunk is an error when read,
          * never a silently wrong number */
-        if (ok)
+        if (ok && r->checksums)
             ok = H5Pset_fletcher32(dcpl) >= 0;
     }
     if (ok)

@@ -108,6 +108,14 @@ static int l_compression(lua_State *L)
     return 0;
 }
 
+static int l_checksums(lua_State *L)
+{
+    lres *u = check(L, 1);
+    if (flow_results_set_checksums(u->r, lua_toboolean(L, 2)))
+        return fail(L);
+    return 0;
+}
+
 static int l_commit(lua_State *L)
 {
     lres *u = check(L, 1);
@@ -264,7 +272,7 @@ static int l_attr(lua_State *L)
 }
 
 static const luaL_Reg methods[] = {
-    { "_write", l_write },   { "compression", l_compression }, { "commit", l_commit },
+    { "_write", l_write },   { "compression", l_compression }, { "checksums", l_checksums }, { "commit", l_commit },
     { "close", l_close },    { "scenarios", l_scenarios },      { "years", l_years },
     { "names", l_names },    { "get", l_get },                  { "series", l_series },
     { "targets", l_targets }, { "attr", l_attr },               { NULL, NULL }
