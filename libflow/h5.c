@@ -396,6 +396,17 @@ static hid_t compound(size_t size, int n, const char *const *names, const size_t
     return t;
 }
 
+/* The memory type of a target record (written and read alike). */
+static hid_t target_type(hid_t str)
+{
+    const char *nt[7] = { "indicator", "year", "cmp", "value", "achieved", "met", "source" };
+    size_t ot[7] = { offsetof(rec_target, indicator), offsetof(rec_target, year), offsetof(rec_target, cmp),
+                     offsetof(rec_target, value), offsetof(rec_target, achieved), offsetof(rec_target, met),
+                     offsetof(rec_target, source) };
+    hid_t tt[7] = { str, H5T_NATIVE_INT32, str, H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE, H5T_NATIVE_INT8, str };
+    return compound(sizeof(rec_target), 7, nt, ot, tt);
+}
+
 static const char *kind_word(flow_kind k)
 {
     return flow_kind_name(k) ? flow_kind_name(k) : "?";
@@ -601,12 +612,7 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
                          offsetof(rec_item, material), offsetof(rec_item, unit), offsetof(rec_item, detail) };
         hid_t ti[6] = { str, H5T_NATIVE_INT32, H5T_NATIVE_INT32, H5T_NATIVE_INT32, str, str };
         t_item = compound(sizeof(rec_item), 6, ni, oi, ti);
-        const char *nt[7] = { "indicator", "year", "cmp", "value", "achieved", "met", "source" };
-        size_t ot[7] = { offsetof(rec_target, indicator), offsetof(rec_target, year), offsetof(rec_target, cmp),
-                         offsetof(rec_target, value), offsetof(rec_target, achieved), offsetof(rec_target, met),
-                         offsetof(rec_target, source) };
-        hid_t tt[7] = { str, H5T_NATIVE_INT32, str, H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE, H5T_NATIVE_INT8, str };
-        t_tgt = compound(sizeof(rec_target), 7, nt, ot, tt);
+        t_tgt = target_type(str);
         if (t_mat < 0 || t_proc < 0 || t_item < 0 || t_tgt < 0) {
             rc = io_error(r, "cannot make the table types");
             goto done;
@@ -1269,12 +1275,7 @@ static int load_targets(flow_results *r, int s)
         rc = io_error(r, "cannot read the targets: truncated or corrupt");
         goto done;
     }
-    const char *nt[7] = { "indicator", "year", "cmp", "value", "achieved", "met", "source" };
-    size_t ot[7] = { offsetof(rec_target, indicator), offsetof(rec_target, year), offsetof(rec_target, cmp),
-                     offsetof(rec_target, value), offsetof(rec_target, achieved), offsetof(rec_target, met),
-                     offsetof(rec_target, source) };
-    hid_t tt[7] = { str, H5T_NATIVE_INT32, str, H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE, H5T_NATIVE_INT8, str };
-    mt = compound(sizeof(rec_target), 7, nt, ot, tt);
+    mt = target_type(str);
     rec = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *rec);
     c->targets = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *c->targets);
     c->tstr = flow_alloc__calloc(A, 2 * (n ? (size_t)n : 1), sizeof *c->tstr);
