@@ -85,6 +85,10 @@ int flow_type_ctx_find_material(const flow_type_ctx *ctx, const char *name);
  * params[]): the model's value, else the declared default. i must lie in
  * [0, n_params) (an assertion; NaN in release builds). */
 double flow_type_ctx_param(const flow_type_ctx *ctx, int i);
+/* The values this year of all declared parameters, in the order of the
+ * type's params[] (ABI 1.1): one call instead of one per parameter.
+ * Borrowed; valid during the callback. */
+const double *flow_type_ctx_params(const flow_type_ctx *ctx);
 /* The years the model spans, first and last (ABI 1.1): for a type that
  * sizes its state by them in init() (cohorts of an in-use stock). */
 void flow_type_ctx_years(const flow_type_ctx *ctx, int *first, int *last);

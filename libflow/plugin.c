@@ -108,6 +108,12 @@ int flow_type_ctx_find_material(const flow_type_ctx *ctx, const char *name)
     return flow_nameidx__find(&m->mat_ix, name, m->mats, sizeof *m->mats);
 }
 
+const double *flow_type_ctx_params(const flow_type_ctx *ctx)
+{
+    assert(ctx);
+    return ctx->param;
+}
+
 void flow_type_ctx_years(const flow_type_ctx *ctx, int *first, int *last)
 {
     assert(ctx && ctx->model);

@@ -51,8 +51,9 @@ static inline int fac_made(const flow_type_ctx *ctx, int n, int *idx)
 static inline int fac_params(const flow_type_ctx *ctx, const flow_param_decl *decl, int n,
                              double *p)
 {
+    const double *v = flow_type_ctx_params(ctx); /* all at once (ABI 1.1) */
     for (int i = 0; i < n; i++) {
-        p[i] = flow_type_ctx_param(ctx, i);
+        p[i] = v[i];
         if (isnan(p[i]) || p[i] < decl[i].lo || p[i] > decl[i].hi)
             return FLOW_EVALUE;
     }
