@@ -657,6 +657,21 @@ static int check_share_values(const step *st, int p, int mat, int g)
     return 0;
 }
 
+/* The error of a routing group whose shares the fast check of the year
+ * step found off: a share out of [0, 1] by name, else the sum (the same
+ * tolerance as compile.c's rule, so one of the two reports it). Never 0:
+ * were the two ever to disagree, the caller must not go on as if the
+ * process had been routed. */
+static int share_error(const step *st, int p, int mat, int g, double sum)
+{
+    int rc = check_share_values(st, p, mat, g);
+    if (!rc)
+        rc = flow_compile__group_shares(st->m, g, sum, st->t);
+    if (!rc)
+        rc = err_pm(st, p, mat, FLOW_ESHARES, "its shares add to %.17g", sum);
+    return rc;
+}
+
 /* The common case, kept lean because it is most of every model: a split
  * or a source without a capacity. One pass over each routing group
  * computes, stores and sends on every flow, and checks the shares. */
@@ -687,9 +702,7 @@ static int run_uniform(const step *st, const flow_plan *pl)
     }
     int exact = nfix == 0 && nsh == n;
     if (exact ? fabs(S - 1) > 1e-9 : S > 1 + 1e-9) {
-        int g = c->pm_group[(size_t)p * M];
-        int rc = check_share_values(st, p, 0, g);
-        return rc ? rc : flow_compile__group_shares(st->m, g, S, st->t);
+        return share_error(st, p, 0, c->pm_group[(size_t)p * M], S);
     }
     size_t p0 = (size_t)p * M;
     /* a source's materials it does not declare: it generates what its
@@ -798,9 +811,7 @@ static int run_split(const step *st, int p)
          * split or source with neither fixed nor rest flows must add to 1. */
         int exact = gr.nfix == 0 && eshare == end;
         if (exact ? fabs(S - 1) > 1e-9 : S > 1 + 1e-9) {
-            int g = c->pm_group[pm];
-            int rc = check_share_values(st, p, gr.mat, g);
-            return rc ? rc : flow_compile__group_shares(st->m, g, S, st->t);
+            return share_error(st, p, gr.mat, c->pm_group[pm], S);
         }
         if (source && c->pm_gen[pm] < 0) {
             /* generates what its fixed flows take; its other flows carry 0 */
@@ -1730,10 +1741,7 @@ static int run_cycle_small(const step *st, int k)
         }
         int exact = nfix == 0 && nsh == ne;
         if (exact ? fabs(sh - 1) > 1e-9 : sh > 1 + 1e-9) {
-            int g = c->pm_group[(size_t)p * M];
-            rc = check_share_values(st, p, 0, g);
-            if (!rc)
-                rc = flow_compile__group_shares(st->m, g, sh, st->t);
+            rc = share_error(st, p, 0, c->pm_group[(size_t)p * M], sh);
             break;
         }
         F[i] = f;
