@@ -27,7 +27,7 @@ int flow_balance__check(flow_sim *s, int t)
      * accepts (nothing to balance); a split or source without capacity
      * outside cycles was balanced as it routed (run_split, run_uniform:
      * what it sends on equals what it has, within the same tolerance), so
-     * was a typed process outside cycles (typed_lean, typed_emit), and so
+     * was a typed process without capacity outside cycles (typed_lean), and so
      * were the splits of a cycle solved by run_cycle_small (what the cycle
      * delivered against its solution) */
     for (int i = 0; i < s->n_bal; i++) {

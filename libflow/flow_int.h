@@ -227,8 +227,9 @@ typedef struct flow_typed {
     size_t rel0;              /* its n_ports x M releases (and outputs) */
     int par0;                 /* its n_params parameter values */
     size_t state0;            /* its state, bytes into the state block (16-aligned) */
-    int in_cycle;             /* solved inside a cycle: balance.c checks it; else typed_emit does */
-    int lean;                 /* no capacity, not in a cycle: typed_lean routes it */
+    int in_cycle;             /* solved inside a cycle (with the other processes of its cycle) */
+    int lean;                 /* no capacity, not in a cycle: typed_lean routes it and checks its
+                                 balance; balance.c checks every other typed process */
     int par_const;            /* every parameter a constant (the declared default or a plain
                                  coefficient): its values never change, nor need comparing */
 } flow_typed;

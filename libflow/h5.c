@@ -136,16 +136,19 @@ static hid_t str_type(void)
     return t;
 }
 
-/* Counts a write against the test hook; 1 when this write must fail. */
-static int faulty(flow_results *r)
+/* Counts a write against the test hook: FLOW_EIO (message set) when this
+ * write must fail, else 0. */
+static int fault(flow_results *r)
 {
-    return r->fault_at > 0 && ++r->writes == r->fault_at;
+    if (r->fault_at > 0 && ++r->writes == r->fault_at)
+        return flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path);
+    return 0;
 }
-
 static int put_attr_str(flow_results *r, hid_t loc, const char *name, const char *value)
 {
-    if (faulty(r))
-        return flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path);
+    int frc = fault(r);
+    if (frc)
+        return frc;
     hid_t t = str_type(), sp = H5Screate(H5S_SCALAR), a = -1;
     int ok = t >= 0 && sp >= 0 && (a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
              H5Awrite(a, t, &value) >= 0;
@@ -160,8 +163,9 @@ static int put_attr_str(flow_results *r, hid_t loc, const char *name, const char
 
 static int put_attr_num(flow_results *r, hid_t loc, const char *name, hid_t type, const void *value)
 {
-    if (faulty(r))
-        return flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path);
+    int frc = fault(r);
+    if (frc)
+        return frc;
     hid_t sp = H5Screate(H5S_SCALAR), a = -1;
     int ok = sp >= 0 && (a = H5Acreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
              H5Awrite(a, type, value) >= 0;
@@ -284,8 +288,9 @@ int flow_results_set_checksums(flow_results *r, int on)
 static int put_values(flow_results *r, hid_t loc, const char *name, int rank, const hsize_t *dims,
                       const double *data, const char *units, hid_t years)
 {
-    if (faulty(r))
-        return flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path);
+    int frc = fault(r);
+    if (frc)
+        return frc;
     hid_t sp = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), d = -1;
     int ok = sp >= 0 && dcpl >= 0;
     hsize_t total = 1;
@@ -348,8 +353,9 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
  * the file). */
 static int put_table(flow_results *r, hid_t loc, const char *name, hid_t mt, size_t n, const void *buf)
 {
-    if (faulty(r))
-        return flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path);
+    int frc = fault(r);
+    if (frc)
+        return frc;
     hsize_t dim = n;
     hid_t ft = H5Tcopy(mt), sp = H5Screate_simple(1, &dim, NULL), d = -1;
     int ok = ft >= 0 && sp >= 0 && H5Tpack(ft) >= 0 &&
@@ -486,7 +492,6 @@ static int put_kind(flow_results *r, hid_t g, const flow_sim *s, flow_item_kind 
     if (kg < 0)
         return io_error(r, "cannot create a group");
     rec_item *rec = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *rec);
-    char *mbuf = NULL;
     if (!rec) {
         H5Gclose(kg);
         return flow_error__nomem("a results table");
@@ -528,7 +533,6 @@ static int put_kind(flow_results *r, hid_t g, const flow_sim *s, flow_item_kind 
     if (!rc)
         rc = put_values(r, kg, "values", 2, dims, flow_sim_data(s, kind),
                         kind == FLOW_ITEM_FLOW ? "t/a" : kind == FLOW_ITEM_STOCK ? "t" : NULL, years);
-    flow_alloc__free(A, mbuf);
     flow_alloc__free(A, rec);
     H5Gclose(kg);
     return rc;
@@ -581,8 +585,12 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
         }
         for (int i = 0; i < c->T; i++)
             y[i] = m->first + i;
+        if ((rc = fault(r))) {
+            flow_alloc__free(A, y);
+            goto done;
+        }
         hid_t sp = H5Screate_simple(1, &T, NULL);
-        int ok = !faulty(r) && sp >= 0 &&
+        int ok = sp >= 0 &&
                  (years = H5Dcreate2(g, "years", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
                  H5Dwrite(years, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, y) >= 0 &&
                  H5DSset_scale(years, "year") >= 0;
@@ -590,9 +598,7 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
             H5Sclose(sp);
         flow_alloc__free(A, y);
         if (!ok) {
-            rc = r->fault_at && r->writes == r->fault_at
-                     ? flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path)
-                     : io_error(r, "cannot write the years");
+            rc = io_error(r, "cannot write the years");
             goto done;
         }
     }
@@ -724,9 +730,10 @@ int flow_results_samples_write(flow_results *r, int sample, const double *values
         return flow_error__set(FLOW_EINVAL, "%s: sample %d is not in [0, %d)", r->path, sample, r->s_n);
     if (r->s_items == 0)
         return 0;
-    if (faulty(r)) {
+    int frc = fault(r);
+    if (frc) {
         r->failed = 1;
-        return flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path);
+        return frc;
     }
     quiet q;
     quiet_on(&q);
@@ -1073,6 +1080,47 @@ static int load_years(flow_results *r, int s)
     return rc;
 }
 
+/* Reads the one-dimensional compound table sub of scenario s with the
+ * memory type mt (records of size bytes) into *rec, a fresh array of *n
+ * records (at least one allocated); what names the table in errors. Free
+ * it with free_table(), which also frees the strings HDF5 allocated. */
+static int read_table(flow_results *r, int s, const char *sub, hid_t mt, size_t size, void **rec, hsize_t *n,
+                      const char *what)
+{
+    char msg[120];
+    int rc = 0;
+    *rec = NULL;
+    *n = 0;
+    hid_t d = open_in(r, s, sub, 1), sp = d >= 0 ? H5Dget_space(d) : -1;
+    snprintf(msg, sizeof msg, "cannot read %s: truncated or corrupt", what);
+    if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, n, NULL) < 0)
+        rc = io_error(r, msg);
+    else if (!(*rec = flow_alloc__calloc(A, *n ? (size_t)*n : 1, size)))
+        rc = flow_error__nomem(what);
+    else if (*n > 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *rec) < 0) {
+        flow_alloc__free(A, *rec); /* nothing read: no strings to free */
+        *rec = NULL;
+        rc = io_error(r, msg);
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    return rc;
+}
+
+static void free_table(hid_t mt, hsize_t n, void *rec)
+{
+    if (rec && n > 0) {
+        hid_t sp = H5Screate_simple(1, &n, NULL);
+        if (sp >= 0) {
+            H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, rec);
+            H5Sclose(sp);
+        }
+    }
+    flow_alloc__free(A, rec);
+}
+
 /* Loads the names, units and values of one kind of a scenario. */
 static int load_kind(flow_results *r, int s, flow_item_kind kind)
 {
@@ -1091,27 +1139,24 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
         return 0;
     }
     H5Gclose(g);
-    hid_t d = open_in(r, s, sub, 1), v = -1, sp = -1, mt = -1, str = str_type();
+    hid_t v = -1, str = str_type(), mt = -1;
     rec_item *rec = NULL;
     hsize_t n = 0;
-    if (d < 0 || (sp = H5Dget_space(d)) < 0 || H5Sget_simple_extent_dims(sp, &n, NULL) < 0) {
-        rc = io_error(r, "cannot read an item table: truncated or corrupt");
-        goto done;
-    }
     const char *ni[2] = { "name", "unit" };
     size_t oi[2] = { offsetof(rec_item, name), offsetof(rec_item, unit) };
     hid_t ti[2] = { str, str };
-    mt = compound(sizeof(rec_item), 2, ni, oi, ti);
-    rec = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *rec);
+    mt = str >= 0 ? compound(sizeof(rec_item), 2, ni, oi, ti) : -1;
+    if (mt < 0) {
+        rc = io_error(r, "cannot make the item table's type");
+        goto done;
+    }
+    if ((rc = read_table(r, s, sub, mt, sizeof *rec, (void **)&rec, &n, "an item table")))
+        goto done;
     k->names = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *k->names);
     k->units = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *k->units);
     k->values = flow_alloc__calloc(A, (size_t)c->T * (n ? (size_t)n : 1), sizeof *k->values);
-    if (mt < 0 || !rec || !k->names || !k->units || !k->values) {
+    if (!k->names || !k->units || !k->values) {
         rc = flow_error__nomem("an item table");
-        goto done;
-    }
-    if (n > 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rec) < 0) {
-        rc = io_error(r, "cannot read an item table: truncated or corrupt");
         goto done;
     }
     k->n = (int)n;
@@ -1121,8 +1166,6 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
         if (!k->names[i] || !k->units[i])
             rc = flow_error__nomem("an item table");
     }
-    if (n > 0)
-        H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, rec);
     if (rc)
         goto done;
     snprintf(sub, sizeof sub, "%s/values", kind_group[kind]);
@@ -1139,17 +1182,13 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
     else if (n > 0 && H5Dread(v, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, k->values) < 0)
         rc = io_error(r, "cannot read values: truncated or corrupt");
 done:
-    flow_alloc__free(A, rec);
+    free_table(mt, n, rec);
     if (mt >= 0)
         H5Tclose(mt);
     if (str >= 0)
         H5Tclose(str);
-    if (sp >= 0)
-        H5Sclose(sp);
     if (v >= 0)
         H5Dclose(v);
-    if (d >= 0)
-        H5Dclose(d);
     if (rc)
         free_kind(k);
     else
@@ -1268,23 +1307,19 @@ static int load_targets(flow_results *r, int s)
     if (c->tloaded)
         return 0;
     int rc = 0;
-    hid_t d = open_in(r, s, "targets", 1), sp = -1, str = str_type(), mt = -1;
+    hid_t str = str_type(), mt = str >= 0 ? target_type(str) : -1;
     rec_target *rec = NULL;
     hsize_t n = 0;
-    if (d < 0 || (sp = H5Dget_space(d)) < 0 || H5Sget_simple_extent_dims(sp, &n, NULL) < 0) {
-        rc = io_error(r, "cannot read the targets: truncated or corrupt");
+    if (mt < 0) {
+        rc = io_error(r, "cannot make the targets' type");
         goto done;
     }
-    mt = target_type(str);
-    rec = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *rec);
+    if ((rc = read_table(r, s, "targets", mt, sizeof *rec, (void **)&rec, &n, "the targets")))
+        goto done;
     c->targets = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *c->targets);
     c->tstr = flow_alloc__calloc(A, 2 * (n ? (size_t)n : 1), sizeof *c->tstr);
-    if (mt < 0 || !rec || !c->targets || !c->tstr) {
+    if (!c->targets || !c->tstr) {
         rc = flow_error__nomem("the targets");
-        goto done;
-    }
-    if (n > 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rec) < 0) {
-        rc = io_error(r, "cannot read the targets: truncated or corrupt");
         goto done;
     }
     c->n_targets = (int)n;
@@ -1304,18 +1339,12 @@ static int load_targets(flow_results *r, int s)
             rc = flow_error__set(FLOW_EIO, "%s: scenario '%s': target %d has comparator '%s'", r->path, r->scen[s],
                                  (int)i, rec[i].cmp ? rec[i].cmp : "");
     }
-    if (n > 0)
-        H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, rec);
 done:
-    flow_alloc__free(A, rec);
+    free_table(mt, n, rec);
     if (mt >= 0)
         H5Tclose(mt);
     if (str >= 0)
         H5Tclose(str);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (d >= 0)
-        H5Dclose(d);
     if (!rc)
         c->tloaded = 1;
     return rc;

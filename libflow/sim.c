@@ -225,7 +225,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
             s->loc[c->order[i]] = 1;
     for (size_t p = 0; p < P; p++) {
         if (!(m->procs[p].kind == FLOW_SINK || (c->p_fast[p] && s->loc[p] < 0) ||
-              (c->p_typed[p] >= 0 && !c->ty[c->p_typed[p]].in_cycle)))
+              (c->p_typed[p] >= 0 && c->ty[c->p_typed[p]].lean)))
             s->bal_p[s->n_bal++] = (int)p;
         s->loc[p] = -1;
     }
