@@ -588,7 +588,7 @@ START_TEST(test_facilities_through_models)
         int rc = flow_sim_run(s);
         ck_assert_msg(rc == 0, "type %s, draw %d: %s", t->name, draw, flow_error_last());
         /* the last year by hand */
-        int M = flow_model_n_materials(m), E = flow_model_n_items(m, FLOW_ITEM_FLOW);
+        int E = flow_model_n_items(m, FLOW_ITEM_FLOW);
         int S = flow_model_n_items(m, FLOW_ITEM_STOCK);
         const double *fl = flow_sim_row(s, FLOW_ITEM_FLOW, 2024);
         const double *st = flow_sim_row(s, FLOW_ITEM_STOCK, 2024), *st0 = flow_sim_row(s, FLOW_ITEM_STOCK, 2023);
@@ -619,7 +619,6 @@ START_TEST(test_facilities_through_models)
                       sent, dstock);
         if (zero)
             ck_assert_msg(sent == 0, "type %s: zero input sent %g", t->name, sent);
-        (void)M;
         flow_sim_free(s);
         flow_model_free(m);
     }
