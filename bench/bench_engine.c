@@ -5,7 +5,8 @@
  * xorshift, fixed seed) of 100, 1,000 and 10,000 processes x 10 materials
  * over 30 years, and measures: the microseconds per simulated year of
  * flow_sim_run(), its growth with the model, the ratio to a plain C loop
- * doing the same arithmetic over flat arrays (the floor), the peak memory
+ * doing the same arithmetic over flat arrays (the floor), how the time of
+ * only writing rows of that size grows (the store floor), the peak memory
  * of the largest run against its result arrays, and that the year step
  * allocates nothing. Prints a table, one machine-readable line per size and
  * OK/MISSED per goal. docs/performance.md explains every figure.
@@ -15,6 +16,7 @@
  *
  * Usage: bench_engine [--quick] [processes ...]   (default 100 1000 10000)
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -781,13 +783,15 @@ typedef struct result {
     double gen_s, build_s, compile_s, sim_new_s, cold_run_s, reset_s;
     double run_s, run_med_s;      /* best and median of the repetitions; goals use the best */
     double floor_s, floor_med_s;
+    double store_s;               /* the store floor: best 30-year run */
     int reps;                     /* of each, engine and floor */
     int dense_solves, sparse_solves;
     double max_balance_error, mass_closure;
     size_t result_bytes, lib_peak_bytes;
-    long lib_calls_build, lib_calls_run, lib_calls_reset;
+    long lib_calls_build, lib_calls_run, lib_calls_reset; /* counting allocator (count_allocs) */
+    int lib_runs;                  /* its flow_sim_run calls */
     long proc_allocs_run;          /* every malloc of the process in flow_sim_run, -1 unknown */
-    int runs;                      /* flow_sim_run calls counted */
+    int runs;                      /* flow_sim_run calls of the timed model */
     long rss_before_kib, rss_peak_kib; /* -1 when not measured */
 } result;
 
@@ -835,21 +839,17 @@ static void repeat_pair(timed_fn fa, void *ua, timing *ta, timed_fn fb, void *ub
 
 typedef struct engine_ud {
     flow_sim *s;
-    counter *c;
-    long calls_in_run, calls_in_reset, proc_in_run;
+    long proc_in_run;             /* the process's allocations in the timed runs */
 } engine_ud;
 
 static double time_engine_run(void *p)
 {
     engine_ud *e = p;
-    long c0 = e->c->calls;
     check(flow_sim_reset(e->s), "flow_sim_reset");
-    long c1 = e->c->calls, p1 = process_allocs;
+    long p1 = process_allocs;
     double t0 = now_s();
     check(flow_sim_run(e->s), "flow_sim_run");
     double t1 = now_s();
-    e->calls_in_reset += c1 - c0;
-    e->calls_in_run += e->c->calls - c1;
     e->proc_in_run += process_allocs - p1;
     return t1 - t0;
 }
@@ -929,11 +929,71 @@ static void measure_memory(const spec *sp, result *res)
     }
 }
 
+/* What libflow allocates, through a counting flow_allocator: to build,
+ * compile and create the simulation; in each of COUNT_RUNS runs and in
+ * the resets between them; the most it holds at once; and whether
+ * flow_model_free leaves anything behind. A model of its own: the timed
+ * one has the default allocator, as a caller has it (large blocks of the
+ * default allocator are offered to the kernel for huge pages, alloc.c). */
+#define COUNT_RUNS 3
+static void count_allocs(const spec *sp, result *res)
+{
+    counter cnt = { 0, 0, 0 };
+    flow_allocator alloc = { cnt_malloc, cnt_realloc, cnt_free, &cnt };
+    flow_model *m = model_build(sp, &alloc);
+    check(flow_model_compile(m), "flow_model_compile");
+    flow_sim *s;
+    check(flow_sim_new(&s, m), "flow_sim_new");
+    res->lib_calls_build = cnt.calls;
+    for (int r = 0; r < COUNT_RUNS; r++) {
+        long c0 = cnt.calls;
+        if (r > 0) {
+            check(flow_sim_reset(s), "flow_sim_reset");
+            res->lib_calls_reset += cnt.calls - c0;
+            c0 = cnt.calls;
+        }
+        check(flow_sim_run(s), "flow_sim_run");
+        res->lib_calls_run += cnt.calls - c0;
+    }
+    res->lib_runs = COUNT_RUNS;
+    res->lib_peak_bytes = cnt.peak;
+    flow_sim_free(s);
+    flow_model_free(m);
+    if (cnt.live != 0)
+        fprintf(stderr, "bench_engine: %zu bytes of libflow still allocated after "
+                "flow_model_free (a leak)\n", cnt.live);
+}
+
+/* The store floor: only the stores of the result rows. Each run first
+ * clears the rows (untimed, as flow_sim_reset clears the engine's), then
+ * writes every item of every year's row, in order. It does no arithmetic
+ * and reads nothing: how the time of writing rows of this size grows on
+ * this machine, which no engine that must fill them can grow less than
+ * by much. */
+typedef struct store_ud {
+    double *rows;
+    size_t n;                     /* items a year */
+    volatile double sink;
+} store_ud;
+
+static double time_store_run(void *p)
+{
+    store_ud *u = p;
+    memset(u->rows, 0, u->n * N_YEARS * sizeof *u->rows);
+    double t0 = now_s();
+    for (int t = 0; t < N_YEARS; t++) {
+        double *row = u->rows + (size_t)t * u->n, v = (double)t;
+        for (size_t k = 0; k < u->n; k++)
+            row[k] = v + (double)k;
+    }
+    double t1 = now_s();
+    u->sink += u->rows[u->n * N_YEARS - 1];
+    return t1 - t0;
+}
+
 static void measure(int n, int quick, int with_memory, result *res)
 {
     spec sp;
-    counter cnt = { 0, 0, 0 };
-    flow_allocator alloc = { cnt_malloc, cnt_realloc, cnt_free, &cnt };
     double t0;
 
     memset(res, 0, sizeof *res);
@@ -948,9 +1008,10 @@ static void measure(int n, int quick, int with_memory, result *res)
 
     if (with_memory)
         measure_memory(&sp, res);
+    count_allocs(&sp, res);
 
     t0 = now_s();
-    flow_model *m = model_build(&sp, &alloc);
+    flow_model *m = model_build(&sp, NULL);
     res->build_s = now_s() - t0;
     t0 = now_s();
     check(flow_model_compile(m), "flow_model_compile");
@@ -968,14 +1029,12 @@ static void measure(int n, int quick, int with_memory, result *res)
     t0 = now_s();
     check(flow_sim_new(&s, m), "flow_sim_new");
     res->sim_new_s = now_s() - t0;
-    res->lib_calls_build = cnt.calls;
 
     /* The cold run: the first touch of the result arrays included. */
-    long c0 = cnt.calls, p0 = process_allocs;
+    long p0 = process_allocs;
     t0 = now_s();
     check(flow_sim_run(s), "flow_sim_run");
     res->cold_run_s = now_s() - t0;
-    res->lib_calls_run = cnt.calls - c0;
     res->proc_allocs_run = process_allocs - p0;
 
     flow_sim_stats st;
@@ -986,18 +1045,16 @@ static void measure(int n, int quick, int with_memory, result *res)
     res->mass_closure = mass_closure(&sp, m, s);
     res->caps_binding = capacities_binding(&sp, m, s);
 
-    c0 = cnt.calls;
     t0 = now_s();
     check(flow_sim_reset(s), "flow_sim_reset");
     res->reset_s = now_s() - t0;
-    res->lib_calls_reset = cnt.calls - c0;
 
     floor_loop fl;
     floor_build(&fl, &sp, m);
     floor_ud f = { &fl, 0.0 };
     time_floor_run(&f); /* the first touch of its arrays, as the engine's cold run */
 
-    engine_ud e = { s, &cnt, 0, 0, 0 };
+    engine_ud e = { s, 0 };
     timing te, tf;
     repeat_pair(time_engine_run, &e, &te, time_floor_run, &f, &tf, quick ? 1 : MIN_REPS,
                 quick ? 0.05 : MIN_TOTAL_S);
@@ -1006,20 +1063,27 @@ static void measure(int n, int quick, int with_memory, result *res)
     res->reps = te.reps;
     res->floor_s = tf.min;
     res->floor_med_s = tf.median;
-    res->lib_calls_run += e.calls_in_run;
-    res->lib_calls_reset += e.calls_in_reset;
     res->proc_allocs_run += e.proc_in_run;
     res->runs = 1 + te.reps;
     if (!process_allocs_counted())
         res->proc_allocs_run = -1;
-    res->lib_peak_bytes = cnt.peak;
+
+    /* the store floor, in the floor's output rows (the size of the
+     * engine's flow rows), once the others are done */
+    store_ud u = { fl.out, (size_t)fl.n_items, 0.0 };
+    time_store_run(&u);
+    double total = 0.0;
+    res->store_s = INFINITY;
+    for (int r = 0; r < (quick ? 1 : MIN_REPS) || total < (quick ? 0.0 : MIN_TOTAL_S / 4); r++) {
+        double dt = time_store_run(&u);
+        total += dt;
+        if (dt < res->store_s)
+            res->store_s = dt;
+    }
     floor_free(&fl);
 
     flow_sim_free(s);
     flow_model_free(m);
-    if (cnt.live != 0)
-        fprintf(stderr, "bench_engine: %zu bytes of libflow still allocated after "
-                "flow_model_free (a leak)\n", cnt.live);
     spec_free(&sp);
 }
 
@@ -1134,21 +1198,25 @@ int main(int argc, char **argv)
     }
 
     printf("\nthe year step (best of the repetitions, engine and floor alternating)\n");
-    printf("%10s %10s %10s %10s %9s %10s %9s %9s %6s %7s %7s\n", "processes", "us/year",
-           "(median)", "30-y run s", "cold s", "floor us/y", "(median)", "eng/floor", "reps",
-           "x prev", "floor x");
+    printf("%10s %10s %10s %10s %9s %10s %9s %9s %6s %7s %7s %10s %7s\n", "processes",
+           "us/year", "(median)", "30-y run s", "cold s", "floor us/y", "(median)", "eng/floor",
+           "reps", "x prev", "floor x", "store us/y", "store x");
     for (int i = 0; i < n_sizes; i++) {
         const result *r = &res[i];
-        char scal[32] = "-", fscal[32] = "-";
+        char scal[32] = "-", fscal[32] = "-", sscal[32] = "-";
         if (i > 0 && res[i - 1].run_s > 0 && res[i - 1].floor_s > 0) {
             snprintf(scal, sizeof scal, "%.2f", r->run_s / res[i - 1].run_s);
             snprintf(fscal, sizeof fscal, "%.2f", r->floor_s / res[i - 1].floor_s);
+            snprintf(sscal, sizeof sscal, "%.2f", r->store_s / res[i - 1].store_s);
         }
-        printf("%10d %10.2f %10.2f %10.4f %9.4f %10.2f %9.2f %9.2f %6d %7s %7s\n", r->n_proc,
-               1e6 * r->run_s / N_YEARS, 1e6 * r->run_med_s / N_YEARS, r->run_s, r->cold_run_s,
-               1e6 * r->floor_s / N_YEARS, 1e6 * r->floor_med_s / N_YEARS,
-               r->floor_s > 0 ? r->run_s / r->floor_s : 0.0, r->reps, scal, fscal);
+        printf("%10d %10.2f %10.2f %10.4f %9.4f %10.2f %9.2f %9.2f %6d %7s %7s %10.2f %7s\n",
+               r->n_proc, 1e6 * r->run_s / N_YEARS, 1e6 * r->run_med_s / N_YEARS, r->run_s,
+               r->cold_run_s, 1e6 * r->floor_s / N_YEARS, 1e6 * r->floor_med_s / N_YEARS,
+               r->floor_s > 0 ? r->run_s / r->floor_s : 0.0, r->reps, scal, fscal,
+               1e6 * r->store_s / N_YEARS, sscal);
     }
+    printf("(store: only the stores of the result rows, no arithmetic: how writing rows of\n"
+           " this size grows on this machine)\n");
 
     printf("\nchecks and memory (allocations per run: through flow_allocator / whole process)\n");
     printf("%10s %9s %9s %9s %9s %13s %9s %9s %11s %12s %12s\n", "processes", "solves/y",
@@ -1160,10 +1228,10 @@ int main(int argc, char **argv)
         if (r->rss_peak_kib > 0)
             snprintf(rss, sizeof rss, "%.1f", (r->rss_peak_kib - r->rss_before_kib) / 1024.0);
         if (r->proc_allocs_run >= 0)
-            snprintf(inrun, sizeof inrun, "%ld/%ld", r->lib_calls_run / r->runs,
+            snprintf(inrun, sizeof inrun, "%ld/%ld", r->lib_calls_run / r->lib_runs,
                      r->proc_allocs_run / r->runs);
         else
-            snprintf(inrun, sizeof inrun, "%ld/?", r->lib_calls_run / r->runs);
+            snprintf(inrun, sizeof inrun, "%ld/?", r->lib_calls_run / r->lib_runs);
         printf("%10d %9d %9.1e %9.1e %9ld %13s %9ld %9.4f %11.1f %12.1f %12s\n", r->n_proc,
                r->dense_solves + r->sparse_solves, r->max_balance_error, r->mass_closure,
                r->lib_calls_build, inrun, r->lib_calls_reset, r->reset_s,
@@ -1182,6 +1250,7 @@ int main(int argc, char **argv)
                "us_per_year=%.3f us_per_year_median=%.3f reps=%d floor_s=%.6f "
                "floor_median_s=%.6f floor_us_per_year=%.3f engine_floor=%.3f "
                "engine_floor_median=%.3f scaling_vs_prev=%.3f floor_scaling_vs_prev=%.3f "
+               "store_us_per_year=%.3f store_scaling_vs_prev=%.3f "
                "reset_s=%.6f solves_per_year=%d runs=%d allocs_build=%ld allocs_run=%ld "
                "process_allocs_run=%ld allocs_reset=%ld result_bytes=%zu "
                "libflow_peak_bytes=%zu rss_peak_delta_bytes=%ld max_balance_error=%.3g "
@@ -1195,6 +1264,8 @@ int main(int argc, char **argv)
                r->floor_med_s > 0 ? r->run_med_s / r->floor_med_s : 0.0,
                i > 0 && res[i - 1].run_s > 0 ? r->run_s / res[i - 1].run_s : 0.0,
                i > 0 && res[i - 1].floor_s > 0 ? r->floor_s / res[i - 1].floor_s : 0.0,
+               1e6 * r->store_s / N_YEARS,
+               i > 0 && res[i - 1].store_s > 0 ? r->store_s / res[i - 1].store_s : 0.0,
                r->reset_s, r->dense_solves + r->sparse_solves, r->runs, r->lib_calls_build,
                r->lib_calls_run, r->proc_allocs_run, r->lib_calls_reset, r->result_bytes,
                r->lib_peak_bytes,
@@ -1214,6 +1285,9 @@ int main(int argc, char **argv)
                      res[i - 1].n_proc);
             printf("  %-46s %9.2f x   (<= %.0f)     %s\n", what, q, GOAL_SCALING,
                    verdict(q <= GOAL_SCALING));
+            snprintf(what, sizeof what, "  the same for the floor / the store floor");
+            printf("  %-46s %5.2f / %5.2f x  (information)\n", what,
+                   res[i].floor_s / res[i - 1].floor_s, res[i].store_s / res[i - 1].store_s);
         }
     int big = -1;
     for (int i = 0; i < n_sizes; i++)

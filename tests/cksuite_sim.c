@@ -213,6 +213,56 @@ START_TEST(test_source_all_materials)
 }
 END_TEST
 
+/* Result arrays of more than 4 MiB, which the default allocator takes
+ * from calloc and offers for huge pages (alloc.c): they must read 0 before
+ * the first year, hold what the step wrote, and read 0 again after a
+ * reset. 2000..2499 (500 years) x 1,100 materials x 2 flows = 1.1 million
+ * flow items x 8 bytes = 8.8 MB.
+ *   source generates material k at k + 1 every year; share 0.25 of all to
+ *   sink a, the rest to sink b:
+ *   a:k = 0.25 (k + 1), b:k = 0.75 (k + 1), every year */
+START_TEST(test_large_arrays)
+{
+    enum { NM = 1100, FIRST = 2000, LAST = 2499 };
+    flow_model *m = model(FIRST, LAST);
+    char name[32];
+    for (int k = 0; k < NM; k++) {
+        snprintf(name, sizeof name, "m%d", k);
+        mat(m, name);
+    }
+    int src = proc(m, "source", FLOW_SOURCE);
+    int a = proc(m, "a", FLOW_SINK), b = proc(m, "b", FLOW_SINK);
+    for (int k = 0; k < NM; k++)
+        ck_assert_flow_ok(flow_model_set_generation(m, src, k, k + 1.0, FLOW_NONE));
+    flow(m, src, a, FLOW_ALL, FLOW_SHARE, 0.25, FLOW_NONE);
+    flow(m, src, b, FLOW_ALL, FLOW_REST, 0.0, FLOW_NONE);
+    flow_sim *s = compile_new(m);
+    size_t n = (size_t)flow_model_n_items(m, FLOW_ITEM_FLOW) * (LAST - FIRST + 1);
+    ck_assert_uint_eq(n, (size_t)2 * NM * (LAST - FIRST + 1));
+    ck_assert_uint_ge(n * sizeof(double), (size_t)4 << 20);
+    for (int round = 0; round < 2; round++) {
+        const double *all = flow_sim_data(s, FLOW_ITEM_FLOW);
+        size_t nonzero = 0;
+        for (size_t i = 0; i < n; i++)
+            nonzero += all[i] != 0.0;
+        ck_assert_uint_eq(nonzero, 0);
+        ck_assert_flow_ok(flow_sim_run(s));
+        for (int year = FIRST; year <= LAST; year += 83) {
+            for (int k = 0; k < NM; k += 37) {
+                snprintf(name, sizeof name, "source->a:m%d", k);
+                ck_flow(s, name, year, 0.25 * (k + 1), REL);
+                snprintf(name, sizeof name, "source->b:m%d", k);
+                ck_flow(s, name, year, 0.75 * (k + 1), REL);
+            }
+        }
+        ck_flow(s, "source->b:m1099", LAST, 0.75 * 1100, REL);
+        ck_assert_flow_ok(flow_sim_reset(s));
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* (2) Recycling loops                                                 */
 /* ------------------------------------------------------------------ */
@@ -1139,6 +1189,7 @@ Suite *flow_sim_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_ring_small);
     tcase_add_test(tc, test_ring_large);
+    tcase_add_test(tc, test_large_arrays);
     suite_add_tcase(s, tc);
 
     return s;
