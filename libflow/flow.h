@@ -97,7 +97,11 @@ const char *flow_strerror(int code);
  * workspaces for the sparse solver and spline set-up excepted; they are
  * documented in docs/architecture.md). All three functions are required.
  * realloc(NULL, n) must behave as malloc(n). A failing allocation returns
- * NULL; libflow then returns FLOW_ENOMEM and frees what it had built. */
+ * NULL; libflow then returns FLOW_ENOMEM and frees what it had built.
+ * Without one (NULL to flow_model_new), libflow uses the C library's, and
+ * takes zeroed blocks of 4 MiB or more from calloc, marked on Linux for
+ * transparent huge pages; memory from a caller's allocator is never
+ * advised. */
 typedef struct flow_allocator {
     void *(*malloc)(size_t size, void *ud);
     void *(*realloc)(void *ptr, size_t size, void *ud);
