@@ -1251,7 +1251,7 @@ int main(int argc, char **argv)
                "floor_median_s=%.6f floor_us_per_year=%.3f engine_floor=%.3f "
                "engine_floor_median=%.3f scaling_vs_prev=%.3f floor_scaling_vs_prev=%.3f "
                "store_us_per_year=%.3f store_scaling_vs_prev=%.3f "
-               "reset_s=%.6f solves_per_year=%d runs=%d allocs_build=%ld allocs_run=%ld "
+               "reset_s=%.6f solves_per_year=%d runs=%d allocs_build=%ld allocs_run=%ld count_runs=%d "
                "process_allocs_run=%ld allocs_reset=%ld result_bytes=%zu "
                "libflow_peak_bytes=%zu rss_peak_delta_bytes=%ld max_balance_error=%.3g "
                "mass_closure=%.3g\n",
@@ -1267,7 +1267,7 @@ int main(int argc, char **argv)
                1e6 * r->store_s / N_YEARS,
                i > 0 && res[i - 1].store_s > 0 ? r->store_s / res[i - 1].store_s : 0.0,
                r->reset_s, r->dense_solves + r->sparse_solves, r->runs, r->lib_calls_build,
-               r->lib_calls_run, r->proc_allocs_run, r->lib_calls_reset, r->result_bytes,
+               r->lib_calls_run, r->lib_runs, r->proc_allocs_run, r->lib_calls_reset, r->result_bytes,
                r->lib_peak_bytes,
                r->rss_peak_kib > 0 ? 1024 * (r->rss_peak_kib - r->rss_before_kib) : -1L,
                r->max_balance_error, r->mass_closure);
