@@ -515,6 +515,22 @@ fail:
 
 static int dedupe_pm(flow_model *m);
 
+/* What a process with a lifetime is when the lifetime would be ignored
+ * (with its article), or NULL for an in-use stock, which uses it. */
+static const char *lifetime_ignored_by(const flow_process *p)
+{
+    switch (p->kind) {
+    case FLOW_SOURCE: return "a source";
+    case FLOW_SPLIT: return "a split";
+    case FLOW_SINK: return "a sink";
+    case FLOW_TYPED: return "a process of a plugin type";
+    case FLOW_STOCK: break;
+    }
+    if (p->smode == FLOW_STOCK_ACCUMULATE)
+        return "an accumulating stock";
+    return p->smode == FLOW_STOCK_STORAGE ? "a storage stock" : NULL;
+}
+
 static int check_structure(flow_model *m)
 {
     for (size_t i = 0; i < m->n_flows; i++) {
@@ -533,6 +549,11 @@ static int check_structure(flow_model *m)
         if (p->kind == FLOW_STOCK && (p->smode == FLOW_STOCK_INUSE || p->smode == FLOW_STOCK_INUSE_DRIVEN) &&
             !p->has_lifetime)
             return flow_model__err(&p->origin, FLOW_EINVAL, "process '%s': an in-use stock needs a lifetime", p->name);
+        const char *ignored_by = p->has_lifetime ? lifetime_ignored_by(p) : NULL;
+        if (ignored_by)
+            return flow_model__err(&p->lt_origin, FLOW_EINVAL,
+                                   "process '%s': a lifetime applies only to an in-use stock (mode inuse or "
+                                   "inuse_driven), not to %s", p->name, ignored_by);
         if (p->cap_param != FLOW_NONE && p->overflow != FLOW_NONE && takes_no_inflow(&m->procs[p->overflow]))
             return flow_model__err(&p->origin, FLOW_EINVAL, "process '%s': overflow cannot go to '%s', a %s",
                                    p->name, m->procs[p->overflow].name, flow_kind_name(m->procs[p->overflow].kind));

@@ -114,7 +114,8 @@ typedef struct flow_allocator {
 /* ------------------------------------------------------------------ */
 
 typedef enum flow_lifetime_kind {
-    FLOW_LT_FIXED = 0,    /* a = lifetime L (> 0): the cohort leaves in year c + ceil(L) */
+    FLOW_LT_FIXED = 0,    /* a = lifetime L (>= 0): the cohort leaves in year c + ceil(L);
+                             L = 0: in its year of inflow */
     FLOW_LT_NORMAL,       /* a = mean, b = sd (> 0); not truncated at 0 */
     FLOW_LT_FOLDEDNORMAL, /* a = mean, b = sd of the underlying normal (> 0) */
     FLOW_LT_LOGNORMAL,    /* a = mean, b = sd of the lifetime itself (both > 0) */
@@ -138,7 +139,9 @@ double flow_lifetime_survival(const flow_lifetime *lt, int age);
 
 /* The dynamic stock model on its own. Cohort c is the year of inflow;
  * the stock is counted at year end; outflow in the inflow year counts
- * (inflow_c * (1 - S(0))).
+ * (inflow_c * (1 - S(0))). A fixed lifetime of 0 (goods used up within
+ * their year of inflow) has S(0) = 0: the stock stays 0 and the outflow
+ * is the inflow.
  *
  * Inflow-driven: given inflow[0..n-1], computes the stock and outflow.
  * Stock-driven: given stock[0..n-1] (with no stock before year 0), computes
@@ -149,14 +152,21 @@ double flow_lifetime_survival(const flow_lifetime *lt, int age);
  *
  * A result owns its arrays; all are indexed from year 0 of the series:
  *   stock[t], outflow[t], inflow[t], stock_change[t] (= inflow - outflow),
- *   stock_by_cohort[t * n + c], outflow_by_cohort[t * n + c] (zero for c > t). */
+ *   stock_by_cohort[t * n + c] = inflow_c S(t - c),
+ *   outflow_by_cohort[t * n + c] = inflow_c (S(t - c - 1) - S(t - c))
+ *   (zero for c > t; S(-1) = 1).
+ * Computing a result costs O(n^2) time and O(n) memory: the by-cohort
+ * values are read one at a time (flow_dsm_*_by_cohort_at), or as whole
+ * n x n arrays that are made on the first call of flow_dsm_*_by_cohort. */
 typedef struct flow_dsm flow_dsm;
 
 enum { FLOW_DSM_ALLOW_NEGATIVE_INFLOW = 1 };
 
-/* alloc may be NULL (malloc). Errors: FLOW_EINVAL (n == 0, bad lifetime),
- * FLOW_EVALUE (NaN/inf/negative input, naming the index; negative inflow
- * in the stock-driven case), FLOW_ENOMEM. */
+/* alloc may be NULL (malloc). Errors: FLOW_EINVAL (n == 0, bad lifetime;
+ * for the stock-driven model a lifetime with S(0) = 0, such as a fixed
+ * lifetime of 0, or S(0) < 1e-6), FLOW_EVALUE (NaN/inf/negative input,
+ * naming the index; negative inflow in the stock-driven case),
+ * FLOW_ENOMEM. On error *out is NULL. */
 int flow_dsm_inflow_driven(flow_dsm **out, const double *inflow, size_t n,
                            const flow_lifetime *lt, const flow_allocator *alloc);
 int flow_dsm_stock_driven(flow_dsm **out, const double *stock, size_t n,
@@ -164,13 +174,25 @@ int flow_dsm_stock_driven(flow_dsm **out, const double *stock, size_t n,
                           const flow_allocator *alloc);
 void flow_dsm_free(flow_dsm *d);
 
+/* The series of a result, n values each, borrowed from it. */
 size_t flow_dsm_length(const flow_dsm *d);
 const double *flow_dsm_stock(const flow_dsm *d);
 const double *flow_dsm_outflow(const flow_dsm *d);
 const double *flow_dsm_inflow(const flow_dsm *d);
 const double *flow_dsm_stock_change(const flow_dsm *d);
-const double *flow_dsm_stock_by_cohort(const flow_dsm *d);   /* [t * n + c] */
-const double *flow_dsm_outflow_by_cohort(const flow_dsm *d); /* [t * n + c] */
+
+/* One by-cohort value: year t, cohort c (both from 0); 0 for c > t, NaN
+ * for t or c >= n. O(1), allocates nothing. */
+double flow_dsm_stock_by_cohort_at(const flow_dsm *d, size_t t, size_t c);
+double flow_dsm_outflow_by_cohort_at(const flow_dsm *d, size_t t, size_t c);
+
+/* The whole n x n array, [t * n + c], borrowed from the result: made on
+ * the first call (n^2 doubles from the result's allocator) and kept until
+ * flow_dsm_free. Returns NULL if it cannot be allocated (FLOW_ENOMEM in
+ * flow_error_last()); the result stays valid. The first call writes into
+ * the result: do not make it from two threads at once on one result. */
+const double *flow_dsm_stock_by_cohort(const flow_dsm *d);
+const double *flow_dsm_outflow_by_cohort(const flow_dsm *d);
 
 /* ------------------------------------------------------------------ */
 /* Models                                                              */

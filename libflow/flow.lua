@@ -418,6 +418,46 @@ end
 -- ---------------------------------------------------------------------
 -- compiling a description into the C core
 
+-- Which processes each option of m:process applies to (docs/lua-api.md,
+-- "Processes"): elsewhere it would be ignored, so it is an error. A
+-- process is described by its kind, a stock by its mode, a process of a
+-- plugin type as "typed".
+local core_kinds = { source = 1, split = 1, sink = 1, stock = 1 }
+local stock_modes = { accumulate = 1, storage = 1, inuse = 1, inuse_driven = 1 }
+local option_scope = {
+  { "generation", "a source", { source = 1 } },
+  { "capacity", "every process but a stock of mode inuse_driven", "not inuse_driven" },
+  { "overflow", "every process but a stock of mode inuse_driven", "not inuse_driven" },
+  { "mode", "a stock", { accumulate = 1, storage = 1, inuse = 1, inuse_driven = 1 } },
+  { "lifetime", "a stock of mode inuse or inuse_driven", { inuse = 1, inuse_driven = 1 } },
+  { "initial", "a stock of mode accumulate or storage, or a process of a plugin type",
+    { accumulate = 1, storage = 1, typed = 1 } },
+  { "path", "a stock of mode inuse_driven", { inuse_driven = 1 } },
+  { "params", "a process of a plugin type", { typed = 1 } },
+  { "ports", "a process of a plugin type", { typed = 1 } },
+}
+
+local function check_scope(p)
+  local class, what
+  if p.kind == "stock" then
+    class = p.mode or "accumulate"
+    if not stock_modes[class] then return end -- reported by _stock_mode, with a suggestion
+    what = "a stock of mode " .. class
+  elseif core_kinds[p.kind] then
+    class, what = p.kind, "a " .. p.kind
+  else
+    class, what = "typed", fmt("a process of type '%s'", p.kind)
+  end
+  for _, o in ipairs(option_scope) do
+    local name, scope, set = o[1], o[2], o[3]
+    local ok = set == "not inuse_driven" and class ~= "inuse_driven" or type(set) == "table" and set[class]
+    if p[name] ~= nil and not ok then
+      site_error(p.site, "process '%s': option '%s' does not apply to %s (it is for %s)", p.name, name, what,
+                 scope)
+    end
+  end
+end
+
 local Compiled = { __name = "flow.Compiled" }
 Compiled.__index = Compiled
 
@@ -507,6 +547,7 @@ function Model:compile()
   end
   for _, p in ipairs(m.processes) do
     local pi = c.proc[p.name]
+    check_scope(p)
     if p.mode then at(p.site); md:_stock_mode(pi, p.mode) end
     if p.lifetime then at(p.site); md:_lifetime(pi, p.lifetime) end
     per_material(p.generation, p, "generation", function(mi, v, k)

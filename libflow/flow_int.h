@@ -125,6 +125,7 @@ typedef struct flow_process {
     int overflow;         /* FLOW_NONE (backlog) or a process; meaningful with cap_param */
     int has_lifetime;
     flow_lifetime lt;
+    flow_origin lt_origin; /* where the lifetime was set */
     flow_origin origin;
     /* FLOW_TYPED: the registry's descriptor and the values set for its
      * parameters, [type->n_params] each (tset 0: the declared default) */

@@ -680,8 +680,11 @@ int flow_model_set_lifetime(flow_model *m, int process, const flow_lifetime *lt)
         return flow_model__err(&m->cur, FLOW_EINVAL, "process '%s': lifetime is NULL", m->procs[process].name);
     if ((rc = flow_lifetime_check(lt)))
         return flow_model__err(&m->cur, rc, "process '%s': %s", m->procs[process].name, flow_error_last());
+    /* whether the process is an in-use stock is checked at compile: the
+     * mode may still be set after the lifetime */
     m->procs[process].has_lifetime = 1;
     m->procs[process].lt = *lt;
+    m->procs[process].lt_origin = m->cur;
     return 0;
 }
 

@@ -667,9 +667,9 @@ END_TEST
 START_TEST(test_bad_lifetime_and_mode)
 {
     /* an invalid lifetime of an in-use stock: caught when set or at compile */
-    flow_lifetime zero = { FLOW_LT_FIXED, 0.0, 0.0 };
+    flow_lifetime negative = { FLOW_LT_FIXED, -1.0, 0.0 };
     flow_lifetime nosd = { FLOW_LT_NORMAL, 10.0, 0.0 };
-    const flow_lifetime *bad[] = { &zero, &nosd };
+    const flow_lifetime *bad[] = { &negative, &nosd };
     for (int k = 0; k < 2; k++) {
         base b = base_new();
         ck_assert_flow_ok(flow_model_add_flow(b.m, b.sorting, b.stock, FLOW_ALL, FLOW_SHARE,
@@ -684,6 +684,59 @@ START_TEST(test_bad_lifetime_and_mode)
     base b = base_new();
     ck_assert_flow_error(flow_model_set_stock_mode(b.m, b.stock, (flow_stock_mode)9),
                          FLOW_EINVAL, "");
+    flow_model_free(b.m);
+}
+END_TEST
+
+/* A lifetime applies to the two in-use modes only; anywhere else it would
+ * be ignored, so compile refuses it, naming the process and where the
+ * lifetime was set. The mode may be set after the lifetime. */
+START_TEST(test_lifetime_not_inuse)
+{
+    flow_lifetime lt = { FLOW_LT_FIXED, 10.0, 0.0 };
+    base b = base_routed();
+    ck_assert_flow_ok(flow_model_set_origin(b.m, "m.lua", 7));
+    ck_assert_flow_error(add_or_compile(flow_model_set_lifetime(b.m, b.stock, &lt), b.m),
+                         FLOW_EINVAL, "m.lua:7: process 'landfill_stock'", "lifetime",
+                         "accumulating stock");
+    flow_model_free(b.m);
+
+    b = base_routed();
+    ck_assert_flow_ok(flow_model_set_stock_mode(b.m, b.stock, FLOW_STOCK_STORAGE));
+    ck_assert_flow_error(add_or_compile(flow_model_set_lifetime(b.m, b.stock, &lt), b.m),
+                         FLOW_EINVAL, "process 'landfill_stock'", "lifetime", "storage stock");
+    flow_model_free(b.m);
+
+    b = base_routed();
+    ck_assert_flow_error(add_or_compile(flow_model_set_lifetime(b.m, b.landfill, &lt), b.m),
+                         FLOW_EINVAL, "process 'landfill'", "lifetime", "sink");
+    flow_model_free(b.m);
+
+    /* set before the mode: fine once the mode is in-use */
+    b = base_new();
+    ck_assert_flow_ok(flow_model_add_flow(b.m, b.sorting, b.stock, FLOW_ALL, FLOW_REST,
+                                          0.0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(b.m, b.stock, b.landfill, FLOW_ALL, FLOW_REST,
+                                          0.0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_set_lifetime(b.m, b.stock, &lt));
+    ck_assert_flow_ok(flow_model_set_stock_mode(b.m, b.stock, FLOW_STOCK_INUSE));
+    ck_assert_flow_ok(flow_model_compile(b.m));
+    flow_model_free(b.m);
+}
+END_TEST
+
+/* A fixed lifetime of 0 is fine for an inflow-driven in-use stock (see
+ * cksuite_sim.c); a stock-driven one cannot hold any stock with it. */
+START_TEST(test_inuse_driven_lifetime_zero)
+{
+    flow_lifetime zero = { FLOW_LT_FIXED, 0.0, 0.0 };
+    base b = base_routed();
+    ck_assert_flow_ok(flow_model_set_stock_mode(b.m, b.stock, FLOW_STOCK_INUSE_DRIVEN));
+    ck_assert_flow_ok(flow_model_set_stock_path(b.m, b.stock, b.msw, 50.0, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(b.m, b.stock, b.landfill, FLOW_ALL, FLOW_REST,
+                                          0.0, FLOW_NONE, NULL));
+    ck_assert_flow_error(add_or_compile(flow_model_set_lifetime(b.m, b.stock, &zero), b.m),
+                         FLOW_EINVAL, "process 'landfill_stock'", "S(0) > 0");
     flow_model_free(b.m);
 }
 END_TEST
@@ -1005,6 +1058,8 @@ Suite *flow_model_suite(void)
     tcase_add_test(tc, test_origin_in_message);
     tcase_add_test(tc, test_inuse_without_lifetime);
     tcase_add_test(tc, test_bad_lifetime_and_mode);
+    tcase_add_test(tc, test_lifetime_not_inuse);
+    tcase_add_test(tc, test_inuse_driven_lifetime_zero);
     tcase_add_test(tc, test_flow_into_inuse_driven);
     tcase_add_test(tc, test_no_route);
     suite_add_tcase(s, tc);

@@ -698,6 +698,37 @@ START_TEST(test_inuse_inflow_driven)
 }
 END_TEST
 
+/* The same with a fixed lifetime of 0: goods used up within their year of
+ * inflow (S(0) = 0), so the stock stays 0 and the end-of-life outflow is
+ * the year's inflow: 10, 20, 30, 0, 0. */
+START_TEST(test_inuse_lifetime_zero)
+{
+    flow_model *m = model(2020, 2024);
+    int msw = mat(m, "msw");
+    int yg[] = { 2020, 2021, 2022, 2023 };
+    double vg[] = { 10.0, 20.0, 30.0, 0.0 };
+    int g = pstep(m, "sales", 4, yg, vg);
+    int hh = proc(m, "market", FLOW_SOURCE);
+    int food = proc(m, "food", FLOW_STOCK);
+    int eol = proc(m, "eol", FLOW_SINK);
+    flow_lifetime lt = { FLOW_LT_FIXED, 0.0, 0.0 };
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, msw, 1.0, g));
+    flow(m, hh, food, msw, FLOW_SHARE, 1.0, FLOW_NONE);
+    flow(m, food, eol, FLOW_ALL, FLOW_REST, 0.0, FLOW_NONE);
+    ck_assert_flow_ok(flow_model_set_stock_mode(m, food, FLOW_STOCK_INUSE));
+    ck_assert_flow_ok(flow_model_set_lifetime(m, food, &lt));
+    flow_sim *s = compile_new(m);
+    ck_assert_flow_ok(flow_sim_run(s));
+    const double in[] = { 10.0, 20.0, 30.0, 0.0, 0.0 };
+    for (int t = 0; t < 5; t++) {
+        ck_stock(s, "food:msw", 2020 + t, 0.0, REL);
+        ck_flow(s, "food->eol:msw", 2020 + t, in[t], REL);
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 /* buildings (in-use, stock-driven, fixed lifetime 2) with the stock path
  * 100, 150, 150, 120, 120 (2020..2024); 70 % of the end-of-life outflow ->
  * recycling, the rest -> landfill. With S(1) = 1, S(2) = 0 only last
@@ -1171,6 +1202,7 @@ Suite *flow_sim_suite(void)
     tcase_add_test(tc, test_storage_drawdown);
     tcase_add_test(tc, test_storage_overdrawn);
     tcase_add_test(tc, test_inuse_inflow_driven);
+    tcase_add_test(tc, test_inuse_lifetime_zero);
     tcase_add_test(tc, test_inuse_stock_driven);
     suite_add_tcase(s, tc);
 

@@ -47,6 +47,11 @@ START_TEST(survival_fixed)
     flow_lifetime small = { FLOW_LT_FIXED, 0.5, 0 };
     ck_assert_double_eq(flow_lifetime_survival(&small, 0), 1.0);
     ck_assert_double_eq(flow_lifetime_survival(&small, 1), 0.0);
+    /* L = 0, goods used up within their year of inflow: S(0) = [0 < 0] = 0
+     * (ODYM's 'Fixed': sf[m, m] = 0 when the mean is 0). */
+    flow_lifetime zero = { FLOW_LT_FIXED, 0, 0 };
+    ck_assert_double_eq(flow_lifetime_survival(&zero, 0), 0.0);
+    ck_assert_double_eq(flow_lifetime_survival(&zero, 1), 0.0);
 }
 END_TEST
 
@@ -224,6 +229,32 @@ START_TEST(inflow_fixed_fractional)
 }
 END_TEST
 
+START_TEST(inflow_fixed0)
+{
+    /* L = 0: every inflow leaves in its own year (S(0) = 0), so
+     *   stock_t = 0, outflow_t = inflow_t, change_t = 0,
+     *   s[t][c] = 0, o[t][c] = i_c for t = c, else 0. */
+    enum { N = 5 };
+    const double in[N] = { 3, 1, 4, 0, 5 };
+    flow_lifetime lt = { FLOW_LT_FIXED, 0, 0 };
+    flow_dsm *d = NOT_NULL;
+    ck_assert_flow_ok(flow_dsm_inflow_driven(&d, in, N, &lt, NULL));
+    for (int t = 0; t < N; t++) {
+        ck_assert_double_eq(flow_dsm_stock(d)[t], 0);
+        ck_assert_double_eq(flow_dsm_outflow(d)[t], in[t]);
+        ck_assert_double_eq(flow_dsm_inflow(d)[t], in[t]);
+        ck_assert_double_eq(flow_dsm_stock_change(d)[t], 0);
+    }
+    const double *sc = flow_dsm_stock_by_cohort(d), *oc = flow_dsm_outflow_by_cohort(d);
+    for (int t = 0; t < N; t++)
+        for (int c = 0; c < N; c++) {
+            ck_assert_double_eq(sc[t * N + c], 0);
+            ck_assert_double_eq(oc[t * N + c], t == c ? in[c] : 0);
+        }
+    flow_dsm_free(d);
+}
+END_TEST
+
 START_TEST(inflow_normal)
 {
     /* mean 2, sd 1, inflow 1 in year 0 and 0 after, n = 5. Only cohort 0:
@@ -281,6 +312,89 @@ START_TEST(inflow_exponential)
     /* Cohort 2 in year 4: 3 exp(-1). */
     ck_assert_double_eq_tol(flow_dsm_stock_by_cohort(d)[4 * 5 + 2], 3 * exp(-1.0), TOL);
     flow_dsm_free(d);
+}
+END_TEST
+
+/* The by-cohort values one at a time, on a long series, against closed
+ * forms at sampled (year, cohort) pairs; every value is i_c times the
+ * distribution's own formula:
+ *   fixed L = 7: s[t][c] = i_c [t - c < 7], o[t][c] = i_c [t - c == 7];
+ *   exponential mean 4: s[t][c] = i_c exp(-(t-c)/4),
+ *     o[t][c] = i_c (exp(-(t-c-1)/4) - exp(-(t-c)/4)), o[c][c] = 0 (S(0) = 1).
+ * Outside 0..n-1 the value is NaN; a cohort not yet in (c > t) is 0. */
+START_TEST(cohort_at_closed_forms)
+{
+    enum { N = 1000 };
+    static double in[N];
+    for (int t = 0; t < N; t++)
+        in[t] = 1 + (t % 7) + 0.25 * (t % 3);
+    static const size_t pick[][2] = { { 0, 0 }, { 6, 0 }, { 7, 0 }, { 8, 0 }, { 500, 493 },
+                                      { 500, 494 }, { 500, 499 }, { 999, 992 }, { 999, 993 },
+                                      { 999, 999 }, { 3, 500 }, { 998, 999 } };
+    flow_lifetime fixed7 = { FLOW_LT_FIXED, 7, 0 }, expo4 = { FLOW_LT_EXPONENTIAL, 4, 0 };
+    flow_dsm *f, *e;
+    ck_assert_flow_ok(flow_dsm_inflow_driven(&f, in, N, &fixed7, NULL));
+    ck_assert_flow_ok(flow_dsm_inflow_driven(&e, in, N, &expo4, NULL));
+    for (size_t k = 0; k < sizeof pick / sizeof *pick; k++) {
+        size_t t = pick[k][0], c = pick[k][1];
+        double ic = in[c], a = (double)t - (double)c;
+        double fs = c > t ? 0 : (a < 7 ? ic : 0), fo = c > t ? 0 : (a == 7 ? ic : 0);
+        double es = c > t ? 0 : ic * exp(-a / 4);
+        double eo = c > t ? 0 : (a == 0 ? 0 : ic * (exp(-(a - 1) / 4) - exp(-a / 4)));
+        ck_assert_double_eq(flow_dsm_stock_by_cohort_at(f, t, c), fs);
+        ck_assert_double_eq(flow_dsm_outflow_by_cohort_at(f, t, c), fo);
+        ck_assert_double_eq_tol(flow_dsm_stock_by_cohort_at(e, t, c), es, TOL);
+        ck_assert_double_eq_tol(flow_dsm_outflow_by_cohort_at(e, t, c), eo, TOL);
+    }
+    /* the totals are the sums over cohorts: year 999 of the fixed lifetime
+     * holds cohorts 993..999, and cohort 992 leaves */
+    double want = 0;
+    for (int c = 993; c < N; c++)
+        want += in[c];
+    ck_assert_double_eq_tol(flow_dsm_stock(f)[999], want, TOL * want);
+    ck_assert_double_eq(flow_dsm_outflow(f)[999], in[992]);
+    /* out of range */
+    ck_assert(isnan(flow_dsm_stock_by_cohort_at(f, N, 0)));
+    ck_assert(isnan(flow_dsm_stock_by_cohort_at(f, 0, N)));
+    ck_assert(isnan(flow_dsm_outflow_by_cohort_at(e, N, N)));
+    ck_assert(isnan(flow_dsm_outflow_by_cohort_at(e, (size_t)-1, 0)));
+    flow_dsm_free(f);
+    flow_dsm_free(e);
+}
+END_TEST
+
+/* The whole arrays are made on the first call: no allocation before it,
+ * the same pointer after it; a failed allocation returns NULL with
+ * FLOW_ENOMEM and leaves the result usable, and a later call succeeds. */
+START_TEST(cohort_arrays_lazy)
+{
+    const double in[3] = { 2, 4, 8 };
+    flow_lifetime lt = { FLOW_LT_FIXED, 2, 0 };
+    cktest_alloc al;
+    cktest_alloc_init(&al, 0);
+    flow_dsm *d;
+    ck_assert_flow_ok(flow_dsm_inflow_driven(&d, in, 3, &lt, &al.a));
+    long made = al.calls;
+    al.fail_at = al.calls + 1;
+    ck_assert_ptr_null(flow_dsm_stock_by_cohort(d));
+    ck_assert(strstr(flow_error_last(), "out of memory") != NULL);
+    ck_assert(strstr(flow_error_last(), "stock by cohort") != NULL);
+    ck_assert_double_eq(flow_dsm_stock(d)[2], 12); /* 4 + 8: cohort 0 left */
+    al.fail_at = 0;
+    const double *sc = flow_dsm_stock_by_cohort(d);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_ptr_eq(flow_dsm_stock_by_cohort(d), sc);
+    ck_assert_int_eq(al.calls, made + 2); /* the failed try and the one made */
+    /* s[t][c] = i_c for c <= t < c + 2: row 2 is 0, 4, 8 */
+    ck_assert_double_eq(sc[2 * 3 + 0], 0);
+    ck_assert_double_eq(sc[2 * 3 + 1], 4);
+    ck_assert_double_eq(sc[2 * 3 + 2], 8);
+    ck_assert_double_eq(sc[0 * 3 + 1], 0);
+    const double *oc = flow_dsm_outflow_by_cohort(d);
+    ck_assert_double_eq(oc[2 * 3 + 0], 2);
+    ck_assert_double_eq(oc[1 * 3 + 0], 0);
+    flow_dsm_free(d);
+    ck_assert_int_eq(al.live, 0);
 }
 END_TEST
 
@@ -393,6 +507,28 @@ START_TEST(stock_exponential_decay)
     ck_assert_double_eq_tol(flow_dsm_inflow(d)[2], 0, TOL);
     ck_assert(flow_dsm_inflow(d)[1] >= 0 && flow_dsm_inflow(d)[2] >= 0);
     flow_dsm_free(d);
+}
+END_TEST
+
+START_TEST(stock_fixed0)
+{
+    /* L = 0 keeps nothing to the end of the inflow year: the stock is 0
+     * whatever the inflow, so no inflow can make a stock of 10, and a path
+     * of zeros would leave the inflow undetermined. Refused before anything
+     * is allocated, naming the lifetime. */
+    const double stock[3] = { 10, 10, 10 }, zeros[3] = { 0, 0, 0 };
+    flow_lifetime lt = { FLOW_LT_FIXED, 0, 0 };
+    cktest_alloc al;
+    cktest_alloc_init(&al, 0);
+    flow_dsm *d = NOT_NULL;
+    ck_assert_flow_error(flow_dsm_stock_driven(&d, stock, 3, &lt, 0, &al.a), FLOW_EINVAL,
+                         "stock-driven model", "fixed lifetime of 0", "S(0) = 0");
+    ck_assert_ptr_null(d);
+    d = NOT_NULL;
+    ck_assert_flow_error(flow_dsm_stock_driven(&d, zeros, 3, &lt, FLOW_DSM_ALLOW_NEGATIVE_INFLOW,
+                                               &al.a), FLOW_EINVAL, "fixed lifetime of 0");
+    ck_assert_ptr_null(d);
+    ck_assert_int_eq(al.calls, 0);
 }
 END_TEST
 
@@ -523,10 +659,12 @@ START_TEST(err_lifetime_check)
     lt = (flow_lifetime){ (flow_lifetime_kind)-1, 1, 1 };
     ck_assert_flow_error(flow_lifetime_check(&lt), FLOW_EINVAL, "kind -1");
 
-    lt = (flow_lifetime){ FLOW_LT_FIXED, 0, 0 };
-    ck_assert_flow_error(flow_lifetime_check(&lt), FLOW_EINVAL, "fixed lifetime", "L (a) is 0");
+    lt = (flow_lifetime){ FLOW_LT_FIXED, 0, 0 }; /* used up within the year of inflow */
+    ck_assert_flow_ok(flow_lifetime_check(&lt));
     lt = (flow_lifetime){ FLOW_LT_FIXED, -1, 0 };
-    ck_assert_flow_error(flow_lifetime_check(&lt), FLOW_EINVAL, "L (a) is -1", "> 0");
+    ck_assert_flow_error(flow_lifetime_check(&lt), FLOW_EINVAL, "fixed lifetime", "L (a) is -1", ">= 0");
+    lt = (flow_lifetime){ FLOW_LT_FIXED, -1e-300, 0 };
+    ck_assert_flow_error(flow_lifetime_check(&lt), FLOW_EINVAL, "L (a) is -1e-300");
     lt = (flow_lifetime){ FLOW_LT_FIXED, NAN, 0 };
     ck_assert_flow_error(flow_lifetime_check(&lt), FLOW_EINVAL, "L (a) is nan");
     lt = (flow_lifetime){ FLOW_LT_FIXED, INFINITY, 0 };
@@ -748,9 +886,12 @@ Suite *flow_stock_suite(void)
 
     tc = tcase_create("inflow_driven");
     tcase_add_test(tc, inflow_fixed5);
+    tcase_add_test(tc, inflow_fixed0);
     tcase_add_test(tc, inflow_fixed_fractional);
     tcase_add_test(tc, inflow_normal);
     tcase_add_test(tc, inflow_exponential);
+    tcase_add_test(tc, cohort_at_closed_forms);
+    tcase_add_test(tc, cohort_arrays_lazy);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("stock_driven");
@@ -758,6 +899,7 @@ Suite *flow_stock_suite(void)
     tcase_add_test(tc, stock_fixed2_growing);
     tcase_add_test(tc, stock_normal_s0_half);
     tcase_add_test(tc, stock_exponential_decay);
+    tcase_add_test(tc, stock_fixed0);
     tcase_add_test(tc, stock_negative_inflow);
     suite_add_tcase(s, tc);
 

@@ -818,6 +818,31 @@ START_TEST(test_inuse_fixed)
 }
 END_TEST
 
+/* Fixed lifetime 0 (the rule of stock.c and ODYM: S(0) = [0 < 0] = 0): all
+ * of a year's inflow leaves in that year as a coefficient of the input,
+ * nothing is released from the stock, and the stock stays 0. */
+START_TEST(test_inuse_fixed_zero)
+{
+    fix f;
+    fix_make(&f, load("inuse_stock"));
+    set_param(&f, "distribution", 0);
+    set_param(&f, "lifetime_mean_years", 0);
+    fix_init(&f);
+    int m = mat(&f, "end_of_life_vehicle"), o = port_index(&f, "end_of_life");
+    size_t M = (size_t)f.M;
+    const double inflow[] = { 10, 20, 30 };
+    for (int y = 0; y < 3; y++) {
+        f.in[m] = inflow[y];
+        ck_assert_int_eq(run_year(&f, FIRST_YEAR + y), 0);
+        ck_assert_double_eq(f.coef[((size_t)o * M + (size_t)m) * M + (size_t)m], 1);
+        ck_assert_double_eq_tol(f.release[(size_t)o * M + (size_t)m], 0, TOL);
+        ck_assert_double_eq_tol(metric(&f, "stock_t"), 0, TOL);
+    }
+    fix_fini(&f);
+    fix_free(&f);
+}
+END_TEST
+
 /* Normal, mean 10, sd 5: the share leaving in the year it comes is
  * 1 - S(0) = Phi(-2) = 0.0227501319 (standard normal table).
  * Weibull, shape 1 (exponential), mean 10: scale 10 / Gamma(2) = 10, S(a) =
@@ -890,6 +915,7 @@ Suite *flow_types_suite(void)
     tcase_add_test(tc, test_dismantling);
     tcase_add_test(tc, test_storage_yard);
     tcase_add_test(tc, test_inuse_fixed);
+    tcase_add_test(tc, test_inuse_fixed_zero);
     tcase_add_test(tc, test_inuse_distributions);
     suite_add_tcase(s, tc);
     return s;

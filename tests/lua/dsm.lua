@@ -102,6 +102,19 @@ do
   T.near_list(stock({ "exponential", mean = 2 }, 3), { 1, math.exp(-0.5), math.exp(-1) }, "exponential", 1e-12)
 end
 
+-- F. a fixed lifetime of 0: goods used up within their year of inflow
+-- (S(0) = 0): the stock stays 0, the outflow is the inflow, and each
+-- cohort leaves whole in its own year.
+do
+  local d = flow.dsm { inflow = { 3, 1, 4, 0, 5 }, lifetime = { "fixed", 0 } }
+  T.near_list(d.stock, { 0, 0, 0, 0, 0 }, "fixed 0: stock")
+  T.near_list(d.outflow, { 3, 1, 4, 0, 5 }, "fixed 0: outflow = inflow")
+  T.near_list(d.stock_change, { 0, 0, 0, 0, 0 }, "fixed 0: stock change")
+  T.near(d.outflow_by_cohort[3][3], 4, "fixed 0: outflow_by_cohort[3][3]")
+  T.near(d.outflow_by_cohort[4][3], 0, "fixed 0: outflow_by_cohort[4][3]")
+  T.near(d.stock_by_cohort[3][3], 0, "fixed 0: stock_by_cohort[3][3]")
+end
+
 -- E. errors
 T.raises(function() return flow.dsm { inflow = { 1 } } end, "no lifetime", "lifetime")
 T.raises(function() return flow.dsm { lifetime = { "fixed", 2 } } end, "neither inflow nor stock",
@@ -117,8 +130,11 @@ T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "weibull", sh
          "weibull lifetime without scale", "scale")
 T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "normal", mean = 2, sd = -1 } } end,
          "a negative sd", "sd", "-1")
-T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "fixed", 0 } } end,
-         "a fixed lifetime of 0", "must be finite and > 0")
+T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = { "fixed", -1 } } end,
+         "a negative fixed lifetime", "L (a) is -1: must be finite and >= 0")
+-- a fixed lifetime of 0 with a stock path: the stock is 0 whatever comes in
+T.raises(function() return flow.dsm { stock = { 10, 10 }, lifetime = { "fixed", 0 } } end,
+         "stock-driven with a fixed lifetime of 0", "fixed lifetime of 0", "S(0) = 0")
 T.raises(function() return flow.dsm { inflow = { 1 }, lifetime = "normal" } end, "a lifetime that is not a table",
          "table")
 -- indices in messages count from 1, as the Lua arrays do: the second value
