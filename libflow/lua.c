@@ -2,8 +2,8 @@
  * lua.c — the Lua 5.4 binding of libflow: `require "flow"`.
  *
  * Two layers. This file is the C layer: userdata for compiled models
- * ("flow.Model") and simulations ("flow.Sim") over the C API, the dynamic
- * stock model (flow.dsm), and the low-level builders the Lua layer calls.
+ * ("flow.Model") and simulations ("flow.Sim") over the C API, and the
+ * low-level builders the Lua layer calls (flow.dsm is luadsm.c).
  * flow.lua (embedded at build time as flow_lua.h) is the Lua layer: the
  * declarative model descriptions, series, expressions, scenarios and the
  * target table. Errors raised from C carry the definition site of the
@@ -392,6 +392,13 @@ static int get_lifetime(lua_State *L, const flow_model *m, int i, flow_lifetime 
     return 0;
 }
 
+/* For luadsm.c: a lifetime outside a model (errors name no site). */
+int flow_lua__lifetime(lua_State *L, int i, flow_lifetime *lt);
+int flow_lua__lifetime(lua_State *L, int i, flow_lifetime *lt)
+{
+    return get_lifetime(L, NULL, i, lt);
+}
+
 static int l_lifetime(lua_State *L)
 {
     flow_model *m = checkmodel(L, 1);
@@ -688,85 +695,6 @@ static int l_sim_target(lua_State *L)
     return 2;
 }
 
-/* ---- the dynamic stock model -------------------------------------------------------- */
-
-static void push_array(lua_State *L, const double *v, size_t n)
-{
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_pushnumber(L, v[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-}
-
-/* flow.dsm{ inflow = {...} | stock = {...}, lifetime = {...},
- *           allow_negative_inflow = bool } */
-static int l_dsm(lua_State *L)
-{
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_getfield(L, 1, "lifetime");
-    if (lua_isnil(L, -1))
-        return luaL_error(L, "flow.dsm: lifetime = {...} is required");
-    flow_lifetime lt;
-    get_lifetime(L, NULL, lua_gettop(L), &lt);
-    lua_pop(L, 1);
-    lua_getfield(L, 1, "inflow");
-    int driven = 0;
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        lua_getfield(L, 1, "stock");
-        driven = 1;
-        if (lua_isnil(L, -1))
-            return luaL_error(L, "flow.dsm: give inflow = {...} or stock = {...}");
-    }
-    luaL_checktype(L, -1, LUA_TTABLE);
-    lua_Integer n = luaL_len(L, -1);
-    if (n <= 0)
-        return luaL_error(L, "flow.dsm: the %s series is empty", driven ? "stock" : "inflow");
-    double *v = lua_newuserdatauv(L, (size_t)n * sizeof *v, 0);
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, -2, i);
-        int isnum;
-        v[i - 1] = lua_tonumberx(L, -1, &isnum);
-        if (!isnum)
-            return luaL_error(L, "flow.dsm: %s[%d] is not a number", driven ? "stock" : "inflow", (int)i);
-        /* checked here too, to name the value as Lua counts (from 1) */
-        if (!isfinite(v[i - 1]) || v[i - 1] < 0)
-            return luaL_error(L, "flow.dsm: %s[%d] is %f: amounts must be finite and >= 0",
-                              driven ? "stock" : "inflow", (int)i, v[i - 1]);
-        lua_pop(L, 1);
-    }
-    lua_getfield(L, 1, "allow_negative_inflow");
-    unsigned flags = lua_toboolean(L, -1) ? FLOW_DSM_ALLOW_NEGATIVE_INFLOW : 0;
-    lua_pop(L, 1);
-    flow_dsm *d = NULL;
-    int rc = driven ? flow_dsm_stock_driven(&d, v, (size_t)n, &lt, flags, NULL)
-                    : flow_dsm_inflow_driven(&d, v, (size_t)n, &lt, NULL);
-    if (rc)
-        return luaL_error(L, "flow.dsm: %s", flow_error_last());
-    size_t N = (size_t)n;
-    lua_createtable(L, 0, 6);
-    push_array(L, flow_dsm_stock(d), N);
-    lua_setfield(L, -2, "stock");
-    push_array(L, flow_dsm_outflow(d), N);
-    lua_setfield(L, -2, "outflow");
-    push_array(L, flow_dsm_inflow(d), N);
-    lua_setfield(L, -2, "inflow");
-    push_array(L, flow_dsm_stock_change(d), N);
-    lua_setfield(L, -2, "stock_change");
-    for (int k = 0; k < 2; k++) {
-        const double *bc = k == 0 ? flow_dsm_stock_by_cohort(d) : flow_dsm_outflow_by_cohort(d);
-        lua_createtable(L, (int)N, 0);
-        for (size_t t = 0; t < N; t++) {
-            push_array(L, bc + t * N, N);
-            lua_rawseti(L, -2, (lua_Integer)t + 1);
-        }
-        lua_setfield(L, -2, k == 0 ? "stock_by_cohort" : "outflow_by_cohort");
-    }
-    flow_dsm_free(d);
-    return 1;
-}
-
 /* ---- registration --------------------------------------------------------------------- */
 
 static const luaL_Reg model_methods[] = {
@@ -816,6 +744,9 @@ int flow_luatype__new(lua_State *L);
 void flow_luaresults__open(lua_State *L);
 int flow_luaresults__create(lua_State *L);
 int flow_luaresults__open_file(lua_State *L);
+/* luadsm.c: flow.dsm */
+void flow_luadsm__open(lua_State *L);
+int flow_luadsm__dsm(lua_State *L);
 
 /* type_known(name): a process type the registry has or can load */
 static int l_type_known(lua_State *L)
@@ -857,12 +788,13 @@ int flow_lua_open(lua_State *L)
     new_class(L, SIM_MT, sim_methods, l_sim_gc);
     flow_luatype__open(L);
     flow_luaresults__open(L);
+    flow_luadsm__open(L);
     /* the Lua layer is a chunk that receives the C core and returns the
      * module table */
     if (luaL_loadbufferx(L, flow_lua_source, sizeof flow_lua_source - 1, "=[flow.lua]", "t") != LUA_OK)
         return lua_error(L);
     luaL_newlib(L, core_funcs);
-    lua_pushcfunction(L, l_dsm);
+    lua_pushcfunction(L, flow_luadsm__dsm);
     lua_setfield(L, -2, "dsm");
     lua_pushstring(L, flow_version());
     lua_setfield(L, -2, "version");

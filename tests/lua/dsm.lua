@@ -115,6 +115,74 @@ do
   T.near(d.stock_by_cohort[3][3], 0, "fixed 0: stock_by_cohort[3][3]")
 end
 
+-- G. the by-cohort results of a long series, read where they are asked
+-- for, against closed forms at sampled (year, cohort) pairs, with
+-- inflow_c = 1 + (c % 7) (c counted from 1):
+-- fixed lifetime 7: a cohort is in stock exactly 7 years, ages 0..6, and
+--   leaves whole at age 7: s[t][c] = i_c if 0 <= t - c < 7, o[t][c] = i_c
+--   if t - c = 7;
+-- exponential mean 4: s[t][c] = i_c exp(-(t-c)/4),
+--   o[t][c] = i_c (exp(-(t-c-1)/4) - exp(-(t-c)/4)) for t > c, 0 for t = c.
+do
+  local n = 1000
+  local inflow = {}
+  for c = 1, n do inflow[c] = 1 + c % 7 end
+  local f = flow.dsm { inflow = inflow, lifetime = { "fixed", 7 } }
+  local e = flow.dsm { inflow = inflow, lifetime = { "exponential", mean = 4 } }
+  T.eq(#f.stock_by_cohort, n, "1000 years: #stock_by_cohort")
+  T.eq(#f.outflow_by_cohort[500], n, "1000 years: #outflow_by_cohort[500]")
+  local picks = { { 1, 1 }, { 7, 1 }, { 8, 1 }, { 9, 1 }, { 500, 493 }, { 500, 494 }, { 500, 500 },
+                  { 1000, 993 }, { 1000, 994 }, { 1000, 1000 }, { 3, 500 }, { 999, 1000 } }
+  for _, p in ipairs(picks) do
+    local t, c = p[1], p[2]
+    local a, ic = t - c, inflow[c]
+    local what = string.format("[%d][%d]", t, c)
+    T.near(f.stock_by_cohort[t][c], (a >= 0 and a < 7) and ic or 0, "fixed 7: stock_by_cohort" .. what)
+    T.near(f.outflow_by_cohort[t][c], a == 7 and ic or 0, "fixed 7: outflow_by_cohort" .. what)
+    T.near(e.stock_by_cohort[t][c], a >= 0 and ic * math.exp(-a / 4) or 0, "exponential 4: stock_by_cohort" .. what,
+           1e-12)
+    T.near(e.outflow_by_cohort[t][c], a > 0 and ic * (math.exp(-(a - 1) / 4) - math.exp(-a / 4)) or 0,
+           "exponential 4: outflow_by_cohort" .. what, 1e-12)
+  end
+  -- the totals stay tables: year 1000 holds cohorts 994..1000
+  local want = 0
+  for c = 994, 1000 do want = want + inflow[c] end
+  T.eq(type(f.stock), "table", "the stock is a table")
+  T.near(f.stock[1000], want, "fixed 7: stock[1000]")
+  T.near(f.outflow[1000], inflow[993], "fixed 7: outflow[1000]")
+  -- a row read twice is the same row; pairs goes 1..n in order
+  T.eq(rawequal(f.stock_by_cohort[10], f.stock_by_cohort[10]), true, "a row is made once")
+  local k, sum = 0, 0
+  for i, v in pairs(f.stock_by_cohort[10]) do
+    k = k + 1
+    if i ~= k then T.eq(i, k, "pairs in order") end
+    sum = sum + v
+  end
+  T.eq(k, n, "pairs over a row: n cohorts")
+  T.near(sum, f.stock[10], "pairs over a row: the cohorts add up to the stock")
+  local rows = 0
+  for t, row in pairs(e.outflow_by_cohort) do rows = rows + 1; if t == 3 then T.near(row[3], 0, "pairs: a row") end end
+  T.eq(rows, n, "pairs over a matrix: n years")
+  -- the matrices outlive the result table that held them
+  local m = flow.dsm { inflow = { 5, 6 }, lifetime = { "fixed", 1 } }.outflow_by_cohort
+  collectgarbage()
+  collectgarbage()
+  T.near(m[2][1], 5, "a matrix kept after its result is gone")
+  -- out of range, not a whole number, written to: one clear error each
+  T.raises(function() return f.stock_by_cohort[0] end, "year 0", "stock_by_cohort[0]", "from 1 to 1000")
+  T.raises(function() return f.stock_by_cohort[1001] end, "year n + 1", "stock_by_cohort[1001]", "1 to 1000")
+  T.raises(function() return f.stock_by_cohort[2.5] end, "a fractional year", "stock_by_cohort[2.5]",
+           "whole number")
+  T.raises(function() return e.outflow_by_cohort.x end, "a name for a year", "outflow_by_cohort[x]")
+  T.raises(function() return f.stock_by_cohort[3][0] end, "cohort 0", "stock_by_cohort[3][0]", "the cohort")
+  T.raises(function() return e.outflow_by_cohort[1000][1001] end, "cohort n + 1",
+           "outflow_by_cohort[1000][1001]", "from 1 to 1000")
+  T.raises(function() f.stock_by_cohort[1] = {} end, "writing a row", "stock_by_cohort is read-only")
+  T.raises(function() f.stock_by_cohort[1][1] = 0 end, "writing a value", "read-only")
+  -- the error names the line that indexed
+  T.raises(function() return f.stock_by_cohort[0] end, "the line", "dsm.lua:")
+end
+
 -- E. errors
 T.raises(function() return flow.dsm { inflow = { 1 } } end, "no lifetime", "lifetime")
 T.raises(function() return flow.dsm { lifetime = { "fixed", 2 } } end, "neither inflow nor stock",
