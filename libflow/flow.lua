@@ -426,9 +426,11 @@ local core_kinds = { source = 1, split = 1, sink = 1, stock = 1 }
 local stock_modes = { accumulate = 1, storage = 1, inuse = 1, inuse_driven = 1 }
 local option_scope = {
   { "generation", "a source", { source = 1 } },
-  { "capacity", "every process but a stock of mode inuse_driven", "not inuse_driven" },
-  { "overflow", "every process but a stock of mode inuse_driven", "not inuse_driven" },
-  { "mode", "a stock", { accumulate = 1, storage = 1, inuse = 1, inuse_driven = 1 } },
+  { "capacity", "every process but a stock of mode inuse_driven",
+    { source = 1, split = 1, sink = 1, accumulate = 1, storage = 1, inuse = 1, typed = 1 } },
+  { "overflow", "every process but a stock of mode inuse_driven",
+    { source = 1, split = 1, sink = 1, accumulate = 1, storage = 1, inuse = 1, typed = 1 } },
+  { "mode", "a stock", stock_modes },
   { "lifetime", "a stock of mode inuse or inuse_driven", { inuse = 1, inuse_driven = 1 } },
   { "initial", "a stock of mode accumulate or storage, or a process of a plugin type",
     { accumulate = 1, storage = 1, typed = 1 } },
@@ -449,9 +451,8 @@ local function check_scope(p)
     class, what = "typed", fmt("a process of type '%s'", p.kind)
   end
   for _, o in ipairs(option_scope) do
-    local name, scope, set = o[1], o[2], o[3]
-    local ok = set == "not inuse_driven" and class ~= "inuse_driven" or type(set) == "table" and set[class]
-    if p[name] ~= nil and not ok then
+    local name, scope, classes = o[1], o[2], o[3]
+    if p[name] ~= nil and not classes[class] then
       site_error(p.site, "process '%s': option '%s' does not apply to %s (it is for %s)", p.name, name, what,
                  scope)
     end

@@ -73,9 +73,9 @@ static lua_Integer cohorts_key(lua_State *L, const cohorts *x)
     const char *key = luaL_tolstring(L, 2, NULL);
     if (x->year == 0)
         return luaL_error(L, "flow.dsm: %s[%s]: the year must be a whole number from 1 to %I",
-                             cohorts_name(x), key, n);
+                          cohorts_name(x), key, n);
     return luaL_error(L, "flow.dsm: %s[%I][%s]: the cohort must be a whole number from 1 to %I",
-                         cohorts_name(x), x->year, key, n);
+                      cohorts_name(x), x->year, key, n);
 }
 
 /* Pushes m[k] for a valid k: a value of a row, or a row of a matrix. */
