@@ -725,6 +725,58 @@ START_TEST(test_lifetime_not_inuse)
 }
 END_TEST
 
+/* Every other option that does not apply to a process's kind or mode is
+ * refused, when set or at compile, naming the process and the option:
+ * base_routed's landfill_stock is an accumulating stock, sorting a split,
+ * landfill a sink. */
+START_TEST(test_options_out_of_scope)
+{
+    base b = base_routed();
+    ck_assert_flow_error(add_or_compile(flow_model_set_generation(b.m, b.sorting, b.msw, 1.0,
+                                                                  FLOW_NONE), b.m),
+                         FLOW_EINVAL, "process 'sorting' is a split", "only a source has generation");
+    flow_model_free(b.m);
+
+    b = base_routed();
+    ck_assert_flow_error(add_or_compile(flow_model_set_stock_path(b.m, b.stock, b.msw, 1.0,
+                                                                  FLOW_NONE), b.m),
+                         FLOW_EINVAL, "process 'landfill_stock'",
+                         "only a stock-driven in-use stock has a stock path");
+    flow_model_free(b.m);
+
+    flow_lifetime lt = { FLOW_LT_FIXED, 10.0, 0.0 };
+    b = base_new();
+    ck_assert_flow_ok(flow_model_add_flow(b.m, b.sorting, b.stock, FLOW_ALL, FLOW_REST, 0.0,
+                                          FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(b.m, b.stock, b.landfill, FLOW_ALL, FLOW_REST, 0.0,
+                                          FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_set_stock_mode(b.m, b.stock, FLOW_STOCK_INUSE));
+    ck_assert_flow_ok(flow_model_set_lifetime(b.m, b.stock, &lt));
+    ck_assert_flow_error(add_or_compile(flow_model_set_initial_stock(b.m, b.stock, b.msw, 5.0), b.m),
+                         FLOW_EINVAL, "process 'landfill_stock'", "initial stock");
+    flow_model_free(b.m);
+
+    b = base_routed();
+    ck_assert_flow_ok(flow_model_set_stock_mode(b.m, b.stock, FLOW_STOCK_INUSE_DRIVEN));
+    ck_assert_flow_ok(flow_model_set_lifetime(b.m, b.stock, &lt));
+    ck_assert_flow_ok(flow_model_set_stock_path(b.m, b.stock, b.msw, 50.0, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(b.m, b.stock, b.recycling, FLOW_ALL, FLOW_REST, 0.0,
+                                          FLOW_NONE, NULL));
+    ck_assert_flow_error(add_or_compile(flow_model_set_capacity(b.m, b.stock, b.gen, FLOW_NONE), b.m),
+                         FLOW_EINVAL, "process 'landfill_stock'", "cannot have a capacity");
+    flow_model_free(b.m);
+
+    b = base_routed();
+    ck_assert_flow_error(flow_model_set_stock_mode(b.m, b.landfill, FLOW_STOCK_STORAGE), FLOW_EINVAL,
+                         "process 'landfill' is a sink", "no stock mode");
+    ck_assert_flow_error(flow_model_set_type_param(b.m, b.landfill, "x", 1.0, FLOW_NONE), FLOW_EINVAL,
+                         "type parameter", "process 'landfill' is a sink", "not a process of a plugin type");
+    ck_assert_flow_error(flow_model_add_port_flow(b.m, b.sorting, "rest", b.landfill, NULL), FLOW_EINVAL,
+                         "port flow", "process 'sorting' is a split");
+    flow_model_free(b.m);
+}
+END_TEST
+
 /* A fixed lifetime of 0 is fine for an inflow-driven in-use stock (see
  * cksuite_sim.c); a stock-driven one cannot hold any stock with it. */
 START_TEST(test_inuse_driven_lifetime_zero)
@@ -1059,6 +1111,7 @@ Suite *flow_model_suite(void)
     tcase_add_test(tc, test_inuse_without_lifetime);
     tcase_add_test(tc, test_bad_lifetime_and_mode);
     tcase_add_test(tc, test_lifetime_not_inuse);
+    tcase_add_test(tc, test_options_out_of_scope);
     tcase_add_test(tc, test_inuse_driven_lifetime_zero);
     tcase_add_test(tc, test_flow_into_inuse_driven);
     tcase_add_test(tc, test_no_route);
