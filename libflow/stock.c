@@ -40,8 +40,9 @@ struct flow_dsm {
     double *stock_by_cohort, *outflow_by_cohort;
 };
 
-/* A stock-driven model divides by S(0). Only a normal lifetime with a mean
- * well below zero has S(0) < 1, and as S(0) shrinks the needed inflow grows
+/* A stock-driven model divides by S(0). A fixed lifetime of 0 has S(0) = 0
+ * (refused with its own message); otherwise only a normal lifetime with a
+ * mean well below zero has S(0) < 1, and as S(0) shrinks the needed inflow grows
  * as 1/S(0) while almost all of it leaves in the same year: below this
  * bound inflow - outflow would lose the stock change to rounding
  * (eps / S(0) ~ 2e-10 of the stock), and such a lifetime is a modelling
