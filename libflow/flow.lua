@@ -473,7 +473,7 @@ function Model:indicator(name, expr, opts)
   end
   self.indicators[#self.indicators + 1] = { name = name, expr = expr, unit = opts.unit,
                                             source = opts.source, site = site,
-                                            base = opts.base }
+                                            base = opts.base, title = opts.title }
   return self
 end
 

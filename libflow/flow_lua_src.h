@@ -475,7 +475,7 @@ static const char flow_lua_source[] =
 "  end\n"
 "  self.indicators[#self.indicators + 1] = { name = name, expr = expr, unit = opts.unit,\n"
 "                                            source = opts.source, site = site,\n"
-"                                            base = opts.base }\n"
+"                                            base = opts.base, title = opts.title }\n"
 "  return self\n"
 "end\n"
 "\n"
