@@ -193,12 +193,61 @@ local function csv_fields(line)
   end
 end
 
-local function here_dir(site) return site[1]:match("^(.*)/[^/]*$") or "." end
+-- The folder of the calling file (the current folder when it is unknown).
+local function here_dir(site)
+  if site[1] == "?" then return "." end
+  return site[1]:match("^(.*)/[^/]*$") or "."
+end
+
+-- The header line: the columns once each, the required ones there;
+-- returns the set {column = index}.
+local function csv_header(path, lineno, cols, required)
+  local set = {}
+  for i, c in ipairs(cols) do
+    if set[c] then return nil, fmt("%s:%d: the column '%s' appears twice", path, lineno, c) end
+    set[c] = i
+  end
+  for _, c in ipairs(required or {}) do
+    if not set[c] then
+      return nil, fmt("%s:%d: the header lacks the column '%s' (it has: %s)", path, lineno, c,
+                      table.concat(cols, ", "))
+    end
+  end
+  return set
+end
+
+-- The rows of an open file; returns rows, cols, or nil and a message.
+local function csv_rows(f, path, required)
+  local rows, cols, lineno = {}, nil, 0
+  for line in f:lines() do
+    lineno = lineno + 1
+    line = line:gsub("\r$", "")
+    if lineno == 1 then line = line:gsub("^\239\187\191", "") end -- a spreadsheet's BOM
+    if not (line:match("^%s*$") or line:match("^%s*#")) then
+      local fields, err = csv_fields(line)
+      if not fields then return nil, fmt("%s:%d: %s", path, lineno, err) end
+      if not cols then
+        local ok, herr = csv_header(path, lineno, fields, required)
+        if not ok then return nil, herr end
+        cols = fields
+      elseif #fields ~= #cols then
+        return nil, fmt("%s:%d: %d fields, but the header has %d columns", path, lineno, #fields, #cols)
+      else
+        local row = { line = lineno }
+        for i, c in ipairs(cols) do row[c] = fields[i] end
+        rows[#rows + 1] = row
+      end
+    end
+  end
+  if not cols then return nil, fmt("%s: the file is empty (a header line is required)", path) end
+  return rows, cols
+end
 
 --- Reads a CSV file with a header line: a list of rows {column = text},
---- each with `line` (its line number), and the list of columns. Blank
---- lines and lines starting with '#' are skipped. A relative path is taken
---- from the folder of the calling file.
+--- each with `line` (its line number), the list of columns, and the path
+--- read. Blank lines and lines starting with '#' are skipped. A relative
+--- path is taken from the folder of the calling file; `required` lists
+--- columns that must be there.
 function M.read_csv(path, required)
   local site = { user_site() }
   if type(path) ~= "string" then site_error(site, "flow.read_csv: the path must be a string") end
@@ -206,40 +255,9 @@ function M.read_csv(path, required)
   if not io_open then site_error(site, "%s: data files cannot be read here (flowsim --sandbox)", path) end
   local f, err = io_open(path, "r")
   if not f then site_error(site, "%s", err) end
-  local rows, cols, colset, lineno = {}, nil, {}, 0
-  for line in f:lines() do
-    lineno = lineno + 1
-    line = line:gsub("\r$", "")
-    if lineno == 1 then line = line:gsub("^\239\187\191", "") end -- a spreadsheet's BOM
-    if line:match("^%s*$") or line:match("^%s*#") then goto continue end
-    local fields, ferr = csv_fields(line)
-    if not fields then f:close(); model_error(fmt("%s:%d: %s", path, lineno, ferr)) end
-    if not cols then
-      cols = fields
-      for i, c in ipairs(cols) do
-        if colset[c] then f:close(); model_error(fmt("%s:%d: the column '%s' appears twice", path, lineno, c)) end
-        colset[c] = i
-      end
-      for _, c in ipairs(required or {}) do
-        if not colset[c] then
-          f:close()
-          model_error(fmt("%s:%d: the header lacks the column '%s' (it has: %s)", path, lineno, c,
-                          table.concat(cols, ", ")))
-        end
-      end
-    else
-      if #fields ~= #cols then
-        f:close()
-        model_error(fmt("%s:%d: %d fields, but the header has %d columns", path, lineno, #fields, #cols))
-      end
-      local row = { line = lineno }
-      for i, c in ipairs(cols) do row[c] = fields[i] end
-      rows[#rows + 1] = row
-    end
-    ::continue::
-  end
+  local rows, cols = csv_rows(f, path, required)
   f:close()
-  if not cols then model_error(fmt("%s: the file is empty (a header line is required)", path)) end
+  if not rows then model_error(cols) end
   return rows, cols, path
 end
 
