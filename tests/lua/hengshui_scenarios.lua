@@ -14,6 +14,8 @@
 --     coverage × 0.12 × 30 % recyclables + coverage × 0.22 × 50 % kitchen:
 --     plan (coverage 1) 22 + 3.6 + 11 = 36.6 %; stalled at 0.8:
 --     22 + 2.88 + 8.8 = 33.68 %.
+--   the plan to 2035: industrial value added 4.2e6 × 1.05^15 =
+--     8,731,498.4 万元 in 2035 (drivers.csv compounded).
 --   the outage of 2024: the other four plants, 292,000 + 3 × 219,000 =
 --     949,000 t/a, run full: 949,000 t × 380 kWh/t = 360.62 GWh.
 local flow = require "flow"
@@ -64,4 +66,8 @@ for _, t in ipairs(plan:targets()) do
     T.truthy(t.indicator:sub(1, 4) ~= q, "no target for the qualitative " .. q)
   end
 end
+-- the years extended by a scenario, the drivers compounded to 2035
+local long = run("horizon_2035.lua")
+T.eq(select(2, long:years()), 2035, "horizon_2035 runs to 2035")
+T.near(long:param("industrial_value_added", 2035), 4.2e6 * 1.05 ^ 15, "IVA compounded to 2035", 1e-9)
 T.done("hengshui_scenarios")
