@@ -10,9 +10,11 @@
 -- restates the scenario; qualitative ones "not quantified".
 local flow = require "flow"
 
-local here = arg and arg[0] and arg[0]:match("^(.*)/[^/]*$") or "."
 local out = arg and arg[1] or "hengshui.h5"
-local rows = flow.read_csv("../models/hengshui/indicators.csv")   -- relative to this file
+-- relative to this file; the path read tells where this file is (a host
+-- may run it without arg[0])
+local rows, _, csv = flow.read_csv("../models/hengshui/indicators.csv")
+local here = csv:match("^(.*)/%.%./models/hengshui/indicators%.csv$") or "."
 
 local function scenario(file) return flow.load_scenarios(here .. "/" .. file)[1] end
 local bau, plan = scenario("bau.lua"):run(), scenario("plan.lua"):run()
