@@ -157,6 +157,197 @@ end
 M.as_series = function(v) return as_series(v, "series", { user_site() }) end
 
 -- ---------------------------------------------------------------------
+-- data files (CSV): the numbers of a model, edited in a spreadsheet
+
+local io_open = io and io.open
+
+-- One line of a CSV file: fields separated by commas, a field in double
+-- quotes may hold commas and "" for a quote. Returns the fields, or nil
+-- and a message.
+local function csv_fields(line)
+  local out, i, n = {}, 1, #line
+  while true do
+    local field
+    if line:sub(i, i) == '"' then
+      local buf, j = {}, i + 1
+      while true do
+        local q = line:find('"', j, true)
+        if not q then return nil, "a quoted field is not closed" end
+        buf[#buf + 1] = line:sub(j, q - 1)
+        if line:sub(q + 1, q + 1) == '"' then buf[#buf + 1] = '"'; j = q + 2
+        else i = q + 1; break end
+      end
+      field = table.concat(buf)
+      local rest = line:match("^%s*", i)
+      i = i + #rest
+      if i <= n and line:sub(i, i) ~= "," then return nil, "text after a closing quote" end
+    else
+      local c = line:find(",", i, true) or n + 1
+      field = line:sub(i, c - 1):match("^%s*(.-)%s*$")
+      i = c
+    end
+    out[#out + 1] = field
+    if i > n then return out end
+    i = i + 1 -- the comma
+    if i > n then out[#out + 1] = ""; return out end
+  end
+end
+
+-- The folder of the calling file (the current folder when it is unknown).
+local function here_dir(site)
+  if site[1] == "?" then return "." end
+  return site[1]:match("^(.*)/[^/]*$") or "."
+end
+
+-- The header line: the columns once each, the required ones there;
+-- returns the set {column = index}.
+local function csv_header(path, lineno, cols, required)
+  local set = {}
+  for i, c in ipairs(cols) do
+    if set[c] then return nil, fmt("%s:%d: the column '%s' appears twice", path, lineno, c) end
+    set[c] = i
+  end
+  for _, c in ipairs(required or {}) do
+    if not set[c] then
+      return nil, fmt("%s:%d: the header lacks the column '%s' (it has: %s)", path, lineno, c,
+                      table.concat(cols, ", "))
+    end
+  end
+  return set
+end
+
+-- The rows of an open file; returns rows, cols, or nil and a message.
+local function csv_rows(f, path, required)
+  local rows, cols, lineno = {}, nil, 0
+  for line in f:lines() do
+    lineno = lineno + 1
+    line = line:gsub("\r$", "")
+    if lineno == 1 then line = line:gsub("^\239\187\191", "") end -- a spreadsheet's BOM
+    if not (line:match("^%s*$") or line:match("^%s*#")) then
+      local fields, err = csv_fields(line)
+      if not fields then return nil, fmt("%s:%d: %s", path, lineno, err) end
+      if not cols then
+        local ok, herr = csv_header(path, lineno, fields, required)
+        if not ok then return nil, herr end
+        cols = fields
+      elseif #fields ~= #cols then
+        return nil, fmt("%s:%d: %d fields, but the header has %d columns", path, lineno, #fields, #cols)
+      else
+        local row = { line = lineno }
+        for i, c in ipairs(cols) do row[c] = fields[i] end
+        rows[#rows + 1] = row
+      end
+    end
+  end
+  if not cols then return nil, fmt("%s: the file is empty (a header line is required)", path) end
+  return rows, cols
+end
+
+--- Reads a CSV file with a header line: a list of rows {column = text},
+--- each with `line` (its line number), the list of columns, and the path
+--- read. Blank lines and lines starting with '#' are skipped. A relative
+--- path is taken from the folder of the calling file; `required` lists
+--- columns that must be there.
+function M.read_csv(path, required)
+  local site = { user_site() }
+  if type(path) ~= "string" then site_error(site, "flow.read_csv: the path must be a string") end
+  if path:sub(1, 1) ~= "/" then path = here_dir(site) .. "/" .. path end
+  if not io_open then site_error(site, "%s: data files cannot be read here (flowsim --sandbox)", path) end
+  local f, err = io_open(path, "r")
+  if not f then site_error(site, "%s", err) end
+  local rows, cols = csv_rows(f, path, required)
+  f:close()
+  if not rows then model_error(cols) end
+  return rows, cols, path
+end
+
+local Data = { __name = "flow.Data" }
+Data.__index = Data
+
+--- Reads a data file of series (columns name, year, value, unit, source;
+--- more columns are allowed and kept in the rows): docs/lua-api.md.
+function M.data(path)
+  local rows, _, full = M.read_csv(path, { "name", "year", "value", "unit", "source" })
+  local d = setmetatable({ path = full, items = {}, order = {} }, Data)
+  for _, r in ipairs(rows) do
+    local function bad(msg, ...) model_error(fmt("%s:%d: " .. msg, full, r.line, ...)) end
+    if r.name == "" then bad("the name is empty") end
+    local y = tonumber(r.year)
+    if not y or mtype(y) ~= "integer" then bad("'%s': the year '%s' is not a whole number", r.name, r.year) end
+    local v = tonumber(r.value)
+    if not v or v ~= v or v == math.huge or v == -math.huge then
+      bad("'%s' %d: the value '%s' is not a finite number", r.name, y, r.value)
+    end
+    if r.unit == "" then bad("'%s' %d: the unit is empty (write 1 for a pure number)", r.name, y) end
+    if r.source == "" then bad("'%s' %d: the source is empty (a plan row, a fact, or ESTIMATE: basis)", r.name, y) end
+    local s = d.items[r.name]
+    if not s then
+      s = { name = r.name, unit = r.unit, values = {}, sources = {}, lines = {} }
+      d.items[r.name] = s
+      d.order[#d.order + 1] = r.name
+    elseif s.unit ~= r.unit then
+      bad("'%s': the unit '%s' differs from '%s' at line %d", r.name, r.unit, s.unit, s.lines[next(s.lines)])
+    end
+    if s.values[y] then bad("'%s' %d is given twice (first at line %d)", r.name, y, s.lines[y]) end
+    s.values[y], s.sources[y], s.lines[y] = v, r.source, r.line
+  end
+  return d
+end
+
+-- An error of a lookup: at the caller's line when it is known.
+local function data_error(msg, ...)
+  local site = { user_site() }
+  if site[1] == "?" then model_error(fmt(msg, ...)) end
+  site_error(site, msg, ...)
+end
+
+local function data_get(d, name)
+  local s = d.items[name]
+  if not s then data_error("%s: no series '%s'", d.path, tostring(name)) end
+  return s
+end
+
+--- The value of `name` in `year`; without a year, the series must have one value.
+function Data:value(name, year)
+  local s = data_get(self, name)
+  if year == nil then
+    local y, v = next(s.values)
+    if next(s.values, y) ~= nil then
+      data_error("%s: '%s' has several years: give the year", self.path, name)
+    end
+    return v
+  end
+  local v = s.values[year]
+  if v == nil then data_error("%s: '%s' has no value for %d", self.path, name, year) end
+  return v
+end
+
+--- The series of `name` as a flow series (rule: "linear" by default, or
+--- "step", "spline", "akima", "steffen").
+function Data:series(name, rule)
+  local s = data_get(self, name)
+  local out, err = make_series(rule or "linear", s.values)
+  if not out then model_error(fmt("%s: '%s': %s", self.path, name, err)) end
+  return out
+end
+
+--- The unit of `name`; its source in `year` (the first year without one).
+function Data:unit(name) return data_get(self, name).unit end
+function Data:source(name, year)
+  local s = data_get(self, name)
+  if year == nil then year = next(s.values) end
+  return s.sources[year]
+end
+--- The years of `name`, sorted; the names in the file's order.
+function Data:years(name)
+  local ys = {}
+  for y in pairs(data_get(self, name).values) do ys[#ys + 1] = y end
+  table.sort(ys)
+  return ys
+end
+function Data:names() return { table.unpack(self.order) } end
+
+-- ---------------------------------------------------------------------
 -- expressions (for indicators)
 
 local Expr = { __name = "flow.Expr" }
@@ -300,7 +491,7 @@ function Model:indicator(name, expr, opts)
   end
   self.indicators[#self.indicators + 1] = { name = name, expr = expr, unit = opts.unit,
                                             source = opts.source, site = site,
-                                            base = opts.base }
+                                            base = opts.base, title = opts.title }
   return self
 end
 

@@ -156,6 +156,17 @@ LUA
 expect "load of a binary chunk (string.dump) is refused" 0 "" "binary refused" -- \
   "$FLOWSIM" exec --sandbox binary.lua
 
+# --- data files (flow.data, flow.read_csv) ---------------------------------------------
+printf 'name,year,value,unit,source\nx,2020,1,t,ESTIMATE: a\n' > d.csv
+cat > data.lua <<'LUA'
+local flow = require "flow"
+local ok, err = pcall(flow.read_csv, "d.csv")
+assert(not ok and tostring(err):find("cannot be read here", 1, true), "flow.read_csv read a file: " .. tostring(err))
+print("data refused")
+LUA
+expect "flow.data and flow.read_csv read no file in the sandbox" 0 "" "data refused" -- \
+  "$FLOWSIM" exec --sandbox data.lua
+
 # --- a normal model runs sandboxed --------------------------------------------------------
 expect "models/demo.lua runs in the sandbox" 0 "" "scenario demo:" -- \
   "$FLOWSIM" run --sandbox "$srcdir/models/demo.lua"
