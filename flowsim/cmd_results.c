@@ -111,8 +111,13 @@ int fs_cmd_diff(int argc, char **argv)
             return FS_OK;
         } else if (strcmp(argv[i], "--tol") == 0) {
             char *end;
-            if (i + 1 >= argc || (tol = strtod(argv[i + 1], &end), *end != '\0') || !(tol >= 0)) {
+            if (i + 1 >= argc) {
                 fs_error("diff: --tol needs a number >= 0");
+                return FS_USAGE;
+            }
+            tol = strtod(argv[i + 1], &end);
+            if (end == argv[i + 1] || *end != '\0' || !(tol >= 0)) {
+                fs_error("diff: --tol '%s' is not a number >= 0", argv[i + 1]);
                 return FS_USAGE;
             }
             i++;
@@ -124,7 +129,7 @@ int fs_cmd_diff(int argc, char **argv)
         } else if (nfiles < 2) {
             files[nfiles++] = argv[i];
         } else {
-            fs_error("diff: two results files (or file:scenario) are compared, not more");
+            fs_error("diff: '%s': two results files (or file:scenario) are compared, not more", argv[i]);
             return FS_USAGE;
         }
     }
@@ -136,11 +141,8 @@ int fs_cmd_diff(int argc, char **argv)
     lua_State *L = fs_state_new(&o);
     if (!L)
         return FS_ERROR;
-    int rc;
-    if (luaL_loadbufferx(L, diff_driver, sizeof diff_driver - 1, "=[flowsim diff]", "t") != LUA_OK) {
-        fs_error("%s", lua_tostring(L, -1));
-        rc = FS_ERROR;
-    } else {
+    int rc = fs_load_driver(L, diff_driver, sizeof diff_driver - 1, "=[flowsim diff]");
+    if (rc == FS_OK) {
         lua_getglobal(L, "flow");
         push_spec(L, files[0]);
         push_spec(L, files[1]);
@@ -148,7 +150,7 @@ int fs_cmd_diff(int argc, char **argv)
         lua_pushboolean(L, all);
         fs_push_writer(L);
         fs_push_results(L);
-        rc = fs_pcall(L, 7, 1);
+        rc = fs_pcall_driver(L, 7, 1);
         if (rc == FS_OK)
             rc = lua_tointeger(L, -1) > 0 ? FS_DIFFER : FS_OK;
     }
@@ -170,7 +172,8 @@ static const char export_driver[] =
     "local function num(v) return v ~= v and 'NaN' or string.format('%.17g', v) end\n"
     "local function out(name, header, rows)\n"
     "  local path, tmp = dir .. '/' .. name, dir .. '/.' .. name .. '.tmp'\n"
-    "  local h = assert(io.open(tmp, 'w'))\n"
+    "  local h, e = io.open(tmp, 'w')\n"
+    "  if not h then error('export: ' .. e, 0) end\n"
     "  local ok, err = pcall(function()\n"
     "    assert(h:write(header, '\\n'))\n"
     "    rows(function(...)\n"
@@ -230,7 +233,7 @@ int fs_cmd_export(int argc, char **argv)
         } else if (!file) {
             file = argv[i];
         } else {
-            fs_error("export: one results file at a time");
+            fs_error("export: '%s': one results file at a time", argv[i]);
             return FS_USAGE;
         }
     }
@@ -238,25 +241,27 @@ int fs_cmd_export(int argc, char **argv)
         fs_error("export: give a results file and --csv DIR (flowsim export --help)");
         return FS_USAGE;
     }
+    struct stat st;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fs_error("export: cannot make the folder %s: %s", dir, strerror(errno));
+        return FS_ERROR;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fs_error("export: %s is not a folder", dir);
         return FS_ERROR;
     }
     fs_opts o = { 0 };
     lua_State *L = fs_state_new(&o);
     if (!L)
         return FS_ERROR;
-    int rc;
-    if (luaL_loadbufferx(L, export_driver, sizeof export_driver - 1, "=[flowsim export]", "t") != LUA_OK) {
-        fs_error("%s", lua_tostring(L, -1));
-        rc = FS_ERROR;
-    } else {
+    int rc = fs_load_driver(L, export_driver, sizeof export_driver - 1, "=[flowsim export]");
+    if (rc == FS_OK) {
         lua_getglobal(L, "flow");
         lua_pushstring(L, file);
         lua_pushstring(L, dir);
         fs_push_writer(L);
         fs_push_results(L);
-        rc = fs_pcall(L, 5, 1);
+        rc = fs_pcall_driver(L, 5, 1);
     }
     fflush(stdout);
     fs_state_free(L);

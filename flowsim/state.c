@@ -279,10 +279,100 @@ static int msgh(lua_State *L)
     return 1;
 }
 
+/* Strips "[flowsim CMD]:N: " from the front of msg: the line of a driver
+ * that called a C function which raised the error names nothing the
+ * user wrote. */
+static const char *strip_driver_site(const char *msg)
+{
+    if (strncmp(msg, "[flowsim ", 9) != 0)
+        return msg;
+    const char *p = strstr(msg, "]:");
+    if (!p)
+        return msg;
+    p += 2;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return (p[0] == ':' && p[1] == ' ') ? p + 2 : msg;
+}
+
+/* Appends the frames of the user's own files (chunks loaded from a
+ * file: source "@...") from level 1 up; returns how many. */
+static int user_frames(lua_State *L, luaL_Buffer *b)
+{
+    lua_Debug ar;
+    int n = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sln", &ar) || ar.source[0] != '@')
+            continue;
+        n++;
+        lua_pushfstring(L, "\n\t%s:%d: in ", ar.short_src, ar.currentline);
+        luaL_addvalue(b);
+        if (*ar.what == 'm')
+            lua_pushliteral(L, "main chunk");
+        else if (ar.name)
+            lua_pushfstring(L, "function '%s'", ar.name);
+        else
+            lua_pushfstring(L, "function <%s:%d>", ar.short_src, ar.linedefined);
+        luaL_addvalue(b);
+    }
+    return n;
+}
+
+/* The message handler of flowsim's drivers: an error about the
+ * arguments, a file or the model is one line; a bug in the user's own
+ * Lua (a model file or hook) also gets the traceback of the user's files
+ * when it spans more than one frame. Never a frame of the driver. */
+static int driver_msgh(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    if (flow_lua_is_model_error(L, 1))
+        return 1;
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && *ar.what == 'C')
+        msg = strip_driver_site(msg);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, msg);
+    luaL_addstring(&b, "\nstack traceback:");
+    if (user_frames(L, &b) < 2) {
+        lua_pushstring(L, msg);
+        return 1;
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+int fs_load_driver(lua_State *L, const char *code, size_t len, const char *name)
+{
+    if (luaL_loadbufferx(L, code, len, name, "t") != LUA_OK) {
+        fs_error("%s", lua_tostring(L, -1));
+        lua_pop(L, 1);
+        return FS_ERROR;
+    }
+    return FS_OK;
+}
+
+static int pcall_with(lua_State *L, lua_CFunction h, int nargs, int nresults);
+
 int fs_pcall(lua_State *L, int nargs, int nresults)
 {
+    return pcall_with(L, msgh, nargs, nresults);
+}
+
+int fs_pcall_driver(lua_State *L, int nargs, int nresults)
+{
+    return pcall_with(L, driver_msgh, nargs, nresults);
+}
+
+static int pcall_with(lua_State *L, lua_CFunction h, int nargs, int nresults)
+{
     int base = lua_gettop(L) - nargs;
-    lua_pushcfunction(L, msgh);
+    lua_pushcfunction(L, h);
     lua_insert(L, base);
     int rc = lua_pcall(L, nargs, nresults, base);
     lua_remove(L, base);

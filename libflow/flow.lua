@@ -57,6 +57,24 @@ local function strip(src)
   return src
 end
 
+-- msg and the traceback of the user's frames only, from `level` up (1 =
+-- the caller): the frames of flow.lua, of C and of flowsim's drivers name
+-- nothing the user wrote.
+local function user_traceback(msg, level)
+  local out = { msg, "stack traceback:" }
+  for l = level + 1, 200 do
+    local info = getinfo(l, "Slnt")
+    if not info then break end
+    if is_user(info) then
+      local what = info.what == "main" and "main chunk"
+        or info.name and fmt("function '%s'", info.name)
+        or fmt("function <%s:%d>", info.short_src, info.linedefined)
+      out[#out + 1] = fmt("\t%s:%d: in %s", info.short_src, info.currentline or 0, what)
+    end
+  end
+  return table.concat(out, "\n")
+end
+
 -- The site of a tail-called constructor (flow.model, flow.scenario): the
 -- first line of the loading file that calls it.
 local function tail_site(hint)
@@ -680,7 +698,7 @@ function M.run(model, sc)
   for y = first, last do
     if hook then
       hook.year = y
-      local ok, err = xpcall(sc.on_year, function(e) return traceback(tostring(e), 2) end, hook, y)
+      local ok, err = xpcall(sc.on_year, function(e) return (user_traceback(tostring(e), 2)) end, hook, y)
       if not ok then model_error(fmt("on_year hook of scenario '%s', year %d: %s", sc.name or "?", y, err)) end
     end
     sim:_step()
