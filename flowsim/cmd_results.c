@@ -200,11 +200,17 @@ static const char export_driver[] =
     "    end\n"
     "  end)\n"
     "end\n"
-    "files[#files + 1] = out('targets.csv', 'scenario,indicator,year,cmp,value,achieved,met,source', function(row)\n"
+    "files[#files + 1] = out('targets.csv', 'scenario,indicator,year,cmp,value,achieved,met,source,unit,measure',\n"
+    "                       function(row)\n"
     "  for _, s in ipairs(f:scenarios()) do\n"
+    "    local names, units = f:names(s, 'indicator')\n"
+    "    local unit = {}\n"
+    "    for i, x in ipairs(names) do unit[x] = units[i] end\n"
     "    for _, t in ipairs(f:targets(s)) do\n"
-    "      row(s, t.indicator, t.year, t.cmp, t.cmp == 'rises' and '' or num(t.value), num(t.achieved),\n"
-    "          t.met == nil and '' or (t.met and 'yes' or 'no'), t.source)\n"
+    "      local rises = t.cmp == 'rises'\n"
+    "      row(s, t.indicator, t.year, t.cmp, rises and '' or num(t.value), num(t.achieved),\n"
+    "          t.met == nil and '' or (t.met and 'yes' or 'no'), t.source, unit[t.indicator] or '',\n"
+    "          rises and 'smallest_rise' or 'value')\n"
     "    end\n"
     "  end\n"
     "end)\n"
@@ -219,7 +225,9 @@ int fs_cmd_export(int argc, char **argv)
             printf("usage: flowsim export RESULTS.h5 --csv DIR\n"
                    "Writes the results file as tidy CSV into DIR (made if missing): indicators.csv,\n"
                    "flows.csv, stocks.csv, params.csv, metrics.csv with the columns scenario, year,\n"
-                   "item, unit, value (one row per value), and targets.csv with the verdicts.\n");
+                   "item, unit, value (one row per value), and targets.csv with the verdicts\n"
+                   "(scenario, indicator, year, cmp, value, achieved, met, source, unit, measure:\n"
+                   "achieved is the indicator in the year, or for rises its smallest rise).\n");
             return FS_OK;
         } else if (strcmp(argv[i], "--csv") == 0) {
             if (i + 1 >= argc) {

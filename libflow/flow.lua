@@ -804,15 +804,15 @@ end
 --- A number as the tables print it, one rule for every column: from
 --- 1,000 up a whole number with its thousands separated by commas; below
 --- that 4 significant digits (trailing zeros dropped); below 0.001 and
---- from 10^15 up, 4 significant digits with an exponent. nil is "-", NaN
---- "n/a".
+--- from 10^15 up, 4 significant digits with an exponent (1.234e-04). nil
+--- is "-", NaN "n/a".
 local function num(v)
   if v == nil then return "-" end
   if v ~= v then return "n/a" end
   if v == 0 then return "0" end
   local a = math.abs(v)
   if a == math.huge then return v > 0 and "inf" or "-inf" end
-  if a < 1e-3 or a >= 1e15 then return fmt("%.4g", v) end
+  if a < 1e-3 or a >= 1e15 then return fmt("%.3e", v) end
   local s = fmt("%.4g", v)
   if math.abs(tonumber(s)) < 1000 then return s end
   return (v < 0 and "-" or "") .. group(fmt("%.0f", a))
@@ -826,7 +826,7 @@ local function pad(text, w, left)
 end
 
 -- the table: rows of cells, aligned by columns (right-aligned but where
--- left[j]), two spaces apart
+-- left[j]; a last column aligned left is not padded), two spaces apart
 local function columns(rows, left)
   local w = {}
   for _, r in ipairs(rows) do
@@ -835,11 +835,15 @@ local function columns(rows, left)
   local out = {}
   for i, r in ipairs(rows) do
     local cells = {}
-    for j, cell in ipairs(r) do cells[j] = pad(cell, j == #r and 0 or w[j], left[j]) end
+    for j, cell in ipairs(r) do cells[j] = pad(cell, (j == #r and left[j]) and 0 or w[j], left[j]) end
     out[i] = table.concat(cells, "  ")
   end
   return out
 end
+
+-- a unit as the tables show it: "-" for none, so that every row has
+-- as many words as the header
+local function unit_cell(u) return (u == nil or u == "") and "-" or u end
 
 -- a model without targets: its indicators in the last year
 local function indicator_table(name, inds, last)
@@ -847,7 +851,7 @@ local function indicator_table(name, inds, last)
                       #inds == 1 and "" or "s", tostring(last)) }
   if #inds == 0 then return lines[1] end
   local rows = { { "indicator", "unit", "value" } }
-  for _, d in ipairs(inds) do rows[#rows + 1] = { d.name, d.unit or "", num(d.value) } end
+  for _, d in ipairs(inds) do rows[#rows + 1] = { d.name, unit_cell(d.unit), num(d.value) } end
   for _, l in ipairs(columns(rows, { true, true })) do lines[#lines + 1] = l end
   return table.concat(lines, "\n")
 end
@@ -870,7 +874,7 @@ function M.format_report(name, rows, info)
     if r.met == true then met = met + 1 elseif r.met == false then missed = missed + 1
     else unknown = unknown + 1 end
     rises = rises or r.cmp == "rises"
-    t[#t + 1] = { r.indicator, r.unit or "", tostring(r.year), num(r.base), r.cmp,
+    t[#t + 1] = { r.indicator, unit_cell(r.unit), tostring(r.year), num(r.base), r.cmp,
                   r.cmp == "rises" and "min rise > 0" or num(r.value), num(r.achieved), verdict, num(r.margin),
                   r.source or "" }
   end
