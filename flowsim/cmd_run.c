@@ -72,8 +72,10 @@ static int run_or_report(int argc, char **argv, int report)
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: flowsim %s FILE.lua...%s [--scenario NAME]%s [--sandbox]\n"
                    "Runs every model and scenario in the files (or only the one named) and prints,\n"
-                   "for each, the target table: indicator, year, base-year value, comparator,\n"
-                   "target, projected value, met or not, margin, source.%s\n",
+                   "for each, the target table: indicator, unit, year, value in the base year,\n"
+                   "comparator, target, projected value (for rises: the smallest rise from one\n"
+                   "year to the next), met or not, margin, source; without targets, the\n"
+                   "indicators in the last year.%s\n",
                    report ? "report" : "run", report ? " | FILE.h5..." : "", report ? " [--strict]" : " [-o FILE.h5]",
                    report ? "\nA results file (.h5) is read, not run: its scenarios' target tables.\n"
                             "--strict: exit 3 when a target is missed."
