@@ -924,6 +924,11 @@ int flow_results_open(flow_results **out, const char *path)
         return flow_error__set(FLOW_EIO, "%s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return flow_error__set(FLOW_EIO, "%s: not a file", path);
+    /* HDF5 reports a file it may not read as unreadable, not why */
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return flow_error__set(FLOW_EIO, "%s: %s", path, strerror(errno));
+    close(fd);
     flow_results *r = flow_alloc__calloc(A, 1, sizeof *r);
     if (!r || !(r->path = flow_alloc__strdup(A, path))) {
         flow_alloc__free(A, r);

@@ -23,7 +23,8 @@ cd "$tmp" || exit 99
 model=$srcdir/models/demo.lua
 # the fixtures: a results file of the demo (scenario "demo"), a file that
 # is not HDF5, folders named like a results file and like a model, an
-# unreadable model and results file (unless we are root, who reads all)
+# unreadable model and results file. Root reads every file: as root the
+# unreadable cases run as the user nobody (setpriv), or are skipped.
 if ! "$FLOWSIM" run "$model" -o good.h5 > /dev/null 2>&1; then
   echo "cli_errors.sh: cannot make the fixture good.h5" >&2
   exit 99
@@ -32,16 +33,27 @@ echo "this is not HDF5" > text.h5
 mkdir folder.h5 folder.lua
 cp "$model" locked.lua
 cp good.h5 locked.h5
+chmod 644 good.h5
+mkdir open
 chmod 000 locked.lua locked.h5
+chmod 755 "$tmp"
+chmod 777 open
+runas="" runas_now=""
 unreadable=yes
-if cat locked.lua > /dev/null 2>&1; then unreadable=no; fi
+if cat locked.lua > /dev/null 2>&1; then
+  runas="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  # nobody must be able to run flowsim, and not to read the locked file
+  if ! $runas "$FLOWSIM" --version > /dev/null 2>&1 || $runas cat locked.lua > /dev/null 2>&1; then
+    unreadable=no
+  fi
+fi
 
 pass=0 fail=0
 # expect CODES NAMED COMMAND-ARGS...: exit status one of CODES ("1", "2"
 # or "1 2"), one line on stderr holding NAMED, no traceback anywhere
 expect() {
   codes=$1 named=$2; shift 2
-  "$FLOWSIM" "$@" > out 2> err < /dev/null
+  $runas_now "$FLOWSIM" "$@" > out 2> err < /dev/null
   rc=$?
   why=""
   case " $codes " in *" $rc "*) ;; *) why="exit status $rc, want $codes" ;; esac
@@ -130,16 +142,20 @@ expect 2 exec            exec
 # -- plugins -------------------------------------------------------------
 expect 2 --bogus         plugins --bogus
 expect 2 extra           plugins extra
-# -- unreadable files (not when root, who reads every file) ----------------
+# -- unreadable files (as root: as the user nobody) ---------------------------
 if test "$unreadable" = yes; then
+  runas_now=$runas
   expect 1 locked.lua    run locked.lua
   expect 1 locked.lua    check locked.lua
   expect 1 locked.lua    exec locked.lua
-  expect 1 locked.h5     report locked.h5
+  expect 1 locked.lua    locked.lua
+  expect 1 "locked.h5: Permission denied" report locked.h5
   expect 1 locked.h5     diff locked.h5 good.h5
-  expect 1 locked.h5     export locked.h5 --csv csv
+  expect 1 "locked.h5: Permission denied" diff good.h5:demo locked.h5:demo
+  expect 1 locked.h5     export locked.h5 --csv open/csv
+  runas_now=""
 else
-  echo "note: running as root, so the unreadable-file cases are skipped"
+  echo "note: running as root without setpriv: the unreadable-file cases are skipped"
 fi
 
 echo "cli_errors: $pass passed, $fail failed"
