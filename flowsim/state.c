@@ -7,6 +7,8 @@
  * model's folder; text chunks only (no binary chunks); a memory limit
  * (the state's allocator refuses past it) and an instruction budget (a
  * count hook raises an error), each reported as a clear error.
+ * Also the message handlers errors go through: a script's (exec: Lua's
+ * traceback) and the drivers' (one line; never a frame of a driver).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
@@ -357,18 +359,8 @@ int fs_load_driver(lua_State *L, const char *code, size_t len, const char *name)
     return FS_OK;
 }
 
-static int pcall_with(lua_State *L, lua_CFunction h, int nargs, int nresults);
-
-int fs_pcall(lua_State *L, int nargs, int nresults)
-{
-    return pcall_with(L, msgh, nargs, nresults);
-}
-
-int fs_pcall_driver(lua_State *L, int nargs, int nresults)
-{
-    return pcall_with(L, driver_msgh, nargs, nresults);
-}
-
+/* lua_pcall under the message handler h; an error is printed as one
+ * "flowsim: ..." (the sandbox's memory limit named as such). */
 static int pcall_with(lua_State *L, lua_CFunction h, int nargs, int nresults)
 {
     int base = lua_gettop(L) - nargs;
@@ -388,6 +380,16 @@ static int pcall_with(lua_State *L, lua_CFunction h, int nargs, int nresults)
         return FS_ERROR;
     }
     return FS_OK;
+}
+
+int fs_pcall(lua_State *L, int nargs, int nresults)
+{
+    return pcall_with(L, msgh, nargs, nresults);
+}
+
+int fs_pcall_driver(lua_State *L, int nargs, int nresults)
+{
+    return pcall_with(L, driver_msgh, nargs, nresults);
 }
 
 int fs_parse_common(fs_opts *o, int argc, char **argv, int i)
