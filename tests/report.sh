@@ -99,6 +99,15 @@ grep -q '^scenario plain: no targets; its 1 indicator in 2023, the last year$' "
 grep -v '^results: ' "$tmp/plain.out" | cmp -s - "$tmp/plain.report" && ok "no targets: report FILE.h5 alike" ||
   bad "no targets: report FILE.h5 differs"
 
+# -- diff: a scenario only in one file is listed with no values ("nil" before)
+"$FLOWSIM" diff "$tmp/rises.h5" "$tmp/plain.h5" > "$tmp/diff.out" 2> "$tmp/err"; rc=$?
+if test "$rc" -eq 4 && grep -q '^rises  *scenario  *(only in A)$' "$tmp/diff.out" &&
+   grep -q '^plain  *scenario  *(only in B)$' "$tmp/diff.out" && ! grep -q nil "$tmp/diff.out"; then
+  ok "diff: scenarios only in one file, without values"
+else
+  bad "diff: exit $rc"; cat "$tmp/diff.out" "$tmp/err"
+fi
+
 # -- the Python reader -------------------------------------------------------
 PY=/usr/bin/python3
 if test -x $PY && $PY -c "import h5py, pandas, matplotlib" 2> /dev/null; then
