@@ -68,9 +68,11 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     sandbox *sb;
     lua_getallocf(L, (void **)&sb);
     sb->spent += HOOK_EVERY;
-    if (sb->spent > sb->budget)
-        luaL_error(L, "sandbox: the instruction budget of %I is spent (flowsim --budget N raises it)",
-                   (lua_Integer)sb->budget);
+    if (sb->spent > sb->budget) { /* no position: it would name a line of flow.lua as often as the user's */
+        lua_pushfstring(L, "sandbox: the instruction budget of %I is spent (flowsim --budget N raises it)",
+                        (lua_Integer)sb->budget);
+        lua_error(L);
+    }
 }
 
 /* require(name) in the sandbox: `flow`, or name.lua inside the root. */
@@ -181,29 +183,13 @@ void fs_push_writer(lua_State *L)
     lua_pushcfunction(L, l_write);
 }
 
-lua_State *fs_state_new(const fs_opts *o)
+/* Opens the libraries (the sandbox's subset when its argument is true)
+ * and `flow` in L; called in protected mode, so that a memory limit too
+ * small to start is an error, not a panic. */
+static int setup(lua_State *L)
 {
-    lua_State *L;
-    sandbox *sb = NULL;
-    if (o && o->sandbox) {
-        sb = calloc(1, sizeof *sb);
-        if (!sb) {
-            fs_error("out of memory");
-            return NULL;
-        }
-        sb->limit = o->mem_limit ? o->mem_limit : (size_t)256 << 20;
-        sb->budget = o->instr_budget ? o->instr_budget : 2000000000LL;
-        snprintf(sb->root, sizeof sb->root, "%s", o->root ? o->root : ".");
-        L = lua_newstate(limited_alloc, sb);
-    } else {
-        L = luaL_newstate();
-    }
-    if (!L) {
-        free(sb);
-        fs_error("cannot create a Lua state");
-        return NULL;
-    }
-    if (!sb) {
+    int sandboxed = lua_toboolean(L, 1);
+    if (!sandboxed) {
         luaL_openlibs(L);
     } else {
         /* the subset of linit.c a model needs, nothing that reaches out */
@@ -225,7 +211,6 @@ lua_State *fs_state_new(const fs_opts *o)
         lua_setglobal(L, "loadfile");
         lua_pushnil(L);
         lua_setglobal(L, "collectgarbage");
-        lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
     }
     /* flow, preloaded and required */
     luaL_requiref(L, "flow", flow_lua_open, 1);
@@ -237,7 +222,7 @@ lua_State *fs_state_new(const fs_opts *o)
     lua_getfield(L, -2, "results_open");
     lua_setfield(L, -2, "open");
     lua_setfield(L, LUA_REGISTRYINDEX, "flowsim.results");
-    if (sb) {
+    if (sandboxed) {
         lua_pushcfunction(L, sandbox_loadfile);
         lua_setfield(L, -2, "loadfile");
         lua_pushnil(L);
@@ -245,8 +230,47 @@ lua_State *fs_state_new(const fs_opts *o)
         lua_pushnil(L);
         lua_setfield(L, -2, "results_open");
     }
-    lua_pop(L, 1);
-    return L;
+    return 0;
+}
+
+lua_State *fs_state_new(const fs_opts *o)
+{
+    lua_State *L;
+    sandbox *sb = NULL;
+    if (o && o->sandbox) {
+        sb = calloc(1, sizeof *sb);
+        if (!sb) {
+            fs_error("out of memory");
+            return NULL;
+        }
+        sb->limit = o->mem_limit ? o->mem_limit : (size_t)256 << 20;
+        sb->budget = o->instr_budget ? o->instr_budget : 2000000000LL;
+        snprintf(sb->root, sizeof sb->root, "%s", o->root ? o->root : ".");
+        L = lua_newstate(limited_alloc, sb);
+    } else {
+        L = luaL_newstate();
+    }
+    if (L) {
+        lua_pushcfunction(L, setup);
+        lua_pushboolean(L, sb != NULL);
+        if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
+            if (sb)
+                lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+            return L;
+        }
+    }
+    if (sb && (!L || sb->out_of_memory))
+        fs_error("sandbox: the memory limit of %zu bytes is too small to start Lua and flow "
+                 "(flowsim --memory N raises it)", sb->limit);
+    else if (L)
+        fs_error("cannot set up Lua: %s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+    else
+        fs_error("cannot create a Lua state");
+    if (L)
+        fs_state_free(L); /* frees sb too */
+    else
+        free(sb);
+    return NULL;
 }
 
 void fs_push_results(lua_State *L)

@@ -1,10 +1,12 @@
 #!/bin/sh
 # tests/cli_errors.sh — every flowsim command given bad arguments or bad
 # files: missing, unreadable, a folder, not HDF5, a scenario that is not
-# there, an unknown option, an option without its value, a bad number.
+# there, an unknown option, an option without its value, a bad number, a
+# sandbox limit too small to start or to finish.
 # Each must exit 1 (an error) or 2 (a usage error) and print exactly one
 # line on stderr, "flowsim: ..." naming the thing at fault, and nothing
-# anywhere may hold "stack traceback" (docs/flowsim.1, EXIT STATUS).
+# anywhere may hold "stack traceback" or name flowsim's own Lua chunks
+# ([flowsim run], [flow.lua]) (docs/flowsim.1, EXIT STATUS).
 #
 # Environment (set by make check; the fallbacks suit a run by hand from
 # the build directory): FLOWSIM (default ./flowsim/flowsim), srcdir.
@@ -60,6 +62,7 @@ expect() {
   nlines=$(wc -l < err)
   if test -z "$why" && test "$nlines" -ne 1; then why="$nlines lines on stderr, want 1"; fi
   if test -z "$why" && grep -q "stack traceback" out err; then why="a traceback"; fi
+  if test -z "$why" && grep -q -F -e "[flowsim " -e "[flow.lua]" err; then why="names flowsim's own Lua"; fi
   if test -z "$why" && ! grep -q '^flowsim: ' err; then why="stderr does not start with 'flowsim: '"; fi
   if test -z "$why" && ! grep -qF -- "$named" err; then why="the line does not name '$named'"; fi
   if test -z "$why"; then
@@ -88,6 +91,8 @@ expect 2 --budget        run "$model" --budget
 expect 2 abc             run "$model" --sandbox --budget abc
 expect 2 -5              run "$model" --sandbox --memory -5
 expect 2 12x             run "$model" --sandbox --memory 12x
+expect 1 "of 30000 bytes" run "$model" --sandbox --memory 30000
+expect 1 "budget of 1000" run "$model" --sandbox --budget 1000
 expect 2 run             run
 expect 2 --bogus         --bogus
 expect 2 frobnicate      frobnicate
