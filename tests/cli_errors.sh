@@ -133,6 +133,12 @@ expect 1 folder.h5       export folder.h5 --csv csv
 expect 1 text.h5         export text.h5 --csv csv
 expect 1 /no/such        export good.h5 --csv /no/such/folder
 expect 1 text.h5         export good.h5 --csv text.h5
+mkdir -p blocked/indicators.csv
+expect 1 blocked/indicators.csv export good.h5 --csv blocked
+if test -w /dev/full; then # a full disk
+  mkdir full && ln -s /dev/full full/.flows.csv.tmp
+  expect 1 "full/flows.csv: No space left on device" export good.h5 --csv full
+fi
 expect 2 --csv           export good.h5 --csv
 expect 2 --bogus         export good.h5 --csv csv --bogus
 expect 2 other.h5        export good.h5 other.h5 --csv csv
