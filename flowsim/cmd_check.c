@@ -62,15 +62,14 @@ int fs_cmd_check(int argc, char **argv)
         lua_State *L = fs_state_new(&o);
         if (!L)
             return FS_ERROR;
-        if (luaL_loadbufferx(L, driver, sizeof driver - 1, "=[flowsim check]", "t") != LUA_OK) {
-            fs_error("%s", lua_tostring(L, -1));
+        if (fs_load_driver(L, driver, sizeof driver - 1, "=[flowsim check]") != FS_OK) {
             fs_state_free(L);
             return FS_ERROR;
         }
         lua_getglobal(L, "flow");
         lua_pushstring(L, argv[i]);
         fs_push_writer(L);
-        if (fs_pcall(L, 3, 0) != FS_OK)
+        if (fs_pcall_driver(L, 3, 0) != FS_OK)
             rc = FS_ERROR;
         fflush(stdout);
         fs_state_free(L);

@@ -24,6 +24,10 @@ int fs_cmd_exec(int argc, char **argv)
         int used = fs_parse_common(&o, argc, argv, i);
         if (used < 0)
             return FS_USAGE;
+        if (used == 0 && argv[i][0] == '-' && argv[i][1] != '\0') {
+            fs_error("exec: unknown option '%s' (flowsim exec --help)", argv[i]);
+            return FS_USAGE;
+        }
         if (used == 0)
             break;
         i += used - 1;

@@ -20,14 +20,14 @@ static const char diff_driver[] =
     "local fa = res.open(a.file)\n"
     "local fb = b.file == a.file and fa or res.open(b.file)\n"
     "local n = 0\n"
-    "local function num(v) return v == nil and '-' or flow.format_number(v) end\n"
+    "local function num(v) return v == nil and '' or type(v) == 'number' and flow.format_number(v) or tostring(v) end\n"
     "local function line(scen, what, item, year, va, vb)\n"
     "  if n == 0 then write(string.format('%-24s %-10s %-40s %5s %14s %14s %14s\\n', 'scenario', 'kind', 'item',\n"
     "                                     'year', 'A', 'B', 'B - A')) end\n"
     "  n = n + 1\n"
     "  local d = (type(va) == 'number' and type(vb) == 'number') and num(vb - va) or ''\n"
-    "  write(string.format('%-24s %-10s %-40s %5s %14s %14s %14s\\n', scen, what, item, year or '',\n"
-    "                      type(va) == 'number' and num(va) or tostring(va), type(vb) == 'number' and num(vb) or tostring(vb), d))\n"
+    "  write((string.format('%-24s %-10s %-40s %5s %14s %14s %14s', scen, what, item, year or '',\n"
+    "                       num(va), num(vb), d):gsub('%s+$', '')), '\\n')\n"
     "end\n"
     "local function close(va, vb)\n"
     "  if va ~= va or vb ~= vb then return va ~= va and vb ~= vb end\n"
@@ -111,8 +111,13 @@ int fs_cmd_diff(int argc, char **argv)
             return FS_OK;
         } else if (strcmp(argv[i], "--tol") == 0) {
             char *end;
-            if (i + 1 >= argc || (tol = strtod(argv[i + 1], &end), *end != '\0') || !(tol >= 0)) {
+            if (i + 1 >= argc) {
                 fs_error("diff: --tol needs a number >= 0");
+                return FS_USAGE;
+            }
+            tol = strtod(argv[i + 1], &end);
+            if (end == argv[i + 1] || *end != '\0' || !(tol >= 0)) {
+                fs_error("diff: --tol '%s' is not a number >= 0", argv[i + 1]);
                 return FS_USAGE;
             }
             i++;
@@ -124,7 +129,7 @@ int fs_cmd_diff(int argc, char **argv)
         } else if (nfiles < 2) {
             files[nfiles++] = argv[i];
         } else {
-            fs_error("diff: two results files (or file:scenario) are compared, not more");
+            fs_error("diff: '%s': two results files (or file:scenario) are compared, not more", argv[i]);
             return FS_USAGE;
         }
     }
@@ -136,11 +141,8 @@ int fs_cmd_diff(int argc, char **argv)
     lua_State *L = fs_state_new(&o);
     if (!L)
         return FS_ERROR;
-    int rc;
-    if (luaL_loadbufferx(L, diff_driver, sizeof diff_driver - 1, "=[flowsim diff]", "t") != LUA_OK) {
-        fs_error("%s", lua_tostring(L, -1));
-        rc = FS_ERROR;
-    } else {
+    int rc = fs_load_driver(L, diff_driver, sizeof diff_driver - 1, "=[flowsim diff]");
+    if (rc == FS_OK) {
         lua_getglobal(L, "flow");
         push_spec(L, files[0]);
         push_spec(L, files[1]);
@@ -148,7 +150,7 @@ int fs_cmd_diff(int argc, char **argv)
         lua_pushboolean(L, all);
         fs_push_writer(L);
         fs_push_results(L);
-        rc = fs_pcall(L, 7, 1);
+        rc = fs_pcall_driver(L, 7, 1);
         if (rc == FS_OK)
             rc = lua_tointeger(L, -1) > 0 ? FS_DIFFER : FS_OK;
     }
@@ -170,18 +172,24 @@ static const char export_driver[] =
     "local function num(v) return v ~= v and 'NaN' or string.format('%.17g', v) end\n"
     "local function out(name, header, rows)\n"
     "  local path, tmp = dir .. '/' .. name, dir .. '/.' .. name .. '.tmp'\n"
-    "  local h = assert(io.open(tmp, 'w'))\n"
+    "  local h, e = io.open(tmp, 'w')\n"
+    "  if not h then error('export: ' .. e, 0) end\n"
+    "  local function put(ok, e) if not ok then error({ write = e }) end end\n"
     "  local ok, err = pcall(function()\n"
-    "    assert(h:write(header, '\\n'))\n"
+    "    put(h:write(header, '\\n'))\n"
     "    rows(function(...)\n"
     "      local t = table.pack(...)\n"
     "      for i = 1, t.n do t[i] = q(t[i]) end\n"
-    "      assert(h:write(table.concat(t, ',', 1, t.n), '\\n'))\n"
+    "      put(h:write(table.concat(t, ',', 1, t.n), '\\n'))\n"
     "    end)\n"
-    "    assert(h:close())\n"
+    "    put(h:close())\n"
     "  end)\n"
-    "  if not ok then pcall(h.close, h); os.remove(tmp); error(err, 0) end\n"
-    "  assert(os.rename(tmp, path))\n"
+    "  if not ok then\n"
+    "    pcall(h.close, h); os.remove(tmp)\n"
+    "    error(type(err) == 'table' and 'export: cannot write ' .. path .. ': ' .. tostring(err.write) or err, 0)\n"
+    "  end\n"
+    "  local moved, e = os.rename(tmp, path)\n"
+    "  if not moved then os.remove(tmp); error('export: cannot write ' .. path .. ': ' .. e, 0) end\n"
     "  return path\n"
     "end\n"
     "local files = {}\n"
@@ -197,11 +205,17 @@ static const char export_driver[] =
     "    end\n"
     "  end)\n"
     "end\n"
-    "files[#files + 1] = out('targets.csv', 'scenario,indicator,year,cmp,value,achieved,met,source', function(row)\n"
+    "files[#files + 1] = out('targets.csv', 'scenario,indicator,year,cmp,value,achieved,met,source,unit,measure',\n"
+    "                       function(row)\n"
     "  for _, s in ipairs(f:scenarios()) do\n"
+    "    local names, units = f:names(s, 'indicator')\n"
+    "    local unit = {}\n"
+    "    for i, x in ipairs(names) do unit[x] = units[i] end\n"
     "    for _, t in ipairs(f:targets(s)) do\n"
-    "      row(s, t.indicator, t.year, t.cmp, t.cmp == 'rises' and '' or num(t.value), num(t.achieved),\n"
-    "          t.met == nil and '' or (t.met and 'yes' or 'no'), t.source)\n"
+    "      local rises = t.cmp == 'rises'\n"
+    "      row(s, t.indicator, t.year, t.cmp, rises and '' or num(t.value), num(t.achieved),\n"
+    "          t.met == nil and '' or (t.met and 'yes' or 'no'), t.source, unit[t.indicator] or '',\n"
+    "          rises and 'smallest_rise' or 'value')\n"
     "    end\n"
     "  end\n"
     "end)\n"
@@ -216,7 +230,9 @@ int fs_cmd_export(int argc, char **argv)
             printf("usage: flowsim export RESULTS.h5 --csv DIR\n"
                    "Writes the results file as tidy CSV into DIR (made if missing): indicators.csv,\n"
                    "flows.csv, stocks.csv, params.csv, metrics.csv with the columns scenario, year,\n"
-                   "item, unit, value (one row per value), and targets.csv with the verdicts.\n");
+                   "item, unit, value (one row per value), and targets.csv with the verdicts\n"
+                   "(scenario, indicator, year, cmp, value, achieved, met, source, unit, measure:\n"
+                   "achieved is the indicator in the year, or for rises its smallest rise).\n");
             return FS_OK;
         } else if (strcmp(argv[i], "--csv") == 0) {
             if (i + 1 >= argc) {
@@ -230,7 +246,7 @@ int fs_cmd_export(int argc, char **argv)
         } else if (!file) {
             file = argv[i];
         } else {
-            fs_error("export: one results file at a time");
+            fs_error("export: '%s': one results file at a time", argv[i]);
             return FS_USAGE;
         }
     }
@@ -238,25 +254,27 @@ int fs_cmd_export(int argc, char **argv)
         fs_error("export: give a results file and --csv DIR (flowsim export --help)");
         return FS_USAGE;
     }
+    struct stat st;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fs_error("export: cannot make the folder %s: %s", dir, strerror(errno));
+        return FS_ERROR;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fs_error("export: %s is not a folder", dir);
         return FS_ERROR;
     }
     fs_opts o = { 0 };
     lua_State *L = fs_state_new(&o);
     if (!L)
         return FS_ERROR;
-    int rc;
-    if (luaL_loadbufferx(L, export_driver, sizeof export_driver - 1, "=[flowsim export]", "t") != LUA_OK) {
-        fs_error("%s", lua_tostring(L, -1));
-        rc = FS_ERROR;
-    } else {
+    int rc = fs_load_driver(L, export_driver, sizeof export_driver - 1, "=[flowsim export]");
+    if (rc == FS_OK) {
         lua_getglobal(L, "flow");
         lua_pushstring(L, file);
         lua_pushstring(L, dir);
         fs_push_writer(L);
         fs_push_results(L);
-        rc = fs_pcall(L, 5, 1);
+        rc = fs_pcall_driver(L, 5, 1);
     }
     fflush(stdout);
     fs_state_free(L);

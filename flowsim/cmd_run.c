@@ -18,7 +18,7 @@
  * the state closes). */
 static const char driver[] =
     "local flow, want, files, out, write, res = ...\n"
-    "local missed, ran = 0, 0\n"
+    "local missed, ran, seen = 0, 0, {}\n"
     "local w = out and res.create(out)\n"
     "local function show(text, m)\n"
     "  if ran > 0 then write('\\n') end\n"
@@ -29,11 +29,13 @@ static const char driver[] =
     "  if file:match('%.h5$') then\n"
     "    local f = res.open(file)\n"
     "    for _, s in ipairs(f:scenarios()) do\n"
+    "      seen[#seen + 1] = s\n"
     "      if want == nil or s == want then show(flow.format_report(s, flow.file_targets(f, s))) end\n"
     "    end\n"
     "    f:close()\n"
     "  else\n"
     "    for _, sc in ipairs(flow.load_scenarios(file)) do\n"
+    "      seen[#seen + 1] = sc.name\n"
     "      if want == nil or sc.name == want then\n"
     "        local r = sc:run()\n"
     "        if w then r:save(w) end\n"
@@ -42,7 +44,10 @@ static const char driver[] =
     "    end\n"
     "  end\n"
     "end\n"
-    "if want ~= nil and ran == 0 then error('no scenario named \\'' .. want .. '\\' in ' .. table.concat(files, ', '), 0) end\n"
+    "if want ~= nil and ran == 0 then\n"
+    "  error(string.format(\"no scenario named '%s' in %s (it holds: %s)\", want, table.concat(files, ', '),\n"
+    "                      table.concat(seen, ', ')), 0)\n"
+    "end\n"
     "if w then w:commit(); write('results: ', out, '\\n') end\n"
     "return missed, ran\n";
 
@@ -67,8 +72,10 @@ static int run_or_report(int argc, char **argv, int report)
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: flowsim %s FILE.lua...%s [--scenario NAME]%s [--sandbox]\n"
                    "Runs every model and scenario in the files (or only the one named) and prints,\n"
-                   "for each, the target table: indicator, year, base-year value, comparator,\n"
-                   "target, projected value, met or not, margin, source.%s\n",
+                   "for each, the target table: indicator, unit, year, value in the base year,\n"
+                   "comparator, target, projected value (for rises: the smallest rise from one\n"
+                   "year to the next), met or not, margin, source; without targets, the\n"
+                   "indicators in the last year.%s\n",
                    report ? "report" : "run", report ? " | FILE.h5..." : "", report ? " [--strict]" : " [-o FILE.h5]",
                    report ? "\nA results file (.h5) is read, not run: its scenarios' target tables.\n"
                             "--strict: exit 3 when a target is missed."
@@ -114,11 +121,8 @@ static int run_or_report(int argc, char **argv, int report)
         free(files);
         return FS_ERROR;
     }
-    int rc = FS_OK;
-    if (luaL_loadbufferx(L, driver, sizeof driver - 1, "=[flowsim run]", "t") != LUA_OK) {
-        fs_error("%s", lua_tostring(L, -1));
-        rc = FS_ERROR;
-    } else {
+    int rc = fs_load_driver(L, driver, sizeof driver - 1, report ? "=[flowsim report]" : "=[flowsim run]");
+    if (rc == FS_OK) {
         lua_getglobal(L, "flow");
         if (scenario)
             lua_pushstring(L, scenario);
@@ -135,7 +139,7 @@ static int run_or_report(int argc, char **argv, int report)
             lua_pushnil(L);
         fs_push_writer(L);
         fs_push_results(L);
-        rc = fs_pcall(L, 6, 2);
+        rc = fs_pcall_driver(L, 6, 2);
         if (rc == FS_OK) {
             long missed = (long)lua_tointeger(L, -2);
             lua_pop(L, 2);

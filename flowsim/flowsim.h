@@ -32,6 +32,16 @@ void fs_state_free(lua_State *L);
  * traceback; on error prints "flowsim: <message>" and returns FS_ERROR. */
 int fs_pcall(lua_State *L, int nargs, int nresults);
 
+/* Loads one of flowsim's Lua drivers under the chunk name `name`
+ * ("=[flowsim report]"); on error prints it and returns FS_ERROR. */
+int fs_load_driver(lua_State *L, const char *code, size_t len, const char *name);
+
+/* fs_pcall for a driver: every error is one line "flowsim: <message>"
+ * (a driver's own position stripped from errors raised in C); only a bug
+ * in the user's Lua files spanning several of their frames is followed by
+ * the traceback of those frames, never of the driver. */
+int fs_pcall_driver(lua_State *L, int nargs, int nresults);
+
 /* Pushes a Lua function write(...) that writes its string arguments to
  * stdout: the drivers' output, also in the sandbox (which has no io). */
 void fs_push_writer(lua_State *L);

@@ -7,6 +7,8 @@
  * model's folder; text chunks only (no binary chunks); a memory limit
  * (the state's allocator refuses past it) and an instruction budget (a
  * count hook raises an error), each reported as a clear error.
+ * Also the message handlers errors go through: a script's (exec: Lua's
+ * traceback) and the drivers' (one line; never a frame of a driver).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
@@ -66,9 +68,11 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     sandbox *sb;
     lua_getallocf(L, (void **)&sb);
     sb->spent += HOOK_EVERY;
-    if (sb->spent > sb->budget)
-        luaL_error(L, "sandbox: the instruction budget of %I is spent (flowsim --budget N raises it)",
-                   (lua_Integer)sb->budget);
+    if (sb->spent > sb->budget) { /* no position: it would name a line of flow.lua as often as the user's */
+        lua_pushfstring(L, "sandbox: the instruction budget of %I is spent (flowsim --budget N raises it)",
+                        (lua_Integer)sb->budget);
+        lua_error(L);
+    }
 }
 
 /* require(name) in the sandbox: `flow`, or name.lua inside the root. */
@@ -179,29 +183,13 @@ void fs_push_writer(lua_State *L)
     lua_pushcfunction(L, l_write);
 }
 
-lua_State *fs_state_new(const fs_opts *o)
+/* Opens the libraries (the sandbox's subset when its argument is true)
+ * and `flow` in L; called in protected mode, so that a memory limit too
+ * small to start is an error, not a panic. */
+static int setup(lua_State *L)
 {
-    lua_State *L;
-    sandbox *sb = NULL;
-    if (o && o->sandbox) {
-        sb = calloc(1, sizeof *sb);
-        if (!sb) {
-            fs_error("out of memory");
-            return NULL;
-        }
-        sb->limit = o->mem_limit ? o->mem_limit : (size_t)256 << 20;
-        sb->budget = o->instr_budget ? o->instr_budget : 2000000000LL;
-        snprintf(sb->root, sizeof sb->root, "%s", o->root ? o->root : ".");
-        L = lua_newstate(limited_alloc, sb);
-    } else {
-        L = luaL_newstate();
-    }
-    if (!L) {
-        free(sb);
-        fs_error("cannot create a Lua state");
-        return NULL;
-    }
-    if (!sb) {
+    int sandboxed = lua_toboolean(L, 1);
+    if (!sandboxed) {
         luaL_openlibs(L);
     } else {
         /* the subset of linit.c a model needs, nothing that reaches out */
@@ -223,7 +211,6 @@ lua_State *fs_state_new(const fs_opts *o)
         lua_setglobal(L, "loadfile");
         lua_pushnil(L);
         lua_setglobal(L, "collectgarbage");
-        lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
     }
     /* flow, preloaded and required */
     luaL_requiref(L, "flow", flow_lua_open, 1);
@@ -235,7 +222,7 @@ lua_State *fs_state_new(const fs_opts *o)
     lua_getfield(L, -2, "results_open");
     lua_setfield(L, -2, "open");
     lua_setfield(L, LUA_REGISTRYINDEX, "flowsim.results");
-    if (sb) {
+    if (sandboxed) {
         lua_pushcfunction(L, sandbox_loadfile);
         lua_setfield(L, -2, "loadfile");
         lua_pushnil(L);
@@ -243,8 +230,47 @@ lua_State *fs_state_new(const fs_opts *o)
         lua_pushnil(L);
         lua_setfield(L, -2, "results_open");
     }
-    lua_pop(L, 1);
-    return L;
+    return 0;
+}
+
+lua_State *fs_state_new(const fs_opts *o)
+{
+    lua_State *L;
+    sandbox *sb = NULL;
+    if (o && o->sandbox) {
+        sb = calloc(1, sizeof *sb);
+        if (!sb) {
+            fs_error("out of memory");
+            return NULL;
+        }
+        sb->limit = o->mem_limit ? o->mem_limit : (size_t)256 << 20;
+        sb->budget = o->instr_budget ? o->instr_budget : 2000000000LL;
+        snprintf(sb->root, sizeof sb->root, "%s", o->root ? o->root : ".");
+        L = lua_newstate(limited_alloc, sb);
+    } else {
+        L = luaL_newstate();
+    }
+    if (L) {
+        lua_pushcfunction(L, setup);
+        lua_pushboolean(L, sb != NULL);
+        if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
+            if (sb)
+                lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+            return L;
+        }
+    }
+    if (sb && (!L || sb->out_of_memory))
+        fs_error("sandbox: the memory limit of %zu bytes is too small to start Lua and flow "
+                 "(flowsim --memory N raises it)", sb->limit);
+    else if (L)
+        fs_error("cannot set up Lua: %s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+    else
+        fs_error("cannot create a Lua state");
+    if (L)
+        fs_state_free(L); /* frees sb too */
+    else
+        free(sb);
+    return NULL;
 }
 
 void fs_push_results(lua_State *L)
@@ -279,10 +305,90 @@ static int msgh(lua_State *L)
     return 1;
 }
 
-int fs_pcall(lua_State *L, int nargs, int nresults)
+/* Strips "[flowsim CMD]:N: " from the front of msg: the line of a driver
+ * that called a C function which raised the error names nothing the
+ * user wrote. */
+static const char *strip_driver_site(const char *msg)
+{
+    if (strncmp(msg, "[flowsim ", 9) != 0)
+        return msg;
+    const char *p = strstr(msg, "]:");
+    if (!p)
+        return msg;
+    p += 2;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return (p[0] == ':' && p[1] == ' ') ? p + 2 : msg;
+}
+
+/* Appends the frames of the user's own files (chunks loaded from a
+ * file: source "@...") from level 1 up; returns how many. */
+static int user_frames(lua_State *L, luaL_Buffer *b)
+{
+    lua_Debug ar;
+    int n = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sln", &ar) || ar.source[0] != '@')
+            continue;
+        n++;
+        lua_pushfstring(L, "\n\t%s:%d: in ", ar.short_src, ar.currentline);
+        luaL_addvalue(b);
+        if (*ar.what == 'm')
+            lua_pushliteral(L, "main chunk");
+        else if (ar.name)
+            lua_pushfstring(L, "function '%s'", ar.name);
+        else
+            lua_pushfstring(L, "function <%s:%d>", ar.short_src, ar.linedefined);
+        luaL_addvalue(b);
+    }
+    return n;
+}
+
+/* The message handler of flowsim's drivers: an error about the
+ * arguments, a file or the model is one line; a bug in the user's own
+ * Lua (a model file or hook) also gets the traceback of the user's files
+ * when it spans more than one frame. Never a frame of the driver. */
+static int driver_msgh(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    if (flow_lua_is_model_error(L, 1))
+        return 1;
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && *ar.what == 'C')
+        msg = strip_driver_site(msg);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, msg);
+    luaL_addstring(&b, "\nstack traceback:");
+    if (user_frames(L, &b) < 2) {
+        lua_pushstring(L, msg);
+        return 1;
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+int fs_load_driver(lua_State *L, const char *code, size_t len, const char *name)
+{
+    if (luaL_loadbufferx(L, code, len, name, "t") != LUA_OK) {
+        fs_error("%s", lua_tostring(L, -1));
+        lua_pop(L, 1);
+        return FS_ERROR;
+    }
+    return FS_OK;
+}
+
+/* lua_pcall under the message handler h; an error is printed as one
+ * "flowsim: ..." (the sandbox's memory limit named as such). */
+static int pcall_with(lua_State *L, lua_CFunction h, int nargs, int nresults)
 {
     int base = lua_gettop(L) - nargs;
-    lua_pushcfunction(L, msgh);
+    lua_pushcfunction(L, h);
     lua_insert(L, base);
     int rc = lua_pcall(L, nargs, nresults, base);
     lua_remove(L, base);
@@ -298,6 +404,16 @@ int fs_pcall(lua_State *L, int nargs, int nresults)
         return FS_ERROR;
     }
     return FS_OK;
+}
+
+int fs_pcall(lua_State *L, int nargs, int nresults)
+{
+    return pcall_with(L, msgh, nargs, nresults);
+}
+
+int fs_pcall_driver(lua_State *L, int nargs, int nresults)
+{
+    return pcall_with(L, driver_msgh, nargs, nresults);
 }
 
 int fs_parse_common(fs_opts *o, int argc, char **argv, int i)

@@ -57,6 +57,24 @@ local function strip(src)
   return src
 end
 
+-- msg and the traceback of the user's frames only, from `level` up (1 =
+-- the caller): the frames of flow.lua, of C and of flowsim's drivers name
+-- nothing the user wrote.
+local function user_traceback(msg, level)
+  local out = { msg, "stack traceback:" }
+  for l = level + 1, 200 do
+    local info = getinfo(l, "Slnt")
+    if not info then break end
+    if is_user(info) then
+      local what = info.what == "main" and "main chunk"
+        or info.name and fmt("function '%s'", info.name)
+        or fmt("function <%s:%d>", info.short_src, info.linedefined)
+      out[#out + 1] = fmt("\t%s:%d: in %s", info.short_src, info.currentline or 0, what)
+    end
+  end
+  return table.concat(out, "\n")
+end
+
 -- The site of a tail-called constructor (flow.model, flow.scenario): the
 -- first line of the loading file that calls it.
 local function tail_site(hint)
@@ -913,7 +931,7 @@ function M.run(model, sc)
   for y = first, last do
     if hook then
       hook.year = y
-      local ok, err = xpcall(sc.on_year, function(e) return traceback(tostring(e), 2) end, hook, y)
+      local ok, err = xpcall(sc.on_year, function(e) return (user_traceback(tostring(e), 2)) end, hook, y)
       if not ok then model_error(fmt("on_year hook of scenario '%s', year %d: %s", sc.name or "?", y, err)) end
     end
     sim:_step()
@@ -969,81 +987,169 @@ end
 function Result:names(kind) return self.c.md:_names(kinds_of[kind] or kind) end
 function Result:years() return self.c.desc.first, self.c.desc.last end
 
---- The verdict on every target: a list of {indicator, year, cmp, value,
---- base, achieved, met (true/false/nil), margin, source}.
+-- the margin of a target: how far the achieved value is on the right side
+-- (negative: missed by that much); for rises, the smallest rise itself
+local function margin_of(cmp, value, achieved)
+  if achieved ~= achieved then return nil end
+  if cmp == "rises" then return achieved end
+  if not value then return nil end
+  if cmp == ">=" or cmp == ">" then return achieved - value end
+  return value - achieved
+end
+
+--- The verdict on every target: a list of {indicator, unit, year, cmp,
+--- value, base, base_year, achieved, met (true/false/nil), margin, source}.
+--- achieved is the indicator in the target's year, or for "rises" its
+--- smallest year-on-year rise from the base year up to the target's year.
 function Result:targets()
   local out = {}
   local c = self.c
+  local units = {}
+  for _, d in ipairs(c.desc.indicators) do units[d.name] = d.unit or "" end
   for i, t in ipairs(c.targets) do
     local achieved, met = self.sim:_target(t.index)
     local s = t.spec
     local base = self.sim:_get("indicator", c.ind[s.indicator], c.desc.first)
-    local margin
-    if achieved == achieved and s.value then
-      if s.cmp == ">=" or s.cmp == ">" then margin = achieved - s.value
-      elseif s.cmp == "<=" or s.cmp == "<" then margin = s.value - achieved end
-    elseif s.cmp == "rises" then
-      margin = achieved
-    end
-    out[i] = { indicator = s.indicator, year = s.year, cmp = s.cmp, value = s.value, base = base,
-               achieved = achieved, met = met, margin = margin, source = s.source or "" }
+    out[i] = { indicator = s.indicator, unit = units[s.indicator] or "", year = s.year, cmp = s.cmp,
+               value = s.value, base = base, base_year = c.desc.first, achieved = achieved, met = met,
+               margin = margin_of(s.cmp, s.value, achieved), source = s.source or "" }
   end
   return out
 end
 
+--- The indicators in the last year: a list of {name, unit, value}.
+function Result:last_indicators()
+  local out, last = {}, self.c.desc.last
+  for i, d in ipairs(self.c.desc.indicators) do
+    out[i] = { name = d.name, unit = d.unit or "", value = self:indicator(d.name, last) }
+  end
+  return out, last
+end
+
+-- "1234567" -> "1,234,567"
+local function group(digits)
+  local head = #digits % 3
+  local parts = { head > 0 and digits:sub(1, head) or nil }
+  for i = head + 1, #digits, 3 do parts[#parts + 1] = digits:sub(i, i + 2) end
+  return table.concat(parts, ",")
+end
+
+--- A number as the tables print it, one rule for every column: from
+--- 1,000 up a whole number with its thousands separated by commas; below
+--- that 4 significant digits (trailing zeros dropped); below 0.001 and
+--- from 10^15 up, 4 significant digits with an exponent (1.234e-04). nil
+--- is "-", NaN "n/a".
 local function num(v)
   if v == nil then return "-" end
   if v ~= v then return "n/a" end
   if v == 0 then return "0" end
   local a = math.abs(v)
-  if a >= 1e6 or a < 1e-3 then return fmt("%.4g", v) end
-  if a >= 100 then return fmt("%.1f", v) end
-  return fmt("%.4g", v)
+  if a == math.huge then return v > 0 and "inf" or "-inf" end
+  if a < 1e-3 or a >= 1e15 then return fmt("%.3e", v) end
+  local s = fmt("%.4g", v)
+  if math.abs(tonumber(s)) < 1000 then return s end
+  return (v < 0 and "-" or "") .. group(fmt("%.0f", a))
 end
 M.format_number = num
 
+local function pad(text, w, left)
+  local n = utf8.len(text) or #text
+  if n >= w then return text end
+  return left and text .. (" "):rep(w - n) or (" "):rep(w - n) .. text
+end
+
+-- the table: rows of cells, aligned by columns (right-aligned but where
+-- left[j]; a last column aligned left is not padded), two spaces apart
+local function columns(rows, left)
+  local w = {}
+  for _, r in ipairs(rows) do
+    for j, cell in ipairs(r) do w[j] = math.max(w[j] or 0, utf8.len(cell) or #cell) end
+  end
+  local out = {}
+  for i, r in ipairs(rows) do
+    local cells = {}
+    for j, cell in ipairs(r) do cells[j] = pad(cell, (j == #r and left[j]) and 0 or w[j], left[j]) end
+    out[i] = table.concat(cells, "  ")
+  end
+  return out
+end
+
+-- a unit as the tables show it: "-" for none, so that every row has
+-- as many words as the header
+local function unit_cell(u) return (u == nil or u == "") and "-" or u end
+
+-- a model without targets: its indicators in the last year
+local function indicator_table(name, inds, last)
+  local lines = { fmt("scenario %s: no targets; its %d indicator%s in %s, the last year", name, #inds,
+                      #inds == 1 and "" or "s", tostring(last)) }
+  if #inds == 0 then return lines[1] end
+  local rows = { { "indicator", "unit", "value" } }
+  for _, d in ipairs(inds) do rows[#rows + 1] = { d.name, unit_cell(d.unit), num(d.value) } end
+  for _, l in ipairs(columns(rows, { true, true })) do lines[#lines + 1] = l end
+  return table.concat(lines, "\n")
+end
+
 --- The target table of rows (as Result:targets gives them) as text, and
---- the number of targets missed.
-function M.format_report(name, rows)
-  local lines = {}
-  local w = 9
-  for _, r in ipairs(rows) do w = math.max(w, #r.indicator) end
-  lines[1] = fmt("scenario %s: %d target%s", name, #rows, #rows == 1 and "" or "s")
-  lines[2] = fmt("%-" .. w .. "s  %4s  %12s  %-5s %12s  %12s  %-6s  %12s  %s", "indicator", "year",
-                 "base", "cmp", "target", "projected", "met", "margin", "source")
-  local met, missed, unknown = 0, 0, 0
+--- the number of targets missed. With no rows, the table of info.indicators
+--- ({name, unit, value}, as Result:last_indicators gives them) in
+--- info.last_year. info.base_year names the base year when the rows lack it.
+function M.format_report(name, rows, info)
+  info = info or {}
+  if #rows == 0 and info.indicators then return indicator_table(name, info.indicators, info.last_year), 0 end
+  local base_year = info.base_year or (rows[1] and rows[1].base_year)
+  local by = base_year and tostring(base_year) or "?"
+  local lines = { fmt("scenario %s: %d target%s, base year %s", name, #rows, #rows == 1 and "" or "s", by) }
+  local t = { { "indicator", "unit", "year", "base " .. by, "cmp", "target", "projected", "met", "margin",
+                "source" } }
+  local met, missed, unknown, rises = 0, 0, 0, false
   for _, r in ipairs(rows) do
     local verdict = r.met == true and "yes" or r.met == false and "NO" or "n/a"
     if r.met == true then met = met + 1 elseif r.met == false then missed = missed + 1
     else unknown = unknown + 1 end
-    lines[#lines + 1] = fmt("%-" .. w .. "s  %4d  %12s  %-5s %12s  %12s  %-6s  %12s  %s", r.indicator, r.year,
-                            num(r.base), r.cmp, r.cmp == "rises" and "" or num(r.value), num(r.achieved),
-                            verdict, num(r.margin), r.source)
+    rises = rises or r.cmp == "rises"
+    t[#t + 1] = { r.indicator, unit_cell(r.unit), tostring(r.year), num(r.base), r.cmp,
+                  r.cmp == "rises" and "min rise > 0" or num(r.value), num(r.achieved), verdict, num(r.margin),
+                  r.source or "" }
+  end
+  for _, l in ipairs(columns(t, { true, true, false, false, true, false, false, true, false, true })) do
+    lines[#lines + 1] = l:gsub("%s+$", "")
   end
   lines[#lines + 1] = fmt("%d met, %d missed, %d not judged", met, missed, unknown)
+  if rises then
+    lines[#lines + 1] = fmt("rises: projected is the smallest rise from one year to the next, %s to the target year",
+                            by)
+  end
   return table.concat(lines, "\n"), missed
 end
 
---- The target table as text.
-function Result:report() return M.format_report(self.name, self:targets()) end
+--- The target table as text (the indicators in the last year when the
+--- model has no targets), and the number of targets missed.
+function Result:report()
+  local inds, last = self:last_indicators()
+  return M.format_report(self.name, self:targets(), { base_year = self.c.desc.first, indicators = inds,
+                                                      last_year = last })
+end
 
 --- The rows of the target table of scenario scen of a results file (a
---- reader, flow.results_open): as Result:targets gives them.
+--- reader, flow.results_open): as Result:targets gives them; and the
+--- info for flow.format_report (base_year, the indicators in last_year).
 function M.file_targets(f, scen)
-  local first = f:years(scen)
+  local first, last = f:years(scen)
+  local names, units = f:names(scen, "indicator")
+  local unit, inds = {}, {}
+  for i, n in ipairs(names) do
+    unit[n] = units[i]
+    inds[i] = { name = n, unit = units[i], value = f:get(scen, "indicator", n, last) }
+  end
   local rows = {}
   for i, t in ipairs(f:targets(scen)) do
     local ok, base = pcall(f.get, f, scen, "indicator", t.indicator, first)
-    local margin
-    if t.achieved == t.achieved and t.cmp ~= "rises" then
-      if t.cmp == ">=" or t.cmp == ">" then margin = t.achieved - t.value else margin = t.value - t.achieved end
-    elseif t.cmp == "rises" then
-      margin = t.achieved
-    end
-    rows[i] = { indicator = t.indicator, year = t.year, cmp = t.cmp, value = t.cmp ~= "rises" and t.value or nil,
-                base = ok and base or nil, achieved = t.achieved, met = t.met, margin = margin, source = t.source }
+    local value = t.cmp ~= "rises" and t.value or nil
+    rows[i] = { indicator = t.indicator, unit = unit[t.indicator] or "", year = t.year, cmp = t.cmp, value = value,
+                base = ok and base or nil, base_year = first, achieved = t.achieved, met = t.met,
+                margin = margin_of(t.cmp, value, t.achieved), source = t.source }
   end
-  return rows
+  return rows, { base_year = first, indicators = inds, last_year = last }
 end
 
 -- ---------------------------------------------------------------------

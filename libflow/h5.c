@@ -370,6 +370,24 @@ static int put_table(flow_results *r, hid_t loc, const char *name, hid_t mt, siz
     return ok ? 0 : io_error(r, "cannot write a table");
 }
 
+/* The unit of a plugin type's metric, from the end of its name
+ * (docs/results-format.md, Units): "electricity_kwh" -> "kWh",
+ * "throughput_t" -> "t", "utilisation_pct" -> "%"; "" when the end of
+ * the name is no known unit. */
+static const char *metric_unit(const char *name)
+{
+    static const char *const ends[][2] = { { "_t", "t" },     { "_kwh", "kWh" }, { "_nm3", "Nm3" },
+                                           { "_m3", "m3" },   { "_pct", "%" },   { "_year", "year" },
+                                           { "_kg", "kg" },   { "_mwh", "MWh" }, { "_gj", "GJ" } };
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t e = strlen(ends[i][0]);
+        if (n > e && strcmp(name + n - e, ends[i][0]) == 0)
+            return ends[i][1];
+    }
+    return "";
+}
+
 /* Records of the tables: strings are borrowed char pointers. */
 typedef struct rec_material {
     const char *name, *category, *unit;
@@ -525,6 +543,7 @@ static int put_kind(flow_results *r, hid_t g, const flow_sim *s, flow_item_kind 
             break;
         default: /* metrics: the name after "process:" carries its unit */
             rec[i].detail = info.name + strlen(m->procs[info.from].name) + 1;
+            rec[i].unit = metric_unit(rec[i].detail);
             break;
         }
     }
@@ -905,6 +924,11 @@ int flow_results_open(flow_results **out, const char *path)
         return flow_error__set(FLOW_EIO, "%s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return flow_error__set(FLOW_EIO, "%s: not a file", path);
+    /* HDF5 reports a file it may not read as unreadable, not why */
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return flow_error__set(FLOW_EIO, "%s: %s", path, strerror(errno));
+    close(fd);
     flow_results *r = flow_alloc__calloc(A, 1, sizeof *r);
     if (!r || !(r->path = flow_alloc__strdup(A, path))) {
         flow_alloc__free(A, r);
@@ -1162,7 +1186,10 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
     k->n = (int)n;
     for (hsize_t i = 0; i < n; i++) {
         k->names[i] = flow_alloc__strdup(A, rec[i].name ? rec[i].name : "");
-        k->units[i] = flow_alloc__strdup(A, rec[i].unit ? rec[i].unit : "");
+        const char *unit = rec[i].unit ? rec[i].unit : "";
+        if (kind == FLOW_ITEM_METRIC && !*unit && rec[i].name) /* written before metrics had units */
+            unit = metric_unit(rec[i].name);
+        k->units[i] = flow_alloc__strdup(A, unit);
         if (!k->names[i] || !k->units[i])
             rc = flow_error__nomem("an item table");
     }

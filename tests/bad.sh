@@ -5,11 +5,14 @@
 #   -- run: run              (optional: the flowsim command, default check;
 #                              run for errors found when the years are solved)
 #   -- traceback: yes        (optional: a Lua runtime error, not a model
-#                              error: the message is followed by a traceback)
+#                              error, through several functions of the
+#                              user's: the message is followed by the
+#                              traceback of the user's frames only)
 # flowsim runs from $srcdir with the relative path tests/bad/X.lua, so the
 # messages name "tests/bad/X.lua:LINE:". It must exit 1 and print to stderr
 # one line "flowsim: MESSAGE" (no traceback for an error of the model), or
-# with "traceback: yes" a first line "flowsim: MESSAGE" and a traceback.
+# with "traceback: yes" a first line "flowsim: MESSAGE" and a traceback
+# that names no frame of flowsim's drivers, of flow.lua or of C.
 #
 # Environment (set by make check; the fallbacks suit a run by hand from
 # the build directory): FLOWSIM (default ./flowsim/flowsim), srcdir
@@ -44,7 +47,11 @@ for f in tests/bad/*.lua; do
     if test "$rc" -ne 1; then
       why="exit status $rc, want 1"
     elif test "$tb" = yes; then
-      grep -q '^stack traceback:' "$tmp/err" || why="no traceback"
+      if ! grep -q '^stack traceback:' "$tmp/err"; then
+        why="no traceback"
+      elif grep -q -e '\[flowsim' -e '\[flow.lua\]' -e '\[C\]' "$tmp/err"; then
+        why="the traceback shows frames that are not the user's"
+      fi
     elif test "$nlines" -ne 1; then
       why="$nlines lines on stderr, want 1 (no traceback for an error of the model)"
     fi

@@ -40,11 +40,21 @@ def indicators(scenario):
 
 
 def targets(scenario):
-    """The targets with their verdicts: a DataFrame, one row per target."""
+    """The targets with their verdicts: a DataFrame, one row per target,
+    with the indicator's unit. `achieved` is what flowsim's table shows as
+    projected: the indicator in the target's year, or for a `rises` target
+    its smallest year-on-year rise from the first year (`measure` says
+    which; a rises target has no value)."""
     t = scenario["targets"][:]
     df = pd.DataFrame({name: t[name] for name in t.dtype.names})
     for col in ("indicator", "cmp", "source"):
         df[col] = df[col].map(text)
+    index = scenario["indicators/index"]
+    units = {text(n): text(u) for n, u in zip(index["name"], index["unit"])}
+    df.insert(1, "unit", df["indicator"].map(lambda n: units.get(n, "")))
+    rises = df["cmp"] == "rises"
+    df["value"] = df["value"].where(~rises)
+    df["measure"] = rises.map({True: "smallest rise since %d" % int(scenario["years"][0]), False: "value"})
     df["met"] = df["met"].map({1: "yes", 0: "no", -1: "n/a"})
     return df
 
@@ -66,6 +76,8 @@ def main(argv):
         print(ind)
         print(f"\ntargets of scenario {name}:")
         print(tg.to_string(index=False))
+        for _, t in tg.iterrows():  # one line per target, full precision
+            print(f"target {t['indicator']} {t['cmp']} {t['year']}: achieved {t['achieved']:.10g} ({t['measure']})")
     which = argv[3] if len(argv) > 3 else (tg["indicator"].iloc[0] if len(tg) else ind.columns[0])
     out = argv[4] if len(argv) > 4 else "read_results.png"
     import matplotlib
