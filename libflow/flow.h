@@ -331,8 +331,11 @@ int flow_model_add_port_flow(flow_model *m, int from, const char *port, int to, 
 
 /* A capacity in t/a of all materials together (parameter index), and where
  * the excess goes: overflow = a process index, or FLOW_NONE to hold the
- * excess in the process's own backlog, fed back first in later years.
- * The excess is taken from every material in proportion. */
+ * excess in the process's own backlog. The excess of a year's input is
+ * taken from every material in proportion. A backlog is a queue, first in,
+ * first out: each year the capacity takes what waits longest first (each
+ * year's part in the proportions of its materials), then this year's
+ * input. */
 int flow_model_set_capacity(flow_model *m, int process, int capacity_param,
                             int overflow);
 /* Generation of a source: coef x param (param may be FLOW_NONE) t/a of a
