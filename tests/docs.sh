@@ -13,6 +13,9 @@
 #    0 — or 3 for `--strict` and 4 for `diff`, the statuses the man page
 #    gives them — and prints no Lua traceback. A failure names the file and
 #    the command.
+#    The scenarios example of docs/lua-api.md (the ```lua block under
+#    "## Scenarios", a complete file) is saved as scripts/lua_api.lua
+#    there and checked and run the same way.
 #    Not run, on purpose: `./bootstrap` (it installs packages and builds
 #    the tree this test runs in) and `make ...` (make check would run this
 #    test again; make install writes outside the build tree); nor the
@@ -77,6 +80,8 @@ chmod -R u+w "$work" # distcheck's sources are read-only
 printf '#!/bin/sh\nexec "%s" "$@"\n' "$FLOWSIM" > "$work/flowsim/flowsim"
 cp "$work/flowsim/flowsim" "$tmp/bin/flowsim"
 chmod +x "$work/flowsim/flowsim" "$tmp/bin/flowsim"
+awk '/^## / { sc = ($0 == "## Scenarios") } sc && /^```lua/ { on = 1; next } on && /^```/ { exit } on' \
+  "$srcdir/docs/lua-api.md" > "$work/scripts/lua_api.lua"
 
 # "FILE<TAB>COMMAND" for every command, in order
 {
@@ -86,6 +91,7 @@ chmod +x "$work/flowsim/flowsim" "$tmp/bin/flowsim"
       on && /^```/ { on = 0; next }
       on && NF { print f "\t" $0 }' "$f"
   done
+  printf 'docs/lua-api.md\t%s\n' "flowsim check scripts/lua_api.lua" "flowsim run scripts/lua_api.lua"
   awk '
     /^\.SH / { ex = ($2 == "EXAMPLES"); next }
     ex && /^\.nf/ { on = 1; next }
