@@ -331,6 +331,17 @@ START_TEST(test_samples)
     ck_assert_flow_error(flow_results_samples_size(r, 0, "recycled", &n, &T, &k), FLOW_EIO,
                          "samples/recycled is not float64[samples][years][items] of its years");
     flow_results_close(r);
+    /* samples of a name a scenario has: an error, and the writer can only
+     * be abandoned; bad sizes and names */
+    snprintf(path, sizeof path, "%s/twice.h5", dir);
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    ck_assert_flow_error(flow_results_samples_begin(r, "plan", "a/b", 1, 3, 2), FLOW_EINVAL, "bad scenario or dataset name");
+    ck_assert_flow_error(flow_results_samples_begin(r, "plan", "x", 0, 3, 2), FLOW_EINVAL, "sizes 0 x 3 x 2");
+    ck_assert_flow_ok(flow_results_samples_begin(r, "plan", "x", 1, 3, 2));
+    ck_assert_flow_error(flow_results_samples_begin(r, "plan", "x", 1, 3, 2), FLOW_EIO, "twice.h5", "already exists");
+    ck_assert_flow_error(flow_results_samples_write(r, 0, &v[0][0]), FLOW_EINVAL, "twice.h5");
+    flow_results_close(r);
+    ck_assert(!exists(path));
     flow_sim_free(s);
     flow_model_free(m);
     rm_tmp();
