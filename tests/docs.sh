@@ -102,9 +102,7 @@ test -s "$tmp/commands" || { echo "no commands found" > "$tmp/out"; bad "the doc
 
 have_py=no
 /usr/bin/python3 -c "import h5py, pandas, matplotlib" 2> /dev/null && have_py=yes
-n=0
 while IFS='	' read -r file cmd; do
-  n=$((n + 1))
   case $cmd in
     ./bootstrap* | make | make\ *)
       echo "not run (see the head of tests/docs.sh): $file: $cmd"; continue ;;
