@@ -478,13 +478,13 @@ static int err_pm(const step *st, int p, int mat, int code, const char *fmt, ...
 }
 
 /* What process p takes from its backlog this year, per material, into
- * s->btake; returns the total. The backlog is a queue, first in, first out
- * (a facility works off what waits longest): each year's part that it
- * could not take waits in s->bqueue, and the capacity takes the oldest
- * part first, each part in the proportions of its materials. The take
- * depends only on last year's state, never on this year's input, so that
- * in a cycle it is a constant of the system. */
-static double backlog_take(const step *st, int p)
+ * s->btake. The backlog is a queue, first in, first out (a facility works
+ * off what waits longest): each year's part that it could not take waits
+ * in s->bqueue, and the capacity takes the oldest part first, each part in
+ * the proportions of its materials. The take depends only on last year's
+ * state, never on this year's input, so that in a cycle it is a constant
+ * of the system. */
+static void backlog_take(const step *st, int p)
 {
     const flow_compiled *c = st->c;
     const flow_sim *s = st->s;
@@ -495,7 +495,7 @@ static double backlog_take(const step *st, int p)
         waiting += take[m] = stock_prev(st, bl + m);
     double C = st->pv[st->m->procs[p].cap_param];
     if (waiting <= C)
-        return waiting;
+        return;
     /* what waits is the end [lo, all) of all that ever entered the queue;
      * the capacity takes [lo, lo + C) */
     double all = 0;
@@ -515,7 +515,6 @@ static double backlog_take(const step *st, int p)
                 take[m] += (to - from) / part * queue[(size_t)m * T + v];
         start += part;
     }
-    return C;
 }
 
 /* What p takes from its backlog of material mat this year (backlog_take). */
@@ -525,30 +524,28 @@ static double backlog_taken(const step *st, int p, int mat)
     return bl >= 0 ? st->s->btake[bl - st->s->bl0 + mat] : 0;
 }
 
-/* The capacity a process has for this year's input: its capacity less
- * what it takes from its backlog (backlog_take, which it calls). */
-static double capacity_left(const step *st, int p, int take)
+/* The capacity process p has for this year's input: its capacity less
+ * what it takes from its backlog this year (as capacity_rho found it). */
+static double capacity_left(const step *st, int p)
 {
-    const flow_process *pr = &st->m->procs[p];
-    double C = st->pv[pr->cap_param];
+    double C = st->pv[st->m->procs[p].cap_param], taken = 0;
     if (st->c->p_backlog[p] < 0)
         return C;
-    if (take)
-        return fmax(C - backlog_take(st, p), 0);
-    double taken = 0;
     for (int m = 0; m < st->M; m++)
         taken += backlog_taken(st, p, m);
     return fmax(C - taken, 0);
 }
 
 /* The accepted fraction rho of this year's input x of a process with a
- * capacity (its backlog goes first: backlog_take). */
+ * capacity, after its backlog (backlog_take, which this finds first). */
 static double capacity_rho(const step *st, int p, const double *xp)
 {
     const flow_process *pr = &st->m->procs[p];
     if (pr->cap_param == FLOW_NONE)
         return 1;
-    double C = capacity_left(st, p, 1), A = 0;
+    if (st->c->p_backlog[p] >= 0)
+        backlog_take(st, p);
+    double C = capacity_left(st, p), A = 0;
     for (int mat = 0; mat < st->M; mat++)
         A += xp[mat];
     return A > C ? C / A : 1;
@@ -1658,7 +1655,7 @@ static int cycle_capacities(const step *st, int k)
                 continue;
             /* the state holds a solve at the current rho: is this
              * capacity satisfied (binding exactly, or not binding)? */
-            double C = capacity_left(st, p, 0), A = cycle_avail(st, k, i), rho = s->rho[p];
+            double C = capacity_left(st, p), A = cycle_avail(st, k, i), rho = s->rho[p];
             double tol = CAP_TOL * fmax(C, A);
             if ((rho >= 1 && A <= C + tol) || fabs(rho * A - C) <= tol)
                 continue;
