@@ -353,8 +353,11 @@ int flow_model_add_port_flow(flow_model *m, int from, const char *port, int to, 
 
 /* A capacity in t/a of all materials together (parameter index), and where
  * the excess goes: overflow = a process index, or FLOW_NONE to hold the
- * excess in the process's own backlog, fed back first in later years.
- * The excess is taken from every material in proportion. */
+ * excess in the process's own backlog. The excess of a year's input is
+ * taken from every material in proportion. A backlog is a queue, first in,
+ * first out: each year the capacity takes what waits longest first (each
+ * year's part in the proportions of its materials), then this year's
+ * input. */
 int flow_model_set_capacity(flow_model *m, int process, int capacity_param,
                             int overflow);
 /* Generation of a source: coef x param (param may be FLOW_NONE) t/a of a
@@ -663,11 +666,17 @@ int flow_results_set_checksums(flow_results *r, int on);
 int flow_results_write(flow_results *r, const char *name, const flow_sim *s, const flow_provenance *prov);
 /* Samples of a random run, streamed one at a time: dataset
  * /scenarios/<name>/samples/<what>, float64[n_samples][n_years][n_items],
- * chunked one sample per chunk row. begin creates it (and the scenario's
- * group if it is not there); write_sample stores sample i (values
- * [n_years][n_items]). Errors as flow_results_write. */
+ * chunked one sample per chunk row. flow_results_samples_begin creates it
+ * (and the scenario's group if it is not there; what is a name without
+ * '/'), and closes the samples dataset begun before, if any. Errors:
+ * FLOW_EINVAL (not a writer, a bad name, n_samples or n_years < 1,
+ * n_items < 0), FLOW_EIO (a scenario's samples of that name exist, or
+ * HDF5 failed); after an error the file can only be abandoned. */
 int flow_results_samples_begin(flow_results *r, const char *name, const char *what, int n_samples,
                                int n_years, int n_items);
+/* Stores sample i, 0 <= i < n_samples, of the dataset begun last: values
+ * [n_years][n_items] (read, not kept). Errors: FLOW_EINVAL (no dataset
+ * begun, i out of range), FLOW_EIO. */
 int flow_results_samples_write(flow_results *r, int sample, const double *values);
 /* Finishes the file and renames it into place (replacing a file there).
  * Frees r whatever the outcome; on error (FLOW_EIO: a full disk, no
@@ -712,6 +721,20 @@ typedef struct flow_results_target_info {
     int met;
     const char *source;
 } flow_results_target_info;
+/* The samples a writer stored with flow_results_samples_begin/write, read
+ * one sample at a time (a large ensemble is never loaded whole). _size
+ * gives the dataset's shape; _read copies sample i, 0 <= i < n_samples,
+ * into out ([n_years][n_items] values, the caller's). A sample never
+ * written reads as 0. Errors: FLOW_ENOTFOUND (no such scenario, no
+ * samples of that name: the message names both; i out of range),
+ * FLOW_EINVAL (a name with '/'; a writer), FLOW_EIO (the dataset is not
+ * float64[samples][years][items] with the scenario's years, or cannot be
+ * read: truncated or corrupt). */
+int flow_results_samples_size(flow_results *r, int scenario, const char *what, int *n_samples,
+                              int *n_years, int *n_items);
+int flow_results_samples_read(flow_results *r, int scenario, const char *what, int sample,
+                              double *out);
+
 int flow_results_n_targets(flow_results *r, int scenario);
 int flow_results_target(flow_results *r, int scenario, int target, flow_results_target_info *out);
 /* A string attribute of the file (scenario -1: "format", "libflow_version",

@@ -428,6 +428,10 @@ struct flow_sim {
     double *alpha, *beta;     /* [E] */
     double *bin, *bout;       /* [P*M] balance */
     double *cohort;           /* [NI * M * T] inflow of each cohort */
+    int bl0;                  /* the first backlog stock item (c->S when none) */
+    double *bqueue;           /* [(S - bl0) * T] what of each year's input went into each
+                                 backlog item: the queue, oldest first */
+    double *btake;            /* [S - bl0] what each backlog item gives up this year */
     int *loc;                 /* [P] position within the current cycle or -1 */
     int *tri_r, *tri_c;       /* triplets of a cycle system */
     double *tri_v;

@@ -1328,6 +1328,92 @@ int flow_results_series(flow_results *r, int scenario, flow_item_kind kind, int 
     return 0;
 }
 
+/* Opens the samples dataset "what" of scenario s and checks its shape:
+ * float64[n_samples][n_years][n_items], each within an int, n_years the
+ * scenario's years when it has them. *d is the dataset (close it). */
+static int open_samples(flow_results *r, int s, const char *what, hid_t *d, hsize_t dims[3])
+{
+    *d = -1;
+    int rc = check_scen(r, s);
+    if (rc)
+        return rc;
+    const char *sc = r->scen[s];
+    if (!valid_scenario_name(what))
+        return flow_error__set(FLOW_EINVAL, "%s: '%s' is not a name of samples", r->path, what ? what : "(null)");
+    hid_t g = open_in(r, s, "samples", 0);
+    int found = g >= 0 && H5Lexists(g, what, H5P_DEFAULT) > 0;
+    if (g >= 0)
+        H5Gclose(g);
+    if (!found)
+        return flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no samples '%s'", r->path, sc, what);
+    char sub[1100];
+    snprintf(sub, sizeof sub, "samples/%s", what);
+    *d = open_in(r, s, sub, 1);
+    hid_t sp = *d >= 0 ? H5Dget_space(*d) : -1, ty = *d >= 0 ? H5Dget_type(*d) : -1;
+    int ok = sp >= 0 && ty >= 0 && H5Tget_class(ty) == H5T_FLOAT && H5Sget_simple_extent_ndims(sp) == 3 &&
+             H5Sget_simple_extent_dims(sp, dims, NULL) >= 0;
+    for (int i = 0; ok && i < 3; i++)
+        ok = dims[i] <= (hsize_t)INT_MAX && (i == 2 || dims[i] >= 1);
+    if (ok && load_years(r, s) == 0 && dims[1] != (hsize_t)r->sc[s].T)
+        ok = 0;
+    flow_error_clear(); /* a scenario of samples only has no years: not an error here */
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ty >= 0)
+        H5Tclose(ty);
+    if (!ok)
+        return flow_error__set(FLOW_EIO, "%s: scenario '%s': samples/%s is not float64[samples][years][items]%s",
+                               r->path, sc, what, *d >= 0 ? " of its years" : ": truncated or corrupt");
+    return 0;
+}
+
+int flow_results_samples_size(flow_results *r, int scenario, const char *what, int *n_samples, int *n_years,
+                              int *n_items)
+{
+    quiet q;
+    quiet_on(&q);
+    hid_t d;
+    hsize_t dims[3] = { 0, 0, 0 };
+    int rc = open_samples(r, scenario, what, &d, dims);
+    if (d >= 0)
+        H5Dclose(d);
+    quiet_off(&q);
+    if (!rc) {
+        *n_samples = (int)dims[0];
+        *n_years = (int)dims[1];
+        *n_items = (int)dims[2];
+    }
+    return rc;
+}
+
+int flow_results_samples_read(flow_results *r, int scenario, const char *what, int sample, double *out)
+{
+    quiet q;
+    quiet_on(&q);
+    hid_t d, fs = -1, ms = -1;
+    hsize_t dims[3] = { 0, 0, 0 };
+    int rc = open_samples(r, scenario, what, &d, dims);
+    if (!rc && (sample < 0 || (hsize_t)sample >= dims[0]))
+        rc = flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s': samples/%s has %d samples, not a sample %d",
+                             r->path, r->scen[scenario], what, (int)dims[0], sample);
+    if (!rc && dims[2] > 0) {
+        hsize_t start[3] = { (hsize_t)sample, 0, 0 }, count[3] = { 1, dims[1], dims[2] };
+        fs = H5Dget_space(d);
+        ms = H5Screate_simple(3, count, NULL);
+        if (!(fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+              H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, out) >= 0))
+            rc = io_error(r, "cannot read a sample: truncated or corrupt");
+    }
+    if (ms >= 0)
+        H5Sclose(ms);
+    if (fs >= 0)
+        H5Sclose(fs);
+    if (d >= 0)
+        H5Dclose(d);
+    quiet_off(&q);
+    return rc;
+}
+
 static int load_targets(flow_results *r, int s)
 {
     scen_cache *c = &r->sc[s];

@@ -258,6 +258,47 @@ static int l_targets(lua_State *L)
     return 1;
 }
 
+/* r:samples(scenario, what) -> n_samples, n_years, n_items */
+static int l_samples(lua_State *L)
+{
+    lres *u = check(L, 0);
+    int s = scenario_of(L, u, 2), n, T, k;
+    if (flow_results_samples_size(u->r, s, luaL_checkstring(L, 3), &n, &T, &k))
+        return fail(L);
+    lua_pushinteger(L, n);
+    lua_pushinteger(L, T);
+    lua_pushinteger(L, k);
+    return 3;
+}
+
+/* r:sample(scenario, what, i) -> {{item 1, item 2, ...} of year 1, ...},
+ * i from 1 */
+static int l_sample(lua_State *L)
+{
+    lres *u = check(L, 0);
+    int s = scenario_of(L, u, 2), n, T, k;
+    const char *what = luaL_checkstring(L, 3);
+    lua_Integer i = luaL_checkinteger(L, 4);
+    if (flow_results_samples_size(u->r, s, what, &n, &T, &k))
+        return fail(L);
+    if (i < 1 || i > n)
+        return luaL_error(L, "samples '%s' of scenario '%s': no sample %d (there are %d)", what,
+                          flow_results_scenario(u->r, s), (int)i, n);
+    double *v = lua_newuserdatauv(L, (size_t)T * (size_t)(k ? k : 1) * sizeof *v, 0);
+    if (flow_results_samples_read(u->r, s, what, (int)i - 1, v))
+        return fail(L);
+    lua_createtable(L, T, 0);
+    for (int t = 0; t < T; t++) {
+        lua_createtable(L, k, 0);
+        for (int j = 0; j < k; j++) {
+            lua_pushnumber(L, v[(size_t)t * (size_t)k + (size_t)j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_rawseti(L, -2, t + 1);
+    }
+    return 1;
+}
+
 /* r:attr(scenario|nil, name) */
 static int l_attr(lua_State *L)
 {
@@ -275,7 +316,8 @@ static const luaL_Reg methods[] = {
     { "_write", l_write },   { "compression", l_compression }, { "checksums", l_checksums }, { "commit", l_commit },
     { "close", l_close },    { "scenarios", l_scenarios },      { "years", l_years },
     { "names", l_names },    { "get", l_get },                  { "series", l_series },
-    { "targets", l_targets }, { "attr", l_attr },               { NULL, NULL }
+    { "targets", l_targets }, { "attr", l_attr },               { "samples", l_samples },
+    { "sample", l_sample },  { NULL, NULL }
 };
 
 void flow_luaresults__open(lua_State *L);

@@ -150,6 +150,12 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->bin, P * M);
     SIM_ALLOC(s->bout, P * M);
     SIM_ALLOC(s->cohort, (size_t)c->NI * M * T);
+    s->bl0 = c->S;
+    for (size_t p = 0; p < P; p++)
+        if (c->p_backlog[p] >= 0 && c->p_backlog[p] < s->bl0)
+            s->bl0 = c->p_backlog[p];
+    SIM_ALLOC(s->bqueue, (size_t)(c->S - s->bl0) * T);
+    SIM_ALLOC(s->btake, (size_t)(c->S - s->bl0));
     SIM_ALLOC(s->loc, P);
     for (size_t p = 0; p < P; p++)
         s->loc[p] = -1;
@@ -270,7 +276,7 @@ void flow_sim_free(flow_sim *s)
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++)
         flow_alloc__free(a, s->data[k]);
     void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
-                     s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
+                     s->bqueue, s->btake, s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
                      s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan, s->tzr, s->tzc, s->tzv,
@@ -471,19 +477,77 @@ static int err_pm(const step *st, int p, int mat, int code, const char *fmt, ...
                            st->m->mats[mat].name, st->m->first + st->t, msg);
 }
 
-/* The accepted fraction rho of a process with a capacity, given inputs x
- * (with its backlog). */
-static double capacity_rho(const step *st, int p, const double *xp)
+/* What process p takes from its backlog this year, per material, into
+ * s->btake. The backlog is a queue, first in, first out (a facility works
+ * off what waits longest): each year's part that it could not take waits
+ * in s->bqueue, and the capacity takes the oldest part first, each part in
+ * the proportions of its materials. The take depends only on last year's
+ * state, never on this year's input, so that in a cycle it is a constant
+ * of the system. */
+static void backlog_take(const step *st, int p)
 {
     const flow_compiled *c = st->c;
+    const flow_sim *s = st->s;
+    const int M = st->M, T = c->T, bl = c->p_backlog[p];
+    const double *queue = s->bqueue + (size_t)(bl - s->bl0) * T;
+    double *take = s->btake + (bl - s->bl0), waiting = 0;
+    for (int m = 0; m < M; m++)
+        waiting += take[m] = stock_prev(st, bl + m);
+    double C = st->pv[st->m->procs[p].cap_param];
+    if (waiting <= C)
+        return;
+    /* what waits is the end [lo, all) of all that ever entered the queue;
+     * the capacity takes [lo, lo + C) */
+    double all = 0;
+    for (int m = 0; m < M; m++)
+        for (int v = 0; v < st->t; v++)
+            all += queue[(size_t)m * T + v];
+    double lo = all - waiting, hi = lo + C, start = 0;
+    for (int m = 0; m < M; m++)
+        take[m] = 0;
+    for (int v = 0; v < st->t && start < hi; v++) {
+        double part = 0;
+        for (int m = 0; m < M; m++)
+            part += queue[(size_t)m * T + v];
+        double from = fmax(start, lo), to = fmin(start + part, hi);
+        if (to > from)
+            for (int m = 0; m < M; m++)
+                take[m] += (to - from) / part * queue[(size_t)m * T + v];
+        start += part;
+    }
+}
+
+/* What p takes from its backlog of material mat this year (backlog_take). */
+static double backlog_taken(const step *st, int p, int mat)
+{
+    int bl = st->c->p_backlog[p];
+    return bl >= 0 ? st->s->btake[bl - st->s->bl0 + mat] : 0;
+}
+
+/* The capacity process p has for this year's input: its capacity less
+ * what it takes from its backlog this year (as capacity_rho found it). */
+static double capacity_left(const step *st, int p)
+{
+    double C = st->pv[st->m->procs[p].cap_param], taken = 0;
+    if (st->c->p_backlog[p] < 0)
+        return C;
+    for (int m = 0; m < st->M; m++)
+        taken += backlog_taken(st, p, m);
+    return fmax(C - taken, 0);
+}
+
+/* The accepted fraction rho of this year's input x of a process with a
+ * capacity, after its backlog (backlog_take, which this finds first). */
+static double capacity_rho(const step *st, int p, const double *xp)
+{
     const flow_process *pr = &st->m->procs[p];
     if (pr->cap_param == FLOW_NONE)
         return 1;
-    double A = 0;
-    int bl = c->p_backlog[p];
+    if (st->c->p_backlog[p] >= 0)
+        backlog_take(st, p);
+    double C = capacity_left(st, p), A = 0;
     for (int mat = 0; mat < st->M; mat++)
-        A += xp[mat] + (bl >= 0 ? stock_prev(st, bl + mat) : 0);
-    double C = st->pv[pr->cap_param];
+        A += xp[mat];
     return A > C ? C / A : 1;
 }
 
@@ -502,8 +566,7 @@ static void routing_base(const step *st, int p, int mat, double rho, double *B0,
             K1 = 1 - c->surv[(size_t)c->p_inuse[p] * (c->T + 1)];
         }
     }
-    double bl = c->p_backlog[p] >= 0 ? stock_prev(st, c->p_backlog[p] + mat) : 0;
-    *B0 = K0 + K1 * rho * bl;
+    *B0 = K0 + K1 * backlog_taken(st, p, mat);
     *B1 = K1 * rho;
 }
 
@@ -557,6 +620,16 @@ static int coeffs(const step *st, int p, int mat, double rho)
     return 0;
 }
 
+/* The backlog of (p, mat) at the end of the year: last year's, less what
+ * was taken from it, plus what of this year's input waits (the queue's
+ * newest part). */
+static void backlog_keep(const step *st, int p, int mat, double taken, double waits)
+{
+    int item = st->c->p_backlog[p] + mat;
+    st->stocks[item] = stock_prev(st, item) - taken + waits;
+    st->s->bqueue[(size_t)(item - st->s->bl0) * st->c->T + st->t] = waits;
+}
+
 /* After the values of (p, mat)'s edges are known: checks them and updates
  * its stock, backlog, cohorts and generation. x is the process's input. */
 static int finish(const step *st, int p, int mat, double rho, double x)
@@ -592,13 +665,10 @@ static int finish(const step *st, int p, int mat, double rho, double x)
         if (!flow_compile__routes_all(pr) && out > B + tol)
             return err_pm(st, p, mat, FLOW_EVALUE, "its flows take %.10g, more than the %.10g it has", out, B);
     }
-    double bl_prev = 0;
-    if (c->p_backlog[p] >= 0) {
-        int item = c->p_backlog[p] + mat;
-        bl_prev = stock_prev(st, item);
-        st->stocks[item] = (1 - rho) * (x + bl_prev);
-    }
-    double accepted = rho * (x + bl_prev);
+    double taken = backlog_taken(st, p, mat);
+    if (c->p_backlog[p] >= 0)
+        backlog_keep(st, p, mat, taken, (1 - rho) * x);
+    double accepted = taken + rho * x;
     if (pr->kind == FLOW_STOCK) {
         int item = c->p_stock[p] + mat;
         switch (pr->smode) {
@@ -1202,10 +1272,10 @@ static int typed_emit(const step *st, int k, const double *xp)
         memset(bout, 0, (size_t)M * sizeof *bout);
     } else {
         for (int m = 0; m < M; m++) {
-            double have = xp[m] + (bl >= 0 && st->sprev ? st->sprev[bl + m] : 0);
-            acc[m] = rho * have;
+            double taken = backlog_taken(st, p, m);
+            acc[m] = taken + rho * xp[m];
             if (bl >= 0)
-                st->stocks[bl + m] = (1 - rho) * have;
+                backlog_keep(st, p, m, taken, (1 - rho) * xp[m]);
             bout[m] = 0;
             if (ovf >= 0) {
                 double v = (1 - rho) * xp[m];
@@ -1414,7 +1484,7 @@ static int cycle_solve_joint(const step *st, int k)
                 int row = j * M + nr[z] % M;
                 ENTRY(row, i * M + nc[z], rho * nv[z]);
                 if (bl >= 0)
-                    s->sb[row] += rho * nv[z] * stock_prev(st, bl + nc[z]);
+                    s->sb[row] += nv[z] * backlog_taken(st, p, nc[z]);
             }
             for (int r = 0; r < ty->n_ports * M; r++) {
                 int j = s->loc[to[r / M]];
@@ -1529,17 +1599,15 @@ static int cycle_solve(const step *st, int k)
     return 0;
 }
 
-/* What process i of cycle k has available (input and backlog, all
- * materials) after a solve. */
+/* This year's input of process i of cycle k (all materials) after a
+ * solve; its backlog is taken apart (capacity_left). */
 static double cycle_avail(const step *st, int k, int i)
 {
     const flow_compiled *c = st->c;
     int n = c->c_start[k + 1] - c->c_start[k];
-    int p = c->order[c->c_start[k] + i];
-    int bl = c->p_backlog[p];
     double A = 0;
     for (int mat = 0; mat < st->M; mat++)
-        A += st->s->sx[(size_t)mat * n + i] + (bl >= 0 ? stock_prev(st, bl + mat) : 0);
+        A += st->s->sx[(size_t)mat * n + i];
     return A;
 }
 
@@ -1587,7 +1655,7 @@ static int cycle_capacities(const step *st, int k)
                 continue;
             /* the state holds a solve at the current rho: is this
              * capacity satisfied (binding exactly, or not binding)? */
-            double C = st->pv[pr->cap_param], A = cycle_avail(st, k, i), rho = s->rho[p];
+            double C = capacity_left(st, p), A = cycle_avail(st, k, i), rho = s->rho[p];
             double tol = CAP_TOL * fmax(C, A);
             if ((rho >= 1 && A <= C + tol) || fabs(rho * A - C) <= tol)
                 continue;

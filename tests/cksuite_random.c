@@ -627,7 +627,11 @@ static int check_balance(const gen *g, const layout *L, const double *flows,
  * that (storage), or -- for processes whose rest flow sends on all of B,
  * in-use stocks included -- the sum of their outflows. And a capacity:
  * what a process accepts is at most C, and exactly C when some of its
- * input overflowed or was held back. Counts violations; the first in msg. */
+ * input overflowed or was held back; a backlog is worked off first (first
+ * in, first out): when last year's backlog fits in C, what waits at the
+ * end of the year is only this year's input (at most it, per material);
+ * when it does not, nothing of this year's input is taken (what waits is
+ * at least it). Counts violations; the first in msg. */
 static int check_routing(const gen *g, const layout *L, const double *flows,
                          const double *stocks, char *msg, size_t msglen)
 {
@@ -635,7 +639,8 @@ static int check_routing(const gen *g, const layout *L, const double *flows,
     msg[0] = '\0';
     for (int t = 0; t < g->ny; t++) {
         int year = g->first + t;
-        double acc_total[MAXP] = { 0 }, held[MAXP] = { 0 };
+        double acc_total[MAXP] = { 0 }, held[MAXP] = { 0 }, wait0[MAXP] = { 0 };
+        double in_pm[MAXP][MAXM] = { { 0 } }, wait_pm[MAXP][MAXM] = { { 0 } };
         for (int m = 0; m < g->nm; m++) {
             double in[MAXP] = { 0 }, sent[MAXP] = { 0 }, over[MAXP] = { 0 };
             double bl1[MAXP] = { 0 }, bl0[MAXP] = { 0 }, st0[MAXP] = { 0 };
@@ -673,6 +678,9 @@ static int check_routing(const gen *g, const layout *L, const double *flows,
                                                 : implicit_gen(g, p, m, year);
                 acc_total[p] += accepted;
                 held[p] += over[p] + bl1[p];
+                wait0[p] += bl0[p];
+                in_pm[p][m] = in[p];
+                wait_pm[p][m] = bl1[p];
                 if (g->kind[p] == FLOW_SOURCE && !g->has_gen[p][m])
                     base[p] = 0; /* its share flows carry nothing */
                 else if (g->has_rest[p][m] || g->kind[p] == FLOW_SPLIT)
@@ -713,6 +721,15 @@ static int check_routing(const gen *g, const layout *L, const double *flows,
             if (held[p] > tol && fabs(acc_total[p] - c) > tol && !bad++)
                 snprintf(msg, msglen, "proc%d holds back %.17g in %d but accepts %.17g < %.17g",
                          p, held[p], year, acc_total[p], c);
+            for (int m = 0; m < g->nm && g->has_backlog[p]; m++) {
+                double w = wait_pm[p][m], x = in_pm[p][m], mt = TOL * fmax(c, x + wait0[p]) + 1e-12;
+                if (wait0[p] <= c - tol && w > x + mt && !bad++)
+                    snprintf(msg, msglen, "proc%d, m%d, %d: backlog %.17g fits the capacity %.17g, yet %.17g "
+                             "waits, more than the input %.17g", p, m, year, wait0[p], c, w, x);
+                if (wait0[p] > c + tol && w < x - mt && !bad++)
+                    snprintf(msg, msglen, "proc%d, m%d, %d: backlog %.17g exceeds the capacity %.17g, yet "
+                             "only %.17g of the input %.17g waits", p, m, year, wait0[p], c, w, x);
+            }
         }
     }
     return bad;

@@ -3,7 +3,8 @@
  * values, provenance against the FIPS 180-2 test vector, atomic writes
  * (abandon, simulated write failures, a writer killed mid-way) and every
  * kind of bad file (not HDF5, HDF5 but not ours, a newer version,
- * truncated, a missing scenario).
+ * truncated, a missing scenario); samples of a random run written and read
+ * back.
  */
 #define _XOPEN_SOURCE 700 /* putenv */
 #include <hdf5.h>
@@ -233,6 +234,120 @@ START_TEST(test_several_scenarios_and_names)
 }
 END_TEST
 
+/* Samples of a random run, written one at a time and read back. Sample i,
+ * year t, item j holds 100 i + 10 t + j + 0.5 (a pattern any mix-up of
+ * the three indices breaks); sample 1 is never written and reads as 0. */
+static double pattern(int i, int t, int j)
+{
+    return 100.0 * i + 10.0 * t + j + 0.5;
+}
+
+static void fill_sample(double v[3][2], int i)
+{
+    for (int t = 0; t < 3; t++)
+        for (int j = 0; j < 2; j++)
+            v[t][j] = pattern(i, t, j);
+}
+
+START_TEST(test_samples)
+{
+    mkdir_tmp();
+    char path[600];
+    snprintf(path, sizeof path, "%s/samples.h5", dir);
+    flow_model *m;
+    flow_sim *s = run_city(&m, 0.6);
+    flow_results *r;
+    double v[3][2];
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    ck_assert_flow_error(flow_results_samples_write(r, 0, &v[0][0]), FLOW_EINVAL, "no samples dataset is open");
+    ck_assert_flow_ok(flow_results_write(r, "plan", s, NULL));
+    ck_assert_flow_ok(flow_results_samples_begin(r, "plan", "recycled", 3, 3, 2));
+    ck_assert_flow_error(flow_results_samples_write(r, 3, &v[0][0]), FLOW_EINVAL, "sample 3 is not in [0, 3)");
+    fill_sample(v, 2);
+    ck_assert_flow_ok(flow_results_samples_write(r, 2, &v[0][0]));
+    fill_sample(v, 0);
+    ck_assert_flow_ok(flow_results_samples_write(r, 0, &v[0][0]));
+    /* a second dataset, and one of a scenario that has nothing else */
+    ck_assert_flow_ok(flow_results_samples_begin(r, "plan", "empty", 2, 3, 0));
+    ck_assert_flow_ok(flow_results_samples_begin(r, "ensemble", "recycled", 1, 3, 2));
+    fill_sample(v, 7);
+    ck_assert_flow_ok(flow_results_samples_write(r, 0, &v[0][0]));
+    ck_assert_flow_ok(flow_results_commit(r));
+
+    /* the layout of docs/results-format.md, read with HDF5 alone */
+    hid_t h = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t d = H5Dopen2(h, "/scenarios/plan/samples/recycled", H5P_DEFAULT);
+    ck_assert_int_ge(d, 0);
+    hid_t sp = H5Dget_space(d), ty = H5Dget_type(d);
+    hsize_t dims[3];
+    ck_assert_int_eq(H5Sget_simple_extent_dims(sp, dims, NULL), 3);
+    ck_assert(dims[0] == 3 && dims[1] == 3 && dims[2] == 2);
+    ck_assert(H5Tequal(ty, H5T_IEEE_F64LE) > 0);
+    double raw[3][3][2];
+    ck_assert_int_ge(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw), 0);
+    ck_assert_double_eq(raw[2][1][0], 210.5);
+    ck_assert_double_eq(raw[1][2][1], 0);
+    H5Tclose(ty);
+    H5Sclose(sp);
+    H5Dclose(d);
+    H5Fclose(h);
+
+    int plan, ens, n, T, k;
+    ck_assert_flow_ok(flow_results_open(&r, path));
+    ck_assert_flow_ok(flow_results_find_scenario(r, "plan", &plan));
+    ck_assert_flow_ok(flow_results_samples_size(r, plan, "recycled", &n, &T, &k));
+    ck_assert(n == 3 && T == 3 && k == 2);
+    for (int i = 0; i < 3; i++) {
+        double got[3][2];
+        ck_assert_flow_ok(flow_results_samples_read(r, plan, "recycled", i, &got[0][0]));
+        for (int t = 0; t < 3; t++)
+            for (int j = 0; j < 2; j++)
+                ck_assert_double_eq(got[t][j], i == 1 ? 0 : pattern(i, t, j));
+    }
+    ck_assert_flow_ok(flow_results_samples_size(r, plan, "empty", &n, &T, &k));
+    ck_assert(n == 2 && T == 3 && k == 0);
+    ck_assert_flow_ok(flow_results_samples_read(r, plan, "empty", 1, NULL));
+    ck_assert_flow_ok(flow_results_find_scenario(r, "ensemble", &ens));
+    ck_assert_flow_ok(flow_results_samples_read(r, ens, "recycled", 0, &v[0][0]));
+    ck_assert_double_eq(v[2][1], pattern(7, 2, 1));
+    /* errors name the file, the scenario and the samples */
+    ck_assert_flow_error(flow_results_samples_size(r, plan, "recyled", &n, &T, &k), FLOW_ENOTFOUND,
+                         "samples.h5", "scenario 'plan' has no samples 'recyled'");
+    ck_assert_flow_error(flow_results_samples_read(r, plan, "recycled", 3, &v[0][0]), FLOW_ENOTFOUND,
+                         "has 3 samples, not a sample 3");
+    ck_assert_flow_error(flow_results_samples_read(r, plan, "recycled", -1, &v[0][0]), FLOW_ENOTFOUND,
+                         "not a sample -1");
+    ck_assert_flow_error(flow_results_samples_read(r, plan, "a/b", 0, &v[0][0]), FLOW_EINVAL, "'a/b'");
+    ck_assert_flow_error(flow_results_samples_size(r, 9, "recycled", &n, &T, &k), FLOW_ENOTFOUND, "no scenario 9");
+    flow_results_close(r);
+
+    /* samples whose years are not the scenario's: refused when read */
+    snprintf(path, sizeof path, "%s/years.h5", dir);
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    ck_assert_flow_ok(flow_results_write(r, "plan", s, NULL));
+    ck_assert_flow_ok(flow_results_samples_begin(r, "plan", "recycled", 1, 4, 2));
+    ck_assert_flow_ok(flow_results_commit(r));
+    ck_assert_flow_ok(flow_results_open(&r, path));
+    ck_assert_flow_error(flow_results_samples_size(r, 0, "recycled", &n, &T, &k), FLOW_EIO,
+                         "samples/recycled is not float64[samples][years][items] of its years");
+    flow_results_close(r);
+    /* samples of a name a scenario has: an error, and the writer can only
+     * be abandoned; bad sizes and names */
+    snprintf(path, sizeof path, "%s/twice.h5", dir);
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    ck_assert_flow_error(flow_results_samples_begin(r, "plan", "a/b", 1, 3, 2), FLOW_EINVAL, "bad scenario or dataset name");
+    ck_assert_flow_error(flow_results_samples_begin(r, "plan", "x", 0, 3, 2), FLOW_EINVAL, "sizes 0 x 3 x 2");
+    ck_assert_flow_ok(flow_results_samples_begin(r, "plan", "x", 1, 3, 2));
+    ck_assert_flow_error(flow_results_samples_begin(r, "plan", "x", 1, 3, 2), FLOW_EIO, "twice.h5", "already exists");
+    ck_assert_flow_error(flow_results_samples_write(r, 0, &v[0][0]), FLOW_EINVAL, "twice.h5");
+    flow_results_close(r);
+    ck_assert(!exists(path));
+    flow_sim_free(s);
+    flow_model_free(m);
+    rm_tmp();
+}
+END_TEST
+
 /* Nothing at the path until commit; abandoning leaves nothing. */
 START_TEST(test_atomic_abandon)
 {
@@ -451,6 +566,7 @@ Suite *flow_results_suite(void)
     tcase_add_test(tc, test_killed_writer);
     tcase_add_test(tc, test_bad_files);
     tcase_add_test(tc, test_corrupt_files);
+    tcase_add_test(tc, test_samples);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -414,13 +414,18 @@ END_TEST
 
 /* Backlog (overflow FLOW_NONE). households generate msw 60, 60, 50, 0 and
  * glass 40, 40, 0, 0 (2020..2023) into the incinerator (capacity 80); what
- * it accepts goes to air. Available a = input + last year's backlog; the
- * excess is taken from every material in proportion to a.
- * 2020: a = (60, 40), A = 100, rho = 0.8: air (48, 32), backlog (12, 8)
- * 2021: a = (72, 48), A = 120, rho = 2/3: air (48, 32), backlog (24, 16)
- * 2022: a = (74, 16), A = 90,  rho = 8/9: air (74*8/9, 16*8/9) = (65.777..., 14.222...),
- *       backlog (74/9, 16/9) = (8.222..., 1.777...)
- * 2023: a = (74/9, 16/9), A = 10 <= 80: air (8.222..., 1.777...), backlog (0, 0) */
+ * it accepts goes to air. First in, first out: the backlog is taken first,
+ * then this year's input, in proportion to its materials, up to what the
+ * capacity leaves.
+ * 2020: no backlog; input (60, 40) = 100 > 80, rho = 0.8: air (48, 32),
+ *       backlog (12, 8)
+ * 2021: backlog 20 taken whole; 60 left for the input (60, 40) = 100,
+ *       rho = 0.6: (36, 24); air (48, 32), backlog (24, 16)
+ * 2022: backlog 40 taken whole; 40 left for the input (50, 0): 40 msw;
+ *       air (64, 16), backlog (10, 0)
+ *       (in proportion to backlog + input, (74, 16) x 8/9, air would be
+ *       (65.78, 14.22))
+ * 2023: backlog (10, 0) taken, no input: air (10, 0), backlog (0, 0) */
 START_TEST(test_capacity_backlog)
 {
     flow_model *m = model(2020, 2023);
@@ -457,10 +462,10 @@ START_TEST(test_capacity_backlog)
         bl_item[info.material == msw ? 0 : 1] = i;
     }
     ck_assert(bl_item[0] >= 0 && bl_item[1] >= 0);
-    const double air_m[] = { 48.0, 48.0, 74.0 * 8.0 / 9.0, 74.0 / 9.0 };
-    const double air_g[] = { 32.0, 32.0, 16.0 * 8.0 / 9.0, 16.0 / 9.0 };
-    const double bl_m[] = { 12.0, 24.0, 74.0 / 9.0, 0.0 };
-    const double bl_g[] = { 8.0, 16.0, 16.0 / 9.0, 0.0 };
+    const double air_m[] = { 48.0, 48.0, 64.0, 10.0 };
+    const double air_g[] = { 32.0, 32.0, 16.0, 0.0 };
+    const double bl_m[] = { 12.0, 24.0, 10.0, 0.0 };
+    const double bl_g[] = { 8.0, 16.0, 0.0, 0.0 };
     for (int t = 0; t < 4; t++) {
         ck_flow(s, "incinerator->air:msw", 2020 + t, air_m[t], REL);
         ck_flow(s, "incinerator->air:glass", 2020 + t, air_g[t], REL);
@@ -470,7 +475,6 @@ START_TEST(test_capacity_backlog)
         ck_assert_flow_ok(flow_sim_get(s, FLOW_ITEM_STOCK, bl_item[1], 2020 + t, &v));
         ck_assert_double_eq_tol(v, bl_g[t], REL * bl_g[t] + 1e-12);
     }
-    ck_flow(s, "incinerator->air:msw", 2022, 65.77777777777777, REL);
     flow_sim_free(s);
     flow_model_free(m);
 }
@@ -493,6 +497,94 @@ START_TEST(test_backlog_item_name)
     ck_assert_flow_ok(flow_sim_run(s));
     /* 10 in, 5 accepted, 5 held in the backlog item named as flow.h says */
     ck_stock(s, "incinerator/backlog:msw", 2020, 5.0, REL);
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
+/* A backlog is a queue: what waits longest is taken first, also when it
+ * takes years to clear. households generate a = 100 in 2020 and b = 100 in
+ * 2021, nothing after; the plant (capacity 40, backlog) sends all it
+ * accepts to out. The queue, oldest first, by hand:
+ * 2020: [] + input 100a: 40a accepted; queue [2020: 60a]
+ * 2021: 60 > 40: 40a of 2020 taken, nothing left for the input 100b;
+ *       queue [2020: 20a, 2021: 100b]; out (40, 0)
+ * 2022: 20a of 2020, then 20b of 2021; queue [2021: 80b]; out (20, 20)
+ * 2023: 40b of 2021; queue [2021: 40b]; out (0, 40)
+ * In proportion to the backlog and the input (the rule before), 2021 would
+ * send (15, 25); in proportion within the backlog alone, 2022 would send
+ * 40 x (20, 100) / 120 = (6.67, 33.33). */
+static void backlog_queue_model(flow_model **mp, int in_cycle)
+{
+    flow_model *m = model(2020, 2023);
+    int a = mat(m, "a"), b = mat(m, "b");
+    int ya[] = { 2020, 2021 }, yb[] = { 2020, 2021, 2022 };
+    double va[] = { 100.0, 0.0 }, vb[] = { 0.0, 100.0, 0.0 };
+    int ga = pstep(m, "gen_a", 2, ya, va), gb = pstep(m, "gen_b", 3, yb, vb);
+    int cap = pconst(m, "cap", 40.0);
+    int hh = proc(m, "households", FLOW_SOURCE);
+    int plant = proc(m, "plant", FLOW_SPLIT);
+    int out = proc(m, "out", FLOW_SINK);
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, a, 1.0, ga));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, b, 1.0, gb));
+    flow(m, hh, plant, FLOW_ALL, FLOW_REST, 0.0, FLOW_NONE);
+    if (in_cycle) {
+        int loop = proc(m, "loop", FLOW_SPLIT);
+        flow(m, plant, loop, FLOW_ALL, FLOW_SHARE, 0.5, FLOW_NONE);
+        flow(m, loop, plant, FLOW_ALL, FLOW_REST, 0.0, FLOW_NONE);
+    }
+    flow(m, plant, out, FLOW_ALL, FLOW_REST, 0.0, FLOW_NONE);
+    ck_assert_flow_ok(flow_model_set_capacity(m, plant, cap, FLOW_NONE));
+    *mp = m;
+}
+
+START_TEST(test_backlog_fifo)
+{
+    flow_model *m = NULL;
+    backlog_queue_model(&m, 0);
+    flow_sim *s = compile_new(m);
+    ck_assert_flow_ok(flow_sim_run(s));
+    const double out_a[] = { 40, 40, 20, 0 }, out_b[] = { 0, 0, 20, 40 };
+    const double bl_a[] = { 60, 20, 0, 0 }, bl_b[] = { 0, 100, 80, 40 };
+    for (int t = 0; t < 4; t++) {
+        ck_flow(s, "plant->out:a", 2020 + t, out_a[t], REL);
+        ck_flow(s, "plant->out:b", 2020 + t, out_b[t], REL);
+        ck_stock(s, "plant/backlog:a", 2020 + t, bl_a[t], REL);
+        ck_stock(s, "plant/backlog:b", 2020 + t, bl_b[t], REL);
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
+/* The queue of test_backlog_fifo inside a cycle: the plant sends half of
+ * what it accepts round a loop back to itself (as new input), the rest
+ * out. With the capacity binding, out = 20 and the loop 20 every year:
+ * 2020: input 100a + 20a back = 120a; 40 accepted; queue [2020: 80a];
+ *       out 20a
+ * 2021: 80 > 40: 40a of 2020; the input 100b + 20a back all waits;
+ *       queue [2020: 40a, 2021: 20a + 100b]; out 20a
+ * 2022: 40a of 2020; the 20a back waits; queue [2021: 20a + 100b,
+ *       2022: 20a]; out 20a
+ * 2023: 40 of 2021's 120, a third of each: (20/3)a + (100/3)b; half out,
+ *       (10/3, 50/3), half back to wait; queue a: 40 - 20/3 + 10/3 = 110/3,
+ *       b: 100 - 100/3 + 50/3 = 250/3 */
+START_TEST(test_backlog_fifo_cycle)
+{
+    flow_model *m = NULL;
+    backlog_queue_model(&m, 1);
+    flow_sim *s = compile_new(m);
+    ck_assert_flow_ok(flow_sim_run(s));
+    const double out_a[] = { 20, 20, 20, 10.0 / 3 }, out_b[] = { 0, 0, 0, 50.0 / 3 };
+    const double bl_a[] = { 80, 60, 40, 110.0 / 3 }, bl_b[] = { 0, 100, 100, 250.0 / 3 };
+    for (int t = 0; t < 4; t++) {
+        ck_flow(s, "plant->out:a", 2020 + t, out_a[t], REL);
+        ck_flow(s, "plant->out:b", 2020 + t, out_b[t], REL);
+        ck_flow(s, "plant->loop:a", 2020 + t, out_a[t], REL);
+        ck_flow(s, "plant->loop:b", 2020 + t, out_b[t], REL);
+        ck_stock(s, "plant/backlog:a", 2020 + t, bl_a[t], REL);
+        ck_stock(s, "plant/backlog:b", 2020 + t, bl_b[t], REL);
+    }
     flow_sim_free(s);
     flow_model_free(m);
 }
@@ -1194,6 +1286,8 @@ Suite *flow_sim_suite(void)
     tcase_add_test(tc, test_capacity_overflow);
     tcase_add_test(tc, test_capacity_backlog);
     tcase_add_test(tc, test_backlog_item_name);
+    tcase_add_test(tc, test_backlog_fifo);
+    tcase_add_test(tc, test_backlog_fifo_cycle);
     tcase_add_test(tc, test_capacity_in_cycle);
     suite_add_tcase(s, tc);
 

@@ -428,6 +428,108 @@ START_TEST(test_capacity)
 }
 END_TEST
 
+/* A backlog on a typed process is a queue (first in, first out), as on a
+ * core process. The city sends 100 msw in 2021 and 100 paper in 2022; the
+ * burner takes 40 t a year. By hand, the queue, oldest first:
+ *   2021: 40 msw burnt; waiting: 60 msw (of 2021)
+ *   2022: 40 msw of 2021; the 100 paper wait: 20 msw, 100 paper
+ *   2023: 20 msw of 2021, then 20 paper of 2022: 0 msw, 80 paper
+ *   2024: 40 paper: 0 msw, 40 paper
+ * (In proportion to backlog and input, 2022 would leave 45 msw, 75 paper.)
+ * 40 t burnt every year, ash 0.2 x 40 = 8. */
+START_TEST(test_backlog_fifo)
+{
+    flow_model *m;
+    int msw, paper, src, b, landfill, air, gm, gp, cap;
+    int y[] = { 2021, 2022, 2023 };
+    double vm[] = { 100, 0, 0 }, vp[] = { 0, 100, 0 };
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2024, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_material(m, "paper", FLOW_CAT_DOMESTIC, "t", &paper));
+    ck_assert_flow_ok(flow_model_add_material(m, "ash", FLOW_CAT_INDUSTRIAL, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "flue", FLOW_CAT_EMISSION, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_param(m, "gen_msw", "t/a", FLOW_INTERP_STEP, 3, y, vm, &gm));
+    ck_assert_flow_ok(flow_model_add_param(m, "gen_paper", "t/a", FLOW_INTERP_STEP, 3, y, vp, &gp));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cap", "t/a", 40, &cap));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant", "burner", &b));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &landfill));
+    ck_assert_flow_ok(flow_model_add_process(m, "air", FLOW_SINK, &air));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 1, gm));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, paper, 1, gp));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, b, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, b, "ash", landfill, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, b, "air", air, NULL));
+    ck_assert_flow_ok(flow_model_set_capacity(m, b, cap, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    const double wait_msw[] = { 60, 20, 0, 0 }, wait_paper[] = { 0, 100, 80, 40 };
+    for (int t = 0; t < 4; t++) {
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant/backlog:msw", 2021 + t), wait_msw[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant/backlog:paper", 2021 + t), wait_paper[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", 2021 + t), 40, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", 2021 + t), 8, TOL);
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
+/* The queue inside a cycle through a type (one joint system): the city
+ * sends 100 msw in 2022 only, through a sorter, to the burner (capacity 50,
+ * backlog), whose ash (0.2 of what it burns) goes back to the sorter and
+ * so to the burner again, as new input. By hand:
+ *   2022: 50 burnt, ash 10 back: input 100 msw + 10 ash, rho = 50/110;
+ *         burnt 500/11 msw + 50/11 ash; waiting (2022) 600/11 msw, 60/11 ash
+ *   2023: the queue (60) > 50: 5/6 of 2022's part, 500/11 msw + 50/11 ash;
+ *         nothing left for the input, the 10 ash back, which waits:
+ *         waiting 100/11 msw, 60/11 - 50/11 + 10 = 120/11 ash
+ *   2024: the queue (20) <= 50, taken whole; the ash back, 0.2 (20 + x) = x,
+ *         x = 5, is taken too: 25 burnt, nothing waits
+ * (In proportion to backlog and input, 2023 would leave 600/11 x 2/7 =
+ * 15.6 msw waiting.) */
+START_TEST(test_backlog_fifo_cycle)
+{
+    flow_model *m;
+    int msw, src, sorter, b, air, gm, cap;
+    int y[] = { 2022, 2023 };
+    double vm[] = { 100, 0 };
+    ck_assert_flow_ok(flow_model_new(&m, 2022, 2024, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_material(m, "ash", FLOW_CAT_INDUSTRIAL, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "flue", FLOW_CAT_EMISSION, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_param(m, "gen_msw", "t/a", FLOW_INTERP_STEP, 2, y, vm, &gm));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cap", "t/a", 50, &cap));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_process(m, "sorter", FLOW_SPLIT, &sorter));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant", "burner", &b));
+    ck_assert_flow_ok(flow_model_add_process(m, "air", FLOW_SINK, &air));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 1, gm));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, sorter, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorter, b, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, b, "ash", sorter, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, b, "air", air, NULL));
+    ck_assert_flow_ok(flow_model_set_capacity(m, b, cap, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    const double wait_msw[] = { 600.0 / 11, 100.0 / 11, 0 }, wait_ash[] = { 60.0 / 11, 120.0 / 11, 0 };
+    const double burnt[] = { 50, 50, 25 };
+    for (int t = 0; t < 3; t++) {
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant/backlog:msw", 2022 + t), wait_msw[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant/backlog:ash", 2022 + t), wait_ash[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", 2022 + t), burnt[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->sorter:ash", 2022 + t), 0.2 * burnt[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", 2022 + t), 0.8 * burnt[t], TOL);
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 /* "patchy": even materials give ash at ash_share, odd ones at half of it;
  * the rest leaves as flue gas. Non-zero rows that change over the years
  * (ash 0, 0, 0.3, 0, then an override of 0.4), run twice (reset between):
@@ -637,6 +739,8 @@ Suite *flow_typed_suite(void)
     tcase_add_test(tc, test_stock_and_release);
     tcase_add_test(tc, test_bad_type_refused);
     tcase_add_test(tc, test_capacity);
+    tcase_add_test(tc, test_backlog_fifo);
+    tcase_add_test(tc, test_backlog_fifo_cycle);
     tcase_add_test(tc, test_rows_change_over_years);
     suite_add_tcase(s, tc);
     TCase *tf = tcase_create("facilities");
