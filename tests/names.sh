@@ -7,7 +7,7 @@
 # year, the flows into the sinks adding up to the 1,000 t generated),
 # diffed against themselves (exit 0), and against a run with a changed
 # fly-ash (or recycling) share: diff lists that flow with its two values,
-# by hand, and exits 4.
+# by hand, and exits 4; the Python example reads the flows by their names.
 #
 # Environment (set by make check; the fallbacks suit a run by hand from
 # the build directory): FLOWSIM (default ./flowsim/flowsim), srcdir,
@@ -91,13 +91,39 @@ check() {
   if grep -q "only in" "$tmp/out"; then bad "$name: diff reports items only in one file"; shown; else ok "$name: no 'only in'"; fi
 }
 
+# pyflows FILE.h5: the Python example's flows of scenario plan in 2021, one
+# "name=value" line each (exit 77 without h5py and pandas)
+pyflows() {
+  /usr/bin/python3 -c "import h5py, pandas" 2> /dev/null || return 77
+  /usr/bin/python3 - "$srcdir/examples/python" "$1" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import read_results as rr
+f = rr.open_results(sys.argv[2])
+df = rr.items(f["scenarios"]["plan"], "flows")
+for name in df.columns:
+    print(f"{name}={df.loc[2021, name]:.10g}")
+PY
+}
+# python NAME ITEM VALUE: the Python example reads ITEM of NAME's file by its name
+python() {
+  pyflows "$tmp/$1.h5" > "$tmp/py" 2> "$tmp/err"; rc=$?
+  if test $rc -eq 77; then echo "skip: $1: python3 has no h5py or pandas"; return; fi
+  if test $rc -ne 0; then bad "$1: read_results.py failed"; cat "$tmp/err"; return; fi
+  test "$(grep -c . "$tmp/py")" = "$(sort -u "$tmp/py" | cut -d= -f1 | sort -u | grep -c .)" \
+    && ok "$1: python: one column per name" || bad "$1: python: names repeated"
+  grep -qxF "$2=$3" "$tmp/py" && ok "$1: python: $2 = $3" || bad "$1: python: $2 is not $3"
+}
+
 # the incinerator: fly ash 0.035 x 800 = 28 t; with fly = 0.05: 40 t
 check typed names_typed.lua "landfill|market|air" "plant[fly_ash]->landfill:fly_ash" 28 \
   "fly = 0.05" "plant[fly_ash]->landfill:fly_ash" 28 40
+python typed "plant[fly_ash]->landfill:fly_ash" 28
 # the split: 0.3 x 600 = 180 t recycled, the rest 420 t landfilled; with
 # 0.5: 300 and 300
 check split names_split.lua "landfill|recycling" "sorting[overflow]->landfill:msw" 400 \
   "to_recycling = 0.5" "sorting->landfill:msw" 420 300
+python split "sorting[overflow]->landfill:msw" 400
 
 echo "names: $pass passed, $fail failed"
 test "$fail" -eq 0
