@@ -526,8 +526,8 @@ int flow_model_n_items(const flow_model *m, flow_item_kind kind);
 /* Errors: FLOW_ESTATE (not compiled), FLOW_ENOTFOUND (index out of range). */
 int flow_model_item_info(const flow_model *m, flow_item_kind kind, int item,
                          flow_item_info *out);
-/* By name ("sorting->landfill:msw", "sorting[overflow]->landfill:msw"), in
- * constant time; FLOW_ENOTFOUND names the nearest. */
+/* By name ("sorting->landfill:msw", "sorting[overflow]->landfill:msw");
+ * FLOW_ENOTFOUND names the nearest. */
 int flow_model_find_item(const flow_model *m, flow_item_kind kind,
                          const char *name, int *item);
 /* The flow item carrying a material from one process to another: the

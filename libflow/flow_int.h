@@ -298,7 +298,8 @@ typedef struct flow_compiled {
     int *p_stock;             /* [P]: first stock item or -1 */
     int *p_backlog;           /* [P]: first backlog item or -1 */
     char **s_name;            /* into name_buf */
-    /* the names of flows, stocks and metrics indexed (items.c): each once */
+    /* the names of stocks and metrics indexed (items.c), and of flows when
+     * a name holds a separator (else the flows' are checked by structure) */
     flow_nameidx e_ix, s_ix, met_ix;
     int *s_proc, *s_mat;
     /* dynamic stocks */
@@ -377,7 +378,7 @@ int flow_compile__routes_all(const flow_process *p);
 /* Names the flow and stock items (into one block, c->name_buf) and checks
  * that no name of a kind is given twice (flows, stocks and the metrics
  * compile_typed named): FLOW_EEXIST naming both definitions. Indexes the
- * names for flow_model_find_item. */
+ * names it hashes for flow_model_find_item. */
 int flow_items__names(flow_model *m);
 
 /* solve.c ------------------------------------------------------------ */

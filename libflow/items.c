@@ -166,12 +166,64 @@ static int index_names(flow_model *m, flow_item_kind kind, flow_nameidx *ix, cha
     return 0;
 }
 
-/* Flows, stocks and metrics: each name once within its kind (a hash set,
- * kept for the look-ups by name). */
+/* 1 when no name a flow's name is made of holds a separator ('[', ']',
+ * ':', "->") and no port is called "overflow": then a flow's name parses
+ * back into (from, port or overflow, to, material) in one way only, and
+ * flows_apart suffices. */
+static int plain_names(const flow_model *m)
+{
+    for (size_t i = 0; i < m->n_mats + m->n_procs; i++) {
+        const char *n = i < m->n_mats ? m->mats[i].name : m->procs[i - m->n_mats].name;
+        if (strpbrk(n, "[]:") || strstr(n, "->"))
+            return 0;
+        const flow_process_type *t = i < m->n_mats ? NULL : m->procs[i - m->n_mats].type;
+        for (size_t k = 0; t && k < t->n_ports; k++)
+            if (strpbrk(t->ports[k], "[]:") || strstr(t->ports[k], "->") || strcmp(t->ports[k], "overflow") == 0)
+                return 0;
+    }
+    return 1;
+}
+
+/* With plain names, two flows get the same name only when the model
+ * defines two flows of one material between the same processes (an
+ * overflow is one per process and material, a port one per process, port
+ * and material): found in one pass over the routing groups, whose edges
+ * are contiguous, without hashing half a million names. */
+static int flows_apart(flow_model *m)
+{
+    const flow_compiled *c = &m->c;
+    int *group = flow_alloc__malloc(&m->alloc, (size_t)(c->P ? c->P : 1) * sizeof *group);
+    int *edge = flow_alloc__malloc(&m->alloc, (size_t)(c->P ? c->P : 1) * sizeof *edge);
+    int rc = 0;
+    if (!group || !edge) {
+        rc = flow_error__nomem("the check of the flow names");
+        goto done;
+    }
+    for (int p = 0; p < c->P; p++)
+        group[p] = -1;
+    for (int g = 0; g < c->G && !rc; g++)
+        for (int e = c->g_start[g]; e < c->g_end[g]; e++) {
+            int to = c->e_to[e];
+            if (group[to] == g) {
+                rc = clash(m, FLOW_ITEM_FLOW, c->e_name[e], edge[to], e);
+                break;
+            }
+            group[to] = g;
+            edge[to] = e;
+        }
+done:
+    flow_alloc__free(&m->alloc, group);
+    flow_alloc__free(&m->alloc, edge);
+    return rc;
+}
+
+/* Flows, stocks and metrics: each name once within its kind. Stocks and
+ * metrics (a few thousand) through a hash set, kept for the look-ups by
+ * name; flows so too when a name holds a separator, else by structure. */
 static int unique_names(flow_model *m)
 {
     flow_compiled *c = &m->c;
-    int rc = index_names(m, FLOW_ITEM_FLOW, &c->e_ix, c->e_name, c->E);
+    int rc = plain_names(m) ? flows_apart(m) : index_names(m, FLOW_ITEM_FLOW, &c->e_ix, c->e_name, c->E);
     if (!rc)
         rc = index_names(m, FLOW_ITEM_STOCK, &c->s_ix, c->s_name, c->S);
     if (!rc)
@@ -237,12 +289,15 @@ int flow_model_item_info(const flow_model *m, flow_item_kind kind, int item, flo
     return 0;
 }
 
-/* Item name of a kind in names[0..n-1] through its index, or
+/* Item name of a kind in names[0..n-1], through its index when it has
+ * one (the flows of a model with plain names have none), or
  * FLOW_ENOTFOUND naming the nearest. */
 static int find_named(const flow_nameidx *ix, char *const *names, int n, const char *what, const char *name,
                       int *item)
 {
-    int i = flow_nameidx__find(ix, name, names, sizeof *names);
+    int i = ix->cap ? flow_nameidx__find(ix, name, names, sizeof *names) : n - 1;
+    while (!ix->cap && i >= 0 && strcmp(names[i], name) != 0)
+        i--;
     if (i >= 0) {
         if (item)
             *item = i;

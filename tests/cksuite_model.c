@@ -1085,6 +1085,28 @@ START_TEST(test_overflow_named_apart)
     ck_assert_double_eq_tol(v, 60, 1e-9);
     flow_sim_free(s);
     flow_model_free(m);
+
+    /* a process name with a separator: the names are hashed, and found */
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cap", "t/a", 60, &cap));
+    ck_assert_flow_ok(flow_model_add_process(m, "households", FLOW_SOURCE, &hh));
+    ck_assert_flow_ok(flow_model_add_process(m, "sorting[1]", FLOW_SPLIT, &sorting));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &landfill));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_capacity(m, sorting, cap, landfill));
+    ck_assert_flow_ok(flow_model_add_flow(m, hh, sorting, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorting, landfill, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, &f_rest));
+    ck_assert_flow_ok(flow_model_compile(m));
+    ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "sorting[1][overflow]->landfill:msw", &ov));
+    ck_assert_flow_ok(flow_model_item_info(m, FLOW_ITEM_FLOW, ov, &info));
+    ck_assert_int_eq(info.mode, FLOW_OVERFLOW);
+    ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "sorting[1]->landfill:msw", &it));
+    ck_assert_flow_ok(flow_model_item_info(m, FLOW_ITEM_FLOW, it, &info));
+    ck_assert_int_eq(info.flow, f_rest);
+    ck_assert_flow_error(flow_model_find_item(m, FLOW_ITEM_FLOW, "sorting[1]->landfil:msw", &it), FLOW_ENOTFOUND,
+                         "did you mean 'sorting[1]->landfill:msw'");
+    flow_model_free(m);
 }
 END_TEST
 
