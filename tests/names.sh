@@ -52,9 +52,15 @@ value() {
   awk -F, -v y="$2" -v it="$3" 'NR > 1 && $1 == "plan" && $2 == y && $3 == it { n++; v = $5 } END { if (n == 1) print v + 0; else print "rows:" n }' "$1"
 }
 # listed OUT ITEM YEAR A B: diff listed ITEM in YEAR with the values A and B
+# (the first two numbers after the year; thousands separators dropped)
 listed() {
-  awk -v it="$2" -v y="$3" -v a="$4" -v b="$5" \
-    '$2 == "flow" && $3 == it && $4 == y && ($5 - a)^2 < 1e-12 && ($6 - b)^2 < 1e-12 { f = 1 } END { exit !f }' "$1"
+  awk -v it="$2" -v y="$3" -v a="$4" -v b="$5" '
+    { for (k = 1; k < NF; k++) if ($k == it && $(k + 1) == y) break
+      if (k >= NF) next
+      n = 0
+      for (j = k + 2; j <= NF && n < 2; j++) { v = $j; gsub(",", "", v); if (v ~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/) x[++n] = v + 0 }
+      if (n == 2 && (x[1] - a)^2 < 1e-12 && (x[2] - b)^2 < 1e-12) f = 1 }
+    END { exit !f }' "$1"
 }
 
 # check NAME MODEL SINKS ITEM VALUE LEVERS ITEM2 A B
