@@ -357,6 +357,29 @@ static int random_in_layer(const spec *sp, rng *r, int l)
     return a + rng_int(r, b - a);
 }
 
+/* q, or the next process of q's layer (cyclically) that is not among
+ * targets[0..nt-1], or of another layer from `lo` on when the small
+ * layers of a small model are all targets: the engine refuses two flows
+ * of one material between the same two processes. Draws no random
+ * number, so that the models stay those measured before wherever they
+ * had no such pair. */
+static int distinct_target(const spec *sp, int q, int lo, const int *targets, int nt)
+{
+    int lq = layer_of(sp, q);
+    for (int k = 0; k < N_LAYERS - lo; k++) {
+        int l = lo + (lq - lo + k) % (N_LAYERS - lo);
+        int a = sp->layer_start[l], b = sp->layer_start[l + 1];
+        for (int step = 0; step < b - a; step++) {
+            int c = a + ((l == lq ? q - a : 0) + step) % (b - a), dup = 0;
+            for (int i = 0; i < nt; i++)
+                dup |= targets[i] == c;
+            if (!dup)
+                return c;
+        }
+    }
+    return q; /* every later process is a target: compiling says so */
+}
+
 /* Total input (all materials) of every process in `year`, capacities
  * ignored: the generator's own estimate, used to size capacities so that
  * they bind in the later years. Jacobi sweeps: the graph is layered and its
@@ -498,6 +521,11 @@ static void spec_generate(spec *sp, int n)
                   + (int)((long)(p + 1) * (total % n_nt) / n_nt
                           - (long)p * (total % n_nt) / n_nt);
         int n_share = deg - 1;
+        /* a small model's last layers may hold fewer processes than a
+         * process has flows: one flow to each at most (and the loop's) */
+        int room = n - sp->layer_start[l + 1] - 1 + (sp->loop[p] >= 0);
+        if (n_share > room)
+            n_share = room;
         int targets[16];
         double w[16], wsum = 0.0;
         int nt = 0;
@@ -525,7 +553,8 @@ static void spec_generate(spec *sp, int n)
                 if (!dup)
                     break;
             }
-            targets[nt++] = q;
+            targets[nt] = distinct_target(sp, q, l + 1, targets, nt);
+            nt++;
         }
         for (int i = 0; i < n_share; i++) {
             w[i] = 0.5 + rng_unit(&r);
@@ -537,7 +566,8 @@ static void spec_generate(spec *sp, int n)
         for (int i = 0; i < n_share; i++)
             spec_add_flow(sp, p, targets[i], FLOW_SHARE, s * w[i] / wsum,
                           N_GROWTH + rng_int(&r, N_TREND));
-        spec_add_flow(sp, p, random_in_layer(sp, &r, l + 1), FLOW_REST, 0.0, -1);
+        spec_add_flow(sp, p, distinct_target(sp, random_in_layer(sp, &r, l + 1), l + 1, targets, n_share),
+                      FLOW_REST, 0.0, -1);
     }
 
     /* Generation: every source, every material. */

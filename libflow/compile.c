@@ -5,8 +5,8 @@
  * series values and shares in every year), expands flows into edges (one
  * per material), groups edges by (process, material) for routing, orders
  * the process graph by strongly connected components (iterative Tarjan,
- * topological order) and lays out the result items. Afterwards the model
- * is read-only.
+ * topological order) and lays out the result items (their names: items.c).
+ * Afterwards the model is read-only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -36,6 +36,9 @@ void flow_compile__free(flow_model *m)
                      c->met_name, c->met_buf, c->met_proc, c->c_joint, c->c_n, c->c_nz };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
+    flow_nameidx__free(&c->e_ix, a);
+    flow_nameidx__free(&c->s_ix, a);
+    flow_nameidx__free(&c->met_ix, a);
     memset(c, 0, sizeof *c);
     flow_indicator__free_compiled(m);
     m->compiled = 0;
@@ -215,55 +218,6 @@ done:
     flow_alloc__free(&m->alloc, start);
     flow_alloc__free(&m->alloc, out);
     return rc;
-}
-
-/* The names of all result items ("from->to:material", "process:material",
- * "process/backlog:material") in one block: one allocation, not one per
- * item (a large model has half a million flow items). */
-static int item_names(flow_model *m)
-{
-    flow_compiled *c = &m->c;
-    size_t total = 0;
-    for (int e = 0; e < c->E; e++)
-        total += strlen(m->procs[c->e_from[e]].name) + strlen(m->procs[c->e_to[e]].name) +
-                 strlen(m->mats[c->e_mat[e]].name) + 4;
-    for (int i = 0; i < c->S; i++) {
-        int p = c->s_proc[i];
-        total += strlen(m->procs[p].name) + strlen(m->mats[c->s_mat[i]].name) + 2 +
-                 (c->p_backlog[p] >= 0 && i >= c->p_backlog[p] ? 8 : 0);
-    }
-    char *buf = flow_alloc__malloc(&m->alloc, total ? total : 1);
-    if (!buf)
-        return flow_error__nomem("result item names");
-    c->name_buf = buf;
-    char *w = buf;
-#define PUT(str)                                    \
-    do {                                            \
-        size_t l_ = strlen(str);                    \
-        memcpy(w, (str), l_);                       \
-        w += l_;                                    \
-    } while (0)
-    for (int e = 0; e < c->E; e++) {
-        c->e_name[e] = w;
-        PUT(m->procs[c->e_from[e]].name);
-        PUT("->");
-        PUT(m->procs[c->e_to[e]].name);
-        PUT(":");
-        PUT(m->mats[c->e_mat[e]].name);
-        *w++ = '\0';
-    }
-    for (int i = 0; i < c->S; i++) {
-        int p = c->s_proc[i];
-        c->s_name[i] = w;
-        PUT(m->procs[p].name);
-        if (c->p_backlog[p] >= 0 && i >= c->p_backlog[p])
-            PUT("/backlog");
-        PUT(":");
-        PUT(m->mats[c->s_mat[i]].name);
-        *w++ = '\0';
-    }
-#undef PUT
-    return 0;
 }
 
 /* ---- Tarjan ---------------------------------------------------------------------- */
@@ -1158,7 +1112,7 @@ int flow_model_compile(flow_model *m)
                 c->s_mat[base + mat] = mat;
             }
         }
-    if ((rc = item_names(m)))
+    if ((rc = flow_items__names(m)))
         goto fail;
     ALLOC_ARR(c->surv, (size_t)(NI ? NI : 1) * (T + 1));
     for (int p = 0; p < P; p++) {
@@ -1183,136 +1137,4 @@ fail:
     flow_alloc__free(&m->alloc, pconst);
     flow_compile__free(m);
     return rc;
-}
-
-/* ---- items ----------------------------------------------------------------------- */
-
-int flow_model_n_items(const flow_model *m, flow_item_kind kind)
-{
-    if (!m->compiled)
-        return 0;
-    switch (kind) {
-    case FLOW_ITEM_FLOW: return m->c.E;
-    case FLOW_ITEM_STOCK: return m->c.S;
-    case FLOW_ITEM_PARAM: return m->c.NP;
-    case FLOW_ITEM_INDICATOR: return (int)m->n_inds;
-    case FLOW_ITEM_METRIC: return m->c.NMET;
-    default: return 0;
-    }
-}
-
-int flow_model_item_info(const flow_model *m, flow_item_kind kind, int item, flow_item_info *out)
-{
-    if (!m->compiled)
-        return flow_error__set(FLOW_ESTATE, "the model is not compiled: it has no result items yet");
-    int n = flow_model_n_items(m, kind);
-    if ((unsigned)kind >= FLOW_ITEM_KIND_COUNT_ || item < 0 || item >= n)
-        return flow_error__set(FLOW_ENOTFOUND, "no result item %d of kind %d (there are %d)", item, (int)kind, n);
-    const flow_compiled *c = &m->c;
-    memset(out, 0, sizeof *out);
-    switch (kind) {
-    case FLOW_ITEM_FLOW:
-        out->name = c->e_name[item];
-        out->from = c->e_from[item];
-        out->to = c->e_to[item];
-        out->material = c->e_mat[item];
-        out->flow = c->e_flow[item];
-        out->mode = c->e_mode[item];
-        break;
-    case FLOW_ITEM_STOCK:
-        out->name = c->s_name[item];
-        out->from = c->s_proc[item];
-        out->to = -1;
-        out->material = c->s_mat[item];
-        out->flow = -1;
-        break;
-    case FLOW_ITEM_PARAM:
-        out->name = m->params[item].name;
-        out->from = out->to = out->material = out->flow = -1;
-        break;
-    case FLOW_ITEM_METRIC:
-        out->name = c->met_name[item];
-        out->from = c->met_proc[item];
-        out->to = out->material = out->flow = -1;
-        break;
-    default:
-        out->name = m->inds[item].name;
-        out->from = out->to = out->material = out->flow = -1;
-        break;
-    }
-    return 0;
-}
-
-int flow_model_find_item(const flow_model *m, flow_item_kind kind, const char *name, int *item)
-{
-    if (!m->compiled)
-        return flow_error__set(FLOW_ESTATE, "the model is not compiled: it has no result items yet");
-    if (!name)
-        return flow_error__set(FLOW_EINVAL, "flow_model_find_item: name is NULL");
-    const flow_compiled *c = &m->c;
-    switch (kind) {
-    case FLOW_ITEM_FLOW:
-        for (int e = 0; e < c->E; e++)
-            if (strcmp(c->e_name[e], name) == 0) {
-                if (item)
-                    *item = e;
-                return 0;
-            }
-        {
-            const char *near = flow_model__nearest(name, (const char *const *)c->e_name, (size_t)c->E,
-                                                   sizeof *c->e_name);
-            return flow_error__set(FLOW_ENOTFOUND, "no flow '%s'%s%s%s", name, near ? " (did you mean '" : "",
-                                   near ? near : "", near ? "'?)" : "");
-        }
-    case FLOW_ITEM_STOCK:
-        for (int s = 0; s < c->S; s++)
-            if (strcmp(c->s_name[s], name) == 0) {
-                if (item)
-                    *item = s;
-                return 0;
-            }
-        {
-            const char *near = flow_model__nearest(name, (const char *const *)c->s_name, (size_t)c->S,
-                                                   sizeof *c->s_name);
-            return flow_error__set(FLOW_ENOTFOUND, "no stock '%s'%s%s%s", name, near ? " (did you mean '" : "",
-                                   near ? near : "", near ? "'?)" : "");
-        }
-    case FLOW_ITEM_PARAM:
-        return flow_model_find_param(m, name, item);
-    case FLOW_ITEM_INDICATOR:
-        return flow_model_find_indicator(m, name, item);
-    case FLOW_ITEM_METRIC:
-        for (int i = 0; i < c->NMET; i++)
-            if (strcmp(c->met_name[i], name) == 0) {
-                if (item)
-                    *item = i;
-                return 0;
-            }
-        {
-            const char *near = flow_model__nearest(name, (const char *const *)c->met_name, (size_t)c->NMET,
-                                                   sizeof *c->met_name);
-            return flow_error__set(FLOW_ENOTFOUND, "no metric '%s'%s%s%s", name, near ? " (did you mean '" : "",
-                                   near ? near : "", near ? "'?)" : "");
-        }
-    default:
-        return flow_error__set(FLOW_EINVAL, "invalid item kind %d", (int)kind);
-    }
-}
-
-int flow_model_find_flow_item(const flow_model *m, int from, int to, int material, int *item)
-{
-    if (!m->compiled)
-        return flow_error__set(FLOW_ESTATE, "the model is not compiled: it has no result items yet");
-    const flow_compiled *c = &m->c;
-    if (from < 0 || from >= c->P)
-        return flow_error__set(FLOW_ENOTFOUND, "no process with index %d", from);
-    for (int e = c->p_estart[from]; e < c->p_eend[from]; e++)
-        if (c->e_to[e] == to && c->e_mat[e] == material) {
-            if (item)
-                *item = e;
-            return 0;
-        }
-    return flow_error__set(FLOW_ENOTFOUND, "no flow of material '%s' from '%s' to '%s'",
-                           material >= 0 && material < c->M ? m->mats[material].name : "?",
-                           m->procs[from].name, to >= 0 && to < c->P ? m->procs[to].name : "?");
 }

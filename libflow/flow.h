@@ -342,8 +342,8 @@ const char *flow_model_process_type(const flow_model *m, int idx);
  * FLOW_ESTATE (compiled). Setting it again replaces the value. */
 int flow_model_set_type_param(flow_model *m, int process, const char *name, double coef, int param);
 /* Where output port port of a typed process goes: every material of the
- * port to process to (FLOW_PORT flow items "from->to:material", one per
- * material). Every port of the type must be connected exactly once, and a
+ * port to process to (FLOW_PORT flow items "from[port]->to:material",
+ * one per material). Every port of the type must be connected exactly once, and a
  * typed process has no other flows. Errors: FLOW_EINVAL (from is not
  * typed), FLOW_ENOTFOUND (no such port: the message lists the type's
  * ports), FLOW_ESTATE; a port connected twice, or not at all, and a
@@ -381,7 +381,10 @@ int flow_model_set_stock_path(flow_model *m, int process, int material,
  * mode FLOW_SHARE: value = coef x param x (what the process sends on);
  * FLOW_FIXED: value = coef x param t/a; FLOW_REST: coef and param unused.
  * param may be FLOW_NONE (then coef alone). Several flows may join the
- * same pair of processes (e.g. one per material). */
+ * same pair of processes, one per material: a second flow of a material
+ * the pair carries already (a FLOW_ALL flow counts for every material) is
+ * refused by flow_model_compile() (FLOW_EEXIST), as the results could not
+ * tell the two apart. */
 int flow_model_add_flow(flow_model *m, int from, int to, int material,
                         flow_mode mode, double coef, int param, int *idx);
 
@@ -496,7 +499,10 @@ int flow_model_target_info(const flow_model *m, int target, flow_target_info *ou
  * read-only afterwards and may be shared by many simulations (also across
  * threads). Errors: FLOW_EVALUE, FLOW_ESHARES, FLOW_EROUTE, FLOW_EINVAL
  * (e.g. a flow into a source, a flow out of a sink, an in-use stock without
- * a lifetime), FLOW_ESTATE (compiled already), FLOW_ENOMEM. */
+ * a lifetime), FLOW_EEXIST (two result items of a kind would get the same
+ * name: two flows of one material between the same processes, or names
+ * that separators make equal; the message names both definitions),
+ * FLOW_ESTATE (compiled already), FLOW_ENOMEM. */
 int flow_model_compile(flow_model *m);
 int flow_model_is_compiled(const flow_model *m);
 
@@ -507,8 +513,10 @@ int flow_model_is_compiled(const flow_model *m);
 /* After compiling, a model has result items of each kind; a simulation
  * holds their values as contiguous arrays [year][item].
  *  FLOW_ITEM_FLOW:  one per flow and material (a FLOW_ALL flow gives one per
- *                   material), plus the overflow flows of capacities;
- *                   named "from->to:material".
+ *                   material), named "from->to:material"; plus the
+ *                   overflow flows of capacities, "from[overflow]->to:material",
+ *                   and the ports of typed processes, one per material,
+ *                   "from[port]->to:material".
  *  FLOW_ITEM_STOCK: one per stock or typed process and material, named
  *                   "process:material", then one per capacity backlog and
  *                   material, named "process/backlog:material".
@@ -518,7 +526,9 @@ int flow_model_is_compiled(const flow_model *m);
  *                   it is undefined (a division by zero, a base year not
  *                   yet simulated).
  *  FLOW_ITEM_METRIC: each metric of each typed process, named
- *                   "process:metric" (from = process, material = -1). */
+ *                   "process:metric" (from = process, material = -1).
+ * Every name is unique within its kind (flow_model_compile checks it), so
+ * a name read back from a results file means one item. */
 typedef enum flow_item_kind {
     FLOW_ITEM_FLOW = 0,
     FLOW_ITEM_STOCK,
@@ -529,7 +539,7 @@ typedef enum flow_item_kind {
 } flow_item_kind;
 
 typedef struct flow_item_info {
-    const char *name;   /* "from->to:material", "process:material", "param" */
+    const char *name;   /* "from->to:material", "from[port]->to:material", "process:material", "param" */
     int from, to;       /* FLOW_ITEM_FLOW: processes; otherwise from = process, to = -1 */
     int material;       /* -1 for parameters */
     int flow;           /* FLOW_ITEM_FLOW: the index given by flow_model_add_flow, -1 for overflow */
@@ -541,11 +551,14 @@ int flow_model_n_items(const flow_model *m, flow_item_kind kind);
 /* Errors: FLOW_ESTATE (not compiled), FLOW_ENOTFOUND (index out of range). */
 int flow_model_item_info(const flow_model *m, flow_item_kind kind, int item,
                          flow_item_info *out);
-/* By name ("sorting->landfill:msw"); FLOW_ENOTFOUND names the nearest. */
+/* By name ("sorting->landfill:msw", "sorting[overflow]->landfill:msw");
+ * FLOW_ENOTFOUND names the nearest. */
 int flow_model_find_item(const flow_model *m, flow_item_kind kind,
                          const char *name, int *item);
-/* The flow item carrying a material from one process to another (the sum
- * is not formed: the first match; FLOW_ENOTFOUND if none). */
+/* The flow item carrying a material from one process to another: the
+ * flow the model defined, or, when there is none, the overflow or the
+ * first port of a typed process between them (find those by name to
+ * choose; the sum is not formed). FLOW_ENOTFOUND if none. */
 int flow_model_find_flow_item(const flow_model *m, int from, int to, int material,
                               int *item);
 

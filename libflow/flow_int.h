@@ -9,6 +9,7 @@
  *   stock.c    lifetimes and the dynamic stock model
  *   model.c    building a model: materials, params, processes, flows, look-ups
  *   compile.c  checks, Tarjan SCC order, layout of the result items
+ *   items.c    the result items: their names (unique per kind), look-ups
  *   solve.c    the linear systems of cycles (dense LU / sparse GMRES)
  *   sim.c      simulations: the year step, results
  *   balance.c  the mass-balance check of every process and material
@@ -298,6 +299,9 @@ typedef struct flow_compiled {
     int *p_stock;             /* [P]: first stock item or -1 */
     int *p_backlog;           /* [P]: first backlog item or -1 */
     char **s_name;            /* into name_buf */
+    /* the names of stocks and metrics indexed (items.c), and of flows when
+     * a name holds a separator (else the flows' are checked by structure) */
+    flow_nameidx e_ix, s_ix, met_ix;
     int *s_proc, *s_mat;
     /* dynamic stocks */
     int NI;                   /* number of in-use processes */
@@ -369,6 +373,14 @@ int flow_compile__group_shares(const flow_model *m, int g, double sum, int t);
 /* 1 when a process must send on all it routes (source, split, in-use
  * stocks); 0 when it keeps the remainder (sink, accumulate, storage). */
 int flow_compile__routes_all(const flow_process *p);
+
+/* items.c ------------------------------------------------------------ */
+
+/* Names the flow and stock items (into one block, c->name_buf) and checks
+ * that no name of a kind is given twice (flows, stocks and the metrics
+ * compile_typed named): FLOW_EEXIST naming both definitions. Indexes the
+ * names it hashes for flow_model_find_item. */
+int flow_items__names(flow_model *m);
 
 /* solve.c ------------------------------------------------------------ */
 

@@ -50,6 +50,8 @@ typedef struct kind_cache {
     int n;
     char **names, **units;  /* [n] */
     double *values;         /* [T][n] */
+    flow_nameidx ix;        /* the names, built at the first look-up by name */
+    int indexed;
 } kind_cache;
 
 typedef struct scen_cache {
@@ -830,6 +832,7 @@ static void free_kind(kind_cache *k)
     flow_alloc__free(A, k->names);
     flow_alloc__free(A, k->units);
     flow_alloc__free(A, k->values);
+    flow_nameidx__free(&k->ix, A);
     memset(k, 0, sizeof *k);
 }
 
@@ -1285,12 +1288,22 @@ int flow_results_find_item(flow_results *r, int scenario, flow_item_kind kind, c
     kind_cache *k = kind_of(r, scenario, kind, &rc);
     if (!k)
         return rc;
-    for (int i = 0; name && i < k->n; i++)
-        if (strcmp(k->names[i], name) == 0) {
-            if (item)
-                *item = i;
-            return 0;
+    /* indexed once, so that reading every item by name (export, diff) is
+     * linear; the first of a name counts (files from before names were
+     * unique may repeat one) */
+    for (int i = 0; !k->indexed && i < k->n; i++)
+        if (flow_nameidx__find(&k->ix, k->names[i], k->names, sizeof *k->names) < 0 &&
+            (rc = flow_nameidx__add(&k->ix, A, i, (size_t)k->n, k->names, sizeof *k->names))) {
+            flow_nameidx__free(&k->ix, A);
+            return rc;
         }
+    k->indexed = 1;
+    int i = name ? flow_nameidx__find(&k->ix, name, k->names, sizeof *k->names) : -1;
+    if (i >= 0) {
+        if (item)
+            *item = i;
+        return 0;
+    }
     const char *near = name && k->n ? flow_model__nearest(name, (const char *const *)k->names, (size_t)k->n,
                                                           sizeof *k->names)
                                     : NULL;

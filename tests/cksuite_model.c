@@ -1078,6 +1078,143 @@ START_TEST(test_product_as_generation)
 }
 END_TEST
 
+/* Result names are unique within a kind (items.c). Two flows of one
+ * material between the same processes cannot be told apart: refused at
+ * compile time, naming both definitions. */
+START_TEST(test_flow_defined_twice)
+{
+    flow_model *m;
+    int msw, glass, hh, sorting, landfill;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_material(m, "glass", FLOW_CAT_DOMESTIC, "t", &glass));
+    ck_assert_flow_ok(flow_model_add_process(m, "households", FLOW_SOURCE, &hh));
+    ck_assert_flow_ok(flow_model_add_process(m, "sorting", FLOW_SPLIT, &sorting));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &landfill));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, hh, sorting, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_set_origin(m, "models/x.lua", 10));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorting, landfill, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_set_origin(m, "models/x.lua", 12));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorting, landfill, msw, FLOW_SHARE, 0.5, FLOW_NONE, NULL));
+    ck_assert_flow_error(flow_model_compile(m), FLOW_EEXIST, "models/x.lua:12: flow 'sorting->landfill:msw'",
+                         "defined twice", "all materials (models/x.lua:10)", "of 'msw'", "make them one flow");
+    ck_assert_int_eq(flow_model_n_items(m, FLOW_ITEM_FLOW), 0); /* not compiled */
+    flow_model_free(m);
+}
+END_TEST
+
+/* Names that separators make equal: a process called "sorting[overflow]"
+ * and the overflow of "sorting"; a stock "p/backlog" and the backlog of
+ * "p". Refused, naming both definitions. */
+START_TEST(test_names_made_equal)
+{
+    flow_model *m;
+    int msw, hh, sorting, odd, landfill, cap;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cap", "t/a", 50, &cap));
+    ck_assert_flow_ok(flow_model_add_process(m, "households", FLOW_SOURCE, &hh));
+    ck_assert_flow_ok(flow_model_set_origin(m, "models/y.lua", 3));
+    ck_assert_flow_ok(flow_model_add_process(m, "sorting", FLOW_SPLIT, &sorting));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &landfill));
+    ck_assert_flow_ok(flow_model_add_process(m, "sorting[overflow]", FLOW_SPLIT, &odd));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_capacity(m, sorting, cap, landfill));
+    ck_assert_flow_ok(flow_model_add_flow(m, hh, sorting, FLOW_ALL, FLOW_SHARE, 0.5, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, hh, odd, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorting, landfill, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_set_origin(m, "models/y.lua", 9));
+    ck_assert_flow_ok(flow_model_add_flow(m, odd, landfill, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_error(flow_model_compile(m), FLOW_EEXIST,
+                         "models/y.lua:9: two flows are named 'sorting[overflow]->landfill:msw'",
+                         "the overflow of process 'sorting' to 'landfill' (models/y.lua:3)",
+                         "the flow sorting[overflow]->landfill of all materials", "rename a process");
+    flow_model_free(m);
+
+    int p, pb;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cap", "t/a", 50, &cap));
+    ck_assert_flow_ok(flow_model_set_origin(m, "models/z.lua", 4));
+    ck_assert_flow_ok(flow_model_add_process(m, "p", FLOW_STOCK, &p));
+    ck_assert_flow_ok(flow_model_set_origin(m, "models/z.lua", 5));
+    ck_assert_flow_ok(flow_model_add_process(m, "p/backlog", FLOW_STOCK, &pb));
+    ck_assert_flow_ok(flow_model_set_capacity(m, p, cap, FLOW_NONE));
+    ck_assert_flow_error(flow_model_compile(m), FLOW_EEXIST, "two stocks are named 'p/backlog:msw'",
+                         "models/z.lua:5", "models/z.lua:4", "the backlog of process 'p'",
+                         "the stock of process 'p/backlog'");
+    flow_model_free(m);
+}
+END_TEST
+
+/* Overflow flows are named "from[overflow]->to:material" always, also with
+ * a flow of the model between the same processes, and each name finds its
+ * own item; flow_model_find_flow_item prefers the flow the model defined. */
+START_TEST(test_overflow_named_apart)
+{
+    flow_model *m;
+    int msw, hh, sorting, landfill, cap, f_rest;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cap", "t/a", 60, &cap));
+    ck_assert_flow_ok(flow_model_add_process(m, "households", FLOW_SOURCE, &hh));
+    ck_assert_flow_ok(flow_model_add_process(m, "sorting", FLOW_SPLIT, &sorting));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &landfill));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_capacity(m, sorting, cap, landfill));
+    ck_assert_flow_ok(flow_model_add_flow(m, hh, sorting, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorting, landfill, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, &f_rest));
+    ck_assert_flow_ok(flow_model_compile(m));
+    ck_assert_int_eq(flow_model_n_items(m, FLOW_ITEM_FLOW), 3);
+    int it, ov, ff;
+    flow_item_info info;
+    ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "sorting[overflow]->landfill:msw", &ov));
+    ck_assert_flow_ok(flow_model_item_info(m, FLOW_ITEM_FLOW, ov, &info));
+    ck_assert_int_eq(info.mode, FLOW_OVERFLOW);
+    ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "sorting->landfill:msw", &it));
+    ck_assert_int_ne(it, ov);
+    ck_assert_flow_ok(flow_model_item_info(m, FLOW_ITEM_FLOW, it, &info));
+    ck_assert_int_eq(info.mode, FLOW_REST);
+    ck_assert_int_eq(info.flow, f_rest);
+    ck_assert_flow_ok(flow_model_find_flow_item(m, sorting, landfill, msw, &ff));
+    ck_assert_int_eq(ff, it);
+    /* 100 t, 60 accepted: 40 overflow, 60 the rest */
+    flow_sim *s;
+    double v;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    ck_assert_flow_ok(flow_sim_get(s, FLOW_ITEM_FLOW, ov, 2020, &v));
+    ck_assert_double_eq_tol(v, 40, 1e-9);
+    ck_assert_flow_ok(flow_sim_get(s, FLOW_ITEM_FLOW, it, 2020, &v));
+    ck_assert_double_eq_tol(v, 60, 1e-9);
+    flow_sim_free(s);
+    flow_model_free(m);
+
+    /* a process name with a separator: the names are hashed, and found */
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cap", "t/a", 60, &cap));
+    ck_assert_flow_ok(flow_model_add_process(m, "households", FLOW_SOURCE, &hh));
+    ck_assert_flow_ok(flow_model_add_process(m, "sorting[1]", FLOW_SPLIT, &sorting));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &landfill));
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_capacity(m, sorting, cap, landfill));
+    ck_assert_flow_ok(flow_model_add_flow(m, hh, sorting, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, sorting, landfill, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, &f_rest));
+    ck_assert_flow_ok(flow_model_compile(m));
+    ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "sorting[1][overflow]->landfill:msw", &ov));
+    ck_assert_flow_ok(flow_model_item_info(m, FLOW_ITEM_FLOW, ov, &info));
+    ck_assert_int_eq(info.mode, FLOW_OVERFLOW);
+    ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "sorting[1]->landfill:msw", &it));
+    ck_assert_flow_ok(flow_model_item_info(m, FLOW_ITEM_FLOW, it, &info));
+    ck_assert_int_eq(info.flow, f_rest);
+    ck_assert_flow_error(flow_model_find_item(m, FLOW_ITEM_FLOW, "sorting[1]->landfil:msw", &it), FLOW_ENOTFOUND,
+                         "did you mean 'sorting[1]->landfill:msw'");
+    flow_model_free(m);
+}
+END_TEST
+
 Suite *flow_model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -1120,6 +1257,9 @@ Suite *flow_model_suite(void)
     tc = tcase_create("lookup");
     tcase_add_test(tc, test_find_by_name);
     tcase_add_test(tc, test_items);
+    tcase_add_test(tc, test_flow_defined_twice);
+    tcase_add_test(tc, test_names_made_equal);
+    tcase_add_test(tc, test_overflow_named_apart);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("interp");

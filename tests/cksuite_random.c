@@ -7,6 +7,8 @@
  *
  * The generator stays inside what the contract defines: every split and
  * source has a rest flow to a later process, so shares add to 1 exactly;
+ * no two flows of one material join the same two processes (the engine
+ * refuses them: their results could not be told apart);
  * shares of a process add to at most 0.9, so every loop has an exit and no
  * system is singular; capacities sit on splits and stocks, inside cycles
  * or not, with an overflow or a backlog; a source may leave a material
@@ -115,6 +117,7 @@ typedef struct gen {
     int flow_par[MAXFLOWS];
     int flow_from[MAXFLOWS], flow_mat[MAXFLOWS], flow_mode[MAXFLOWS];
     int has_rest[MAXP][MAXM];
+    unsigned used[MAXP][MAXP]; /* the materials (bits) of the flows between two processes */
     int cap_par[MAXP];
 } gen;
 
@@ -265,6 +268,21 @@ static int backward_target(const gen *g, rng *r, int p)
     return any_target(g, r, p);
 }
 
+/* A target for a flow of material from p (backward: before p, for the
+ * large models' cycles) that no flow of p of that material goes to yet
+ * (the engine refuses two flows of one material between two processes:
+ * their results could not be told apart), or -1 when the tries find none. */
+static int free_target(const gen *g, rng *r, int p, int material, int backward)
+{
+    unsigned mask = material == FLOW_ALL ? ~0u : 1u << material;
+    for (int tries = 0; tries < 16; tries++) {
+        int t = backward ? backward_target(g, r, p) : any_target(g, r, p);
+        if (!(g->used[p][t] & mask))
+            return t;
+    }
+    return -1;
+}
+
 static void add_flow(gen *g, int from, int to, int material, flow_mode mode, double coef,
                      int par)
 {
@@ -283,6 +301,7 @@ static void add_flow(gen *g, int from, int to, int material, flow_mode mode, dou
             if (material == FLOW_ALL || material == m)
                 g->has_rest[from][m] = 1;
     g->reach[from][to] = 1;
+    g->used[from][to] |= material == FLOW_ALL ? ~0u : 1u << material;
     g->n_flow_items += material == FLOW_ALL ? g->nm : 1;
 }
 
@@ -400,6 +419,16 @@ static void generate(gen *g, uint64_t seed)
                     }
         }
 
+        /* the rest: always for splits, sources and in-use stocks (so that
+         * what they send on adds up exactly), sometimes for the others; its
+         * targets chosen first, so that the fixed and share flows avoid them */
+        int want_rest = k == FLOW_SPLIT || k == FLOW_SOURCE || inuse || irand(&r, 10) < 3;
+        int rest_all = want_rest && irand(&r, 10) < 7, rest_to[MAXM];
+        for (int m = 0; want_rest && m < (rest_all ? 1 : g->nm); m++) {
+            rest_to[m] = forward_target(g, &r, p);
+            g->used[p][rest_to[m]] |= rest_all ? ~0u : 1u << m;
+        }
+
         double budget = 0.9;
         if (k == FLOW_SOURCE) {
             budget = 0.7;
@@ -408,9 +437,9 @@ static void generate(gen *g, uint64_t seed)
             for (int m = 0; m < g->nm; m++) {
                 if (irand(&r, 4) == 0) {
                     g->has_gen[p][m] = 0;
-                    if (irand(&r, 2))
-                        add_flow(g, p, any_target(g, &r, p), m, FLOW_FIXED, urange(&r, 1.0, 50.0),
-                                 FLOW_NONE);
+                    int t = irand(&r, 2) ? free_target(g, &r, p, m, 0) : -1;
+                    if (t >= 0)
+                        add_flow(g, p, t, m, FLOW_FIXED, urange(&r, 1.0, 50.0), FLOW_NONE);
                     continue;
                 }
                 g->has_gen[p][m] = 1;
@@ -428,8 +457,9 @@ static void generate(gen *g, uint64_t seed)
                     if (v < lo)
                         lo = v;
                 }
-                add_flow(g, p, any_target(g, &r, p), m, FLOW_FIXED, 0.2 * lo * unif(&r),
-                         FLOW_NONE);
+                int t = free_target(g, &r, p, m, 0);
+                if (t >= 0)
+                    add_flow(g, p, t, m, FLOW_FIXED, 0.2 * lo * unif(&r), FLOW_NONE);
             }
         }
 
@@ -440,21 +470,13 @@ static void generate(gen *g, uint64_t seed)
             int m = irand(&r, 2) ? FLOW_ALL : irand(&r, g->nm);
             double coef = budget / nshare * unif(&r);
             int par = irand(&r, 2) ? gp_share(g, &r) : FLOW_NONE;
-            int to = big && j == 0 ? backward_target(g, &r, p) : any_target(g, &r, p);
-            add_flow(g, p, to, m, FLOW_SHARE, coef, par);
+            int to = free_target(g, &r, p, m, big && j == 0);
+            if (to >= 0)
+                add_flow(g, p, to, m, FLOW_SHARE, coef, par);
         }
 
-        /* the rest: always for splits, sources and in-use stocks (so that
-         * what they send on adds up exactly), sometimes for the others */
-        int want_rest = k == FLOW_SPLIT || k == FLOW_SOURCE || inuse || irand(&r, 10) < 3;
-        if (want_rest) {
-            if (irand(&r, 10) < 7) {
-                add_flow(g, p, forward_target(g, &r, p), FLOW_ALL, FLOW_REST, 0.0, FLOW_NONE);
-            } else {
-                for (int m = 0; m < g->nm; m++)
-                    add_flow(g, p, forward_target(g, &r, p), m, FLOW_REST, 0.0, FLOW_NONE);
-            }
-        }
+        for (int m = 0; want_rest && m < (rest_all ? 1 : g->nm); m++)
+            add_flow(g, p, rest_to[m], rest_all ? FLOW_ALL : m, FLOW_REST, 0.0, FLOW_NONE);
     }
 
     /* capacities on splits and stocks, inside cycles or not (a binding

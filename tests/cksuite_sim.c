@@ -396,17 +396,17 @@ START_TEST(test_capacity_overflow)
     ck_assert_flow_ok(flow_model_item_info(m, FLOW_ITEM_FLOW, it, &info));
     ck_assert_int_eq(info.mode, FLOW_OVERFLOW);
     ck_assert_int_eq(info.flow, -1);
-    ck_assert_str_eq(info.name, "incinerator->landfill:paper");
+    ck_assert_str_eq(info.name, "incinerator[overflow]->landfill:paper");
 
     ck_assert_flow_ok(flow_sim_run(s));
     ck_flow(s, "incinerator->air:paper", 2020, 48.0, REL);
     ck_flow(s, "incinerator->air:plastic", 2020, 32.0, REL);
-    ck_flow(s, "incinerator->landfill:paper", 2020, 12.0, REL);
-    ck_flow(s, "incinerator->landfill:plastic", 2020, 8.0, REL);
+    ck_flow(s, "incinerator[overflow]->landfill:paper", 2020, 12.0, REL);
+    ck_flow(s, "incinerator[overflow]->landfill:plastic", 2020, 8.0, REL);
     ck_flow(s, "incinerator->air:paper", 2021, 60.0, REL);
     ck_flow(s, "incinerator->air:plastic", 2021, 40.0, REL);
-    ck_flow(s, "incinerator->landfill:paper", 2021, 0.0, REL);
-    ck_flow(s, "incinerator->landfill:plastic", 2021, 0.0, REL);
+    ck_flow(s, "incinerator[overflow]->landfill:paper", 2021, 0.0, REL);
+    ck_flow(s, "incinerator[overflow]->landfill:plastic", 2021, 0.0, REL);
     flow_sim_free(s);
     flow_model_free(m);
 }
@@ -632,13 +632,13 @@ START_TEST(test_capacity_in_cycle)
     ck_flow(s, "sorting->recycling:msw", 2020, 40.0, REL);
     ck_flow(s, "recycling->sorting:msw", 2020, 40.0, REL);
     ck_flow(s, "sorting->landfill:msw", 2020, 40.0, REL);
-    ck_flow(s, "sorting->bypass:msw", 2020, 60.0, REL);
+    ck_flow(s, "sorting[overflow]->bypass:msw", 2020, 60.0, REL);
 
     ck_assert_flow_ok(flow_sim_step(s));
     ck_flow(s, "sorting->recycling:msw", 2021, 30.0, REL);
     ck_flow(s, "recycling->sorting:msw", 2021, 30.0, REL);
     ck_flow(s, "sorting->landfill:msw", 2021, 30.0, REL);
-    ck_flow(s, "sorting->bypass:msw", 2021, 0.0, REL);
+    ck_flow(s, "sorting[overflow]->bypass:msw", 2021, 0.0, REL);
     flow_sim_free(s);
     flow_model_free(m);
 }
@@ -1201,7 +1201,9 @@ END_TEST
 
 /* Small cycles of uniform splits (the fast cycle path): a loop that keeps
  * everything circulating is singular and named; fixed, share and rest
- * flows inside a loop of two splits, two materials, by hand:
+ * flows inside a loop of three splits (s2's share returns to s1 through
+ * s3: two flows of one material between the same processes are refused),
+ * two materials, by hand:
  *   msw:   x1 = 100 + 3 + 0.4 x2, x2 = 0.5 x1  =>  x1 = 103 / 0.8 = 128.75, x2 = 64.375
  *   glass: x1 =  40 + 3 + 0.4 x2, x2 = 0.5 x1  =>  x1 =  43 / 0.8 =  53.75, x2 = 26.875 */
 static double flow_of(const flow_sim *s, const char *name, int year)
@@ -1217,7 +1219,7 @@ START_TEST(test_small_uniform_cycles)
 {
     flow_model *m;
     flow_sim *s;
-    int a, b, hh, s1, s2, A, B, C, dig, press;
+    int a, b, hh, s1, s2, s3, A, B, C, dig, press;
     ck_assert_flow_ok(flow_model_new(&m, 2020, 2021, NULL));
     ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &a));
     ck_assert_flow_ok(flow_model_add_material(m, "glass", FLOW_CAT_DOMESTIC, "t", &b));
@@ -1241,6 +1243,7 @@ START_TEST(test_small_uniform_cycles)
     ck_assert_flow_ok(flow_model_add_process(m, "hh", FLOW_SOURCE, &hh));
     ck_assert_flow_ok(flow_model_add_process(m, "s1", FLOW_SPLIT, &s1));
     ck_assert_flow_ok(flow_model_add_process(m, "s2", FLOW_SPLIT, &s2));
+    ck_assert_flow_ok(flow_model_add_process(m, "s3", FLOW_SPLIT, &s3));
     ck_assert_flow_ok(flow_model_add_process(m, "A", FLOW_SINK, &A));
     ck_assert_flow_ok(flow_model_add_process(m, "B", FLOW_SINK, &B));
     ck_assert_flow_ok(flow_model_add_process(m, "C", FLOW_SINK, &C));
@@ -1251,7 +1254,8 @@ START_TEST(test_small_uniform_cycles)
     ck_assert_flow_ok(flow_model_add_flow(m, s1, s2, FLOW_ALL, FLOW_SHARE, 0.5, FLOW_NONE, NULL));
     ck_assert_flow_ok(flow_model_add_flow(m, s1, B, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
     ck_assert_flow_ok(flow_model_add_flow(m, s2, s1, FLOW_ALL, FLOW_FIXED, 3, FLOW_NONE, NULL));
-    ck_assert_flow_ok(flow_model_add_flow(m, s2, s1, FLOW_ALL, FLOW_SHARE, 0.4, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, s2, s3, FLOW_ALL, FLOW_SHARE, 0.4, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, s3, s1, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
     ck_assert_flow_ok(flow_model_add_flow(m, s2, C, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
     ck_assert_flow_ok(flow_model_compile(m));
     ck_assert_flow_ok(flow_sim_new(&s, m));
@@ -1261,6 +1265,7 @@ START_TEST(test_small_uniform_cycles)
         ck_assert_double_eq_tol(flow_of(s, "s1->s2:msw", y), 64.375, 1e-9);
         ck_assert_double_eq_tol(flow_of(s, "s1->B:msw", y), 128.75 - 5 - 64.375, 1e-9);
         ck_assert_double_eq_tol(flow_of(s, "s2->C:msw", y), 64.375 - 3 - 0.4 * 64.375, 1e-9);
+        ck_assert_double_eq_tol(flow_of(s, "s3->s1:msw", y), 0.4 * 64.375, 1e-9);
         ck_assert_double_eq_tol(flow_of(s, "s1->s2:glass", y), 26.875, 1e-9);
         ck_assert_double_eq_tol(flow_of(s, "s1->B:glass", y), 53.75 - 5 - 26.875, 1e-9);
         ck_assert_double_eq_tol(flow_of(s, "s2->C:glass", y), 26.875 - 3 - 0.4 * 26.875, 1e-9);

@@ -180,9 +180,9 @@ START_TEST(test_burner_flows_metrics_calls)
     /* by hand: 150 t in; ash 0.2 x 150 = 30 t, all as material ash; flue
      * 0.8 x 150 = 120 t; nothing kept */
     for (int y = 2021; y <= 2025; y++) {
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", y), 30, TOL);
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:msw", y), 0, TOL);
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", y), 120, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->landfill:ash", y), 30, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->landfill:msw", y), 0, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[air]->air:flue", y), 120, TOL);
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant:msw", y), 0, TOL);
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", y), 150, TOL);
     }
@@ -197,7 +197,7 @@ START_TEST(test_burner_flows_metrics_calls)
     ck_assert_int_eq(n_fini, 1);
     ck_assert_int_eq(n_init, 2);
     ck_assert_flow_ok(flow_sim_run(s));
-    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", 2025), 120, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[air]->air:flue", 2025), 120, TOL);
     flow_sim_free(s);
     ck_assert_int_eq(n_fini, 2);
     flow_model_free(f.m);
@@ -220,7 +220,7 @@ START_TEST(test_param_series_and_override)
     /* ash = share x 150: 30, 30, 45, 45, then the override 75 */
     const double want[] = { 30, 30, 45, 45, 75 };
     for (int y = 2021; y <= 2025; y++)
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", y), want[y - 2021], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->landfill:ash", y), want[y - 2021], TOL);
     /* asked again only when the value changed: 2021, 2023, 2025 */
     ck_assert_int_eq(n_transfer, 3);
     /* an override outside the declared bounds stops the year, named */
@@ -318,11 +318,11 @@ START_TEST(test_cycle_with_conversion)
     ck_assert_flow_ok(flow_sim_new(&s, m));
     ck_assert_flow_ok(flow_sim_run(s));
     double A = 12 / 0.88;
-    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->sorter:ash", 2022), A, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->sorter:ash", 2022), A, TOL);
     ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "sorter->plant:ash", 2022), 0.6 * A, TOL);
     ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "sorter->landfill:msw", 2022), 40, TOL);
     ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "sorter->landfill:ash", 2022), 0.4 * A, TOL);
-    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", 2022), 0.8 * (60 + 0.6 * A), TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[air]->air:flue", 2022), 0.8 * (60 + 0.6 * A), TOL);
     ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", 2022), 60 + 0.6 * A, TOL);
     flow_sim_stats st;
     flow_sim_get_stats(s, &st);
@@ -356,7 +356,7 @@ START_TEST(test_stock_and_release)
     ck_assert_flow_ok(flow_sim_run(s));
     const double rel[] = { 40, 30, 25 }, stock[] = { 60, 50, 45 };
     for (int t = 0; t < 3; t++) {
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "yard->out:msw", 2021 + t), rel[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "yard[out]->out:msw", 2021 + t), rel[t], TOL);
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "yard:msw", 2021 + t), stock[t], TOL);
     }
     /* it reads its stock: asked every year */
@@ -419,10 +419,10 @@ START_TEST(test_capacity)
     ck_assert_flow_ok(flow_sim_new(&s, f.m));
     ck_assert_flow_ok(flow_sim_run(s));
     ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", 2023), 100, TOL);
-    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", 2023), 20, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->landfill:ash", 2023), 20, TOL);
     /* the overflow keeps the materials: 150 - 100 = 50, in proportion 2:1 */
-    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->bypass:msw", 2023), 100.0 / 3, TOL);
-    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->bypass:paper", 2023), 50.0 / 3, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[overflow]->bypass:msw", 2023), 100.0 / 3, TOL);
+    ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[overflow]->bypass:paper", 2023), 50.0 / 3, TOL);
     flow_sim_free(s);
     flow_model_free(f.m);
 }
@@ -590,12 +590,12 @@ START_TEST(test_rows_change_over_years)
         ck_assert_flow_ok(flow_sim_run(s));
         for (int y = 2021; y <= 2025; y++) {
             double ay = a[y - 2021];
-            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", y), ay * 100, TOL);
-            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", y), (1 - ay) * 100, TOL);
-            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant2->landfill:ash", y), ay / 2 * 50, TOL);
-            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant2->air:flue", y), (1 - ay / 2) * 50, TOL);
-            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:msw", y), 0, TOL);
-            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:ash", y), 0, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->landfill:ash", y), ay * 100, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[air]->air:flue", y), (1 - ay) * 100, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant2[ash]->landfill:ash", y), ay / 2 * 50, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant2[air]->air:flue", y), (1 - ay / 2) * 50, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->landfill:msw", y), 0, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[air]->air:ash", y), 0, TOL);
         }
     }
     flow_sim_free(s);

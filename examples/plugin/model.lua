@@ -11,7 +11,7 @@ m:process("kiln", "sink")
 m:process("sewer", "sink")
 m:flow("plant", "press", "rest")
 local r = flow.run(m)
-local pressed, water = r:flow("press->kiln:sludge", 2022), r:flow("press->sewer:water", 2022)
+local pressed, water = r:flow("press[pressed]->kiln:sludge", 2022), r:flow("press[water]->sewer:water", 2022)
 print(string.format("pressed %.1f t/a, water %.1f t/a (metric water_t %.1f)", pressed, water,
                     r:metric("press:water_t", 2022)))
 if math.abs(pressed - 700) > 1e-9 or math.abs(water - 300) > 1e-9 then

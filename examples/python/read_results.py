@@ -9,6 +9,9 @@ first by default) as a pandas DataFrame (rows: years; columns:
 indicators), its target table, and plots one indicator (the first with a
 target by default) against its target into a PNG (read_results.png by
 default).
+
+items(scenario, kind) reads any kind (flows, stocks, ...) keyed by the
+item names, unique within a kind: import it from a script of your own.
 """
 import sys
 
@@ -29,6 +32,23 @@ def open_results(path):
     if int(f.attrs["format_version"]) > 1:
         sys.exit(f"{path}: results format version {int(f.attrs['format_version'])}; this script reads version 1")
     return f
+
+
+def items(scenario, kind):
+    """The items of one kind ("flows", "stocks", "params", "indicators",
+    "metrics") of a scenario group: a DataFrame indexed by year, one column
+    per item, keyed by the item's name, which is unique within its kind
+    (docs/results-format.md, "Item names"; a file written before names were
+    unique is refused rather than read wrong)."""
+    names = [text(n) for n in scenario[f"{kind}/index"]["name"]]
+    seen = set()
+    for n in names:
+        if n in seen:
+            sys.exit(f"{scenario.file.filename}: {kind} item {n!r} is named twice (a file from before "
+                     "names were unique: write it again)")
+        seen.add(n)
+    return pd.DataFrame(scenario[f"{kind}/values"][:],
+                        index=pd.Index(scenario["years"][:], name="year"), columns=names)
 
 
 def indicators(scenario):

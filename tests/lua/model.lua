@@ -52,8 +52,8 @@ T.near(r:flow("sort->rec:msw", 2020), 20, "share 2020")
 T.near(r:flow("sort->inc:msw", 2020), 80, "rest msw 2020")
 T.near(r:flow("sort->yard:glass", 2020), 10, "fixed glass 2020")
 T.near(r:flow("sort->inc:glass", 2020), 40, "rest glass 2020")
-T.near(r:flow("inc->landfill:msw", 2020), 80 / 3, "overflow msw 2020")
-T.near(r:flow("inc->landfill:glass", 2020), 40 / 3, "overflow glass 2020")
+T.near(r:flow("inc[overflow]->landfill:msw", 2020), 80 / 3, "overflow msw 2020")
+T.near(r:flow("inc[overflow]->landfill:glass", 2020), 40 / 3, "overflow glass 2020")
 T.near(r:flow("rec->market:msw", 2020), 12, "rec->market 2020")
 T.near(r:flow("rec->landfill:msw", 2020), 8, "rec->landfill 2020")
 -- landfill msw: 1000 + 8 + 80/3; glass 40/3
@@ -66,14 +66,14 @@ T.near(r:flow("yard->market:glass", 2020), 4, "yard->market 2020")
 -- 2021: msw 110 -> rec 55, inc 55; glass -> yard 10, inc 40; inc gets 95 > 90:
 -- rho = 90/95; overflow msw 55*5/95, glass 40*5/95. rec: market 33, landfill 22.
 T.near(r:flow("sort->rec:msw", 2021), 55, "share 2021 (step)")
-T.near(r:flow("inc->landfill:msw", 2021), 55 * 5 / 95, "overflow msw 2021")
-T.near(r:flow("inc->landfill:glass", 2021), 40 * 5 / 95, "overflow glass 2021")
+T.near(r:flow("inc[overflow]->landfill:msw", 2021), 55 * 5 / 95, "overflow msw 2021")
+T.near(r:flow("inc[overflow]->landfill:glass", 2021), 40 * 5 / 95, "overflow glass 2021")
 T.near(r:stock("landfill:msw", 2021), 1000 + 8 + 80 / 3 + 22 + 55 * 5 / 95, "landfill msw 2021")
 T.near(r:stock("landfill:glass", 2021), 40 / 3 + 40 * 5 / 95, "landfill glass 2021")
 T.near(r:stock("yard:glass", 2021), 6 + 10 - 4, "yard 2021: last year's stock + input - out")
 
 -- 2022: msw 120 -> rec 60, inc 60; inc gets 100 = cap: nothing overflows.
-T.near(r:flow("inc->landfill:msw", 2022), 0, "no overflow 2022")
+T.near(r:flow("inc[overflow]->landfill:msw", 2022), 0, "no overflow 2022")
 T.near(r:flow("rec->market:msw", 2022), 36, "rec->market 2022")
 T.near(r:stock("landfill:msw", 2022), 1000 + 8 + 80 / 3 + 22 + 55 * 5 / 95 + 24, "landfill msw 2022")
 T.near(r:stock("yard:glass", 2022), 18, "yard 2022")

@@ -44,9 +44,9 @@ end
 do
   calls = 0
   local r = flow.run(model { params = { recovery = 0.3 } })
-  T.near(r:flow("sorter->market:msw", 2022), 30, "0.3 x 100")
-  T.near(r:flow("sorter->market:paper", 2022), 15, "0.3 x 50")
-  T.near(r:flow("sorter->landfill:msw", 2023), 70, "0.7 x 100")
+  T.near(r:flow("sorter[recovered]->market:msw", 2022), 30, "0.3 x 100")
+  T.near(r:flow("sorter[recovered]->market:paper", 2022), 15, "0.3 x 50")
+  T.near(r:flow("sorter[residue]->landfill:msw", 2023), 70, "0.7 x 100")
   T.near(r:metric("sorter:throughput_t", 2021), 150, "throughput")
   T.eq(calls, 1, "transfer() asked once while the parameters do not change")
 end
@@ -73,7 +73,7 @@ do
   m:process("sink", "sink")
   m:flow("src", "yard", "rest")
   local r = flow.run(m)
-  T.near_list({ r:flow("yard->sink:msw", 2021), r:flow("yard->sink:msw", 2022), r:flow("yard->sink:msw", 2023) },
+  T.near_list({ r:flow("yard[out]->sink:msw", 2021), r:flow("yard[out]->sink:msw", 2022), r:flow("yard[out]->sink:msw", 2023) },
               { 0, 10, 17.5 }, "releases")
   T.near(r:stock("yard:msw", 2023), 92.5, "stock 2023")
   T.eq(calls, 3, "a type with state is asked every year")
@@ -89,8 +89,8 @@ for i = 1, 40 do
   local cap = 50 + 300 * math.random()
   local r = flow.run(model { params = { recovery = rec }, gen = { msw = a, paper = b }, capacity = cap })
   local out = 0
-  for _, to in ipairs { "market", "landfill", "bypass" } do
-    for _, mat in ipairs { "msw", "paper" } do out = out + r:flow("sorter->" .. to .. ":" .. mat, 2022) end
+  for _, to in ipairs { "[recovered]->market", "[residue]->landfill", "[overflow]->bypass" } do
+    for _, mat in ipairs { "msw", "paper" } do out = out + r:flow("sorter" .. to .. ":" .. mat, 2022) end
   end
   T.near(out, a + b, "draw " .. i .. ": mass conserved", 1e-9)
   T.truthy(r:metric("sorter:throughput_t", 2022) <= cap * (1 + 1e-12), "draw " .. i .. ": capacity respected")
@@ -98,7 +98,7 @@ for i = 1, 40 do
 end
 do
   local r = flow.run(model { params = { recovery = 0.4 }, gen = { msw = 0, paper = 0 } })
-  T.near(r:flow("sorter->market:msw", 2022) + r:flow("sorter->landfill:paper", 2022), 0, "zero in, zero out")
+  T.near(r:flow("sorter[recovered]->market:msw", 2022) + r:flow("sorter[residue]->landfill:paper", 2022), 0, "zero in, zero out")
   T.near(r:metric("sorter:throughput_t", 2022), 0, "zero in, zero metric")
 end
 

@@ -22,18 +22,18 @@ end
 -- A. a constant parameter: out = 0.6 x input, loss = 0.4 x input
 do
   local r = flow.run(city { efficiency = 0.6 })
-  T.near(r:flow("plant->market:msw", 2022), 60, "out = 0.6 x 100")
-  T.near(r:flow("plant->landfill:paper", 2022), 8, "loss = 0.4 x 20")
+  T.near(r:flow("plant[out]->market:msw", 2022), 60, "out = 0.6 x 100")
+  T.near(r:flow("plant[loss]->landfill:paper", 2022), 8, "loss = 0.4 x 20")
   T.near(r:metric("plant:throughput", 2022), 120, "throughput = 100 + 20")
 end
 
 -- B. the default (0.75), and a parameter series by name (0.6, 0.6, 0.9)
 do
   local r = flow.run(city(nil))
-  T.near(r:flow("plant->market:msw", 2021), 75, "default efficiency 0.75")
+  T.near(r:flow("plant[out]->market:msw", 2021), 75, "default efficiency 0.75")
   r = flow.run(city { efficiency = "eff" })
-  T.near(r:flow("plant->market:msw", 2022), 60, "series: 0.6 in 2022")
-  T.near(r:flow("plant->market:msw", 2023), 90, "series: 0.9 in 2023")
+  T.near(r:flow("plant[out]->market:msw", 2022), 60, "series: 0.6 in 2022")
+  T.near(r:flow("plant[out]->market:msw", 2023), 90, "series: 0.9 in 2023")
 end
 
 -- C. errors name the site and what is wrong
