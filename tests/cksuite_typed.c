@@ -470,7 +470,7 @@ START_TEST(test_backlog_fifo)
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant/backlog:msw", 2021 + t), wait_msw[t], TOL);
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant/backlog:paper", 2021 + t), wait_paper[t], TOL);
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", 2021 + t), 40, TOL);
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->landfill:ash", 2021 + t), 8, TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->landfill:ash", 2021 + t), 8, TOL);
     }
     flow_sim_free(s);
     flow_model_free(m);
@@ -522,8 +522,8 @@ START_TEST(test_backlog_fifo_cycle)
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant/backlog:msw", 2022 + t), wait_msw[t], TOL);
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, "plant/backlog:ash", 2022 + t), wait_ash[t], TOL);
         ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "plant:tonnes_burnt", 2022 + t), burnt[t], TOL);
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->sorter:ash", 2022 + t), 0.2 * burnt[t], TOL);
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant->air:flue", 2022 + t), 0.8 * burnt[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->sorter:ash", 2022 + t), 0.2 * burnt[t], TOL);
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[air]->air:flue", 2022 + t), 0.8 * burnt[t], TOL);
     }
     flow_sim_free(s);
     flow_model_free(m);
