@@ -93,7 +93,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--version") == 0) {
         printf("flowsim (libflow) %s\n", flow_version());
 #ifdef FLOW_FAULT_INJECTION
-        puts("built with --enable-fault-injection: test hooks are on (FLOW_RESULTS_FAULT): a test build, not for use");
+        puts("built with --enable-fault-injection: test hooks are on (FLOW_RESULTS_FAULT): a test build, not for a release");
 #endif
         return FS_OK;
     }
