@@ -39,7 +39,7 @@ static void usage(FILE *f)
           "  diff A.h5[:S] B.h5[:S] [--tol X]    compare results; exit 4 on differences\n"
           "  export FILE.h5 --csv DIR            results as tidy CSV\n"
           "  exec SCRIPT.lua [ARGS...]           run a Lua script with the flow module loaded\n"
-          "  plugins                             list the process types known\n"
+          "  plugins                             the process types known, and the folders searched\n"
           "\n"
           "options for every command that runs Lua:\n"
           "  --sandbox        run untrusted files: no os/io, require only inside their folder,\n"
