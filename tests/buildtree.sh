@@ -54,6 +54,11 @@ elif ! has "  1. $top/plugins  (the build tree's: libflow runs uninstalled; foun
   bad "plugins: names the folder searched"
 elif has "  2. "; then bad "plugins: searches only the build tree"
 else ok "plugins from another folder, no FLOW_PLUGIN_PATH"; fi
+# the kinds it lists include typed, and it claims nothing false (types are
+# usable in models: the model below uses one)
+if ! has "  typed "; then bad "plugins: lists the kind typed"
+elif has "not yet usable"; then bad "plugins: says types are not yet usable"
+else ok "plugins: the kind typed, no false closing line"; fi
 
 # with $FLOW_PLUGIN_PATH: its folders first, in order, then the build tree's
 FLOW_PLUGIN_PATH="$tmp/none:$tmp" "$FLOWSIM" plugins > "$tmp/out" 2> "$tmp/err"; rc=$?
