@@ -1,8 +1,11 @@
 /*
  * cmd_plugins.c — flowsim plugins: the process types known. The core
- * kinds, then every facility type found ($FLOW_PLUGIN_PATH, then the
- * installed plugin directory) with its parameters, ports and metrics.
+ * kinds, the directories searched for facility types ($FLOW_PLUGIN_PATH,
+ * then the installed plugin directory, or the build tree's for the
+ * uninstalled program) and whether each exists, then every facility type
+ * found with its parameters, ports and metrics.
  */
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,13 +42,44 @@ static void describe(const flow_process_type *t)
     }
 }
 
+/* Where the facility types are looked for, in order: each directory of
+ * the search path, where it comes from, and whether it exists. */
+static int print_path(void)
+{
+    char **dirs;
+    size_t n;
+    if (flow_plugin_path(&dirs, &n) != 0) {
+        fs_error("plugins: %s", flow_error_last());
+        return -1;
+    }
+    /* the last one is flow_plugin_dir(): the installed directory, or the
+     * build tree's for a libflow run uninstalled */
+    const char *last = flow_plugin_dir();
+    int tree = last[0] && strcmp(last, FLOW_PLUGINDIR) != 0;
+    puts("facility types are looked for in, in order (the first that has a type wins):");
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        int found = stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode);
+        const char *from = i + 1 < n || !last[0] ? "from $FLOW_PLUGIN_PATH"
+                           : tree               ? "the build tree's: libflow runs uninstalled"
+                                                : "the installed plugin directory";
+        printf("  %zu. %s  (%s; %s)\n", i + 1, dirs[i], from, found ? "found" : "not found");
+    }
+    if (n == 0)
+        puts("  (nothing: $FLOW_PLUGIN_PATH is empty and there is no plugin directory)");
+    flow_plugin_list_free(dirs);
+    return 0;
+}
+
 int fs_cmd_plugins(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             puts("usage: flowsim plugins\n"
-                 "Lists the process types known: the core kinds, and the facility types found on\n"
-                 "$FLOW_PLUGIN_PATH and in the installed plugin directory, with their parameters.");
+                 "Lists the process types known: the core kinds, the directories searched for\n"
+                 "facility types, in order ($FLOW_PLUGIN_PATH, then the installed plugin directory,\n"
+                 "or the build tree's plugins/ for a flowsim run from its build tree), and the\n"
+                 "facility types found, with their parameters, ports and metrics.");
             return FS_OK;
         }
         fs_error("plugins: unexpected argument '%s'", argv[i]);
@@ -60,6 +94,8 @@ int fs_cmd_plugins(int argc, char **argv)
          "             storage       a yard: flows act on last year's stock + input (drawdown)\n"
          "             inuse         lifetime = {...}: flows route the end-of-life outflow\n"
          "             inuse_driven  lifetime = {...}, path = {material = stock}: stock-driven\n"
+         "  typed    a facility of a type below: kind = the type's name; params = {name = value},\n"
+         "           ports = {port = process}; what it keeps is its stock\n"
          "every kind:  capacity = t/a (number, series or parameter), overflow = process\n");
     char **names = NULL;
     size_t n = 0;
@@ -68,7 +104,11 @@ int fs_cmd_plugins(int argc, char **argv)
         fs_error("plugins: %s", flow_error_last());
         return FS_ERROR;
     }
-    printf("facility types (search path: $FLOW_PLUGIN_PATH, then %s): %zu\n", flow_plugin_dir(), n);
+    if (print_path() != 0) {
+        flow_plugin_list_free(names);
+        return FS_ERROR;
+    }
+    printf("facility types found: %zu\n", n);
     for (size_t i = 0; i < n; i++) {
         const flow_process_type *t;
         if (flow_plugin_find(names[i], &t) != 0) {
@@ -78,7 +118,6 @@ int fs_cmd_plugins(int argc, char **argv)
         }
         describe(t);
     }
-    printf("(facility types are not yet usable in models: that comes with the rest of the plugin work)\n");
     flow_plugin_list_free(names);
     flow_plugin_shutdown();
     return rc;

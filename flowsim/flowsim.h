@@ -69,6 +69,9 @@ int fs_cmd_export(int argc, char **argv);
  * error. */
 int fs_parse_common(fs_opts *o, int argc, char **argv, int i);
 
-#define FS_DEFAULT_MODEL "models/demo.lua"
+/* The model flowsim runs with no command, a file of models/: from the
+ * source tree for the uninstalled program, else from the installed
+ * $(pkgdatadir)/models (main.c). */
+#define FS_DEFAULT_MODEL "demo.lua"
 
 #endif

@@ -11,7 +11,14 @@
  * Exit codes: 0 success, 1 error in a model or script, 2 usage, 3 a target
  * missed under --strict. docs/flowsim.1 is the manual.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
+#ifdef HAVE_CONFIG_H
+#include "config.h" /* FLOW_FAULT_INJECTION */
+#endif
+
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
@@ -32,7 +39,7 @@ static void usage(FILE *f)
           "  diff A.h5[:S] B.h5[:S] [--tol X]    compare results; exit 4 on differences\n"
           "  export FILE.h5 --csv DIR            results as tidy CSV\n"
           "  exec SCRIPT.lua [ARGS...]           run a Lua script with the flow module loaded\n"
-          "  plugins                             list the process types known\n"
+          "  plugins                             the process types known, and the folders searched\n"
           "\n"
           "options for every command that runs Lua:\n"
           "  --sandbox        run untrusted files: no os/io, require only inside their folder,\n"
@@ -45,16 +52,37 @@ static void usage(FILE *f)
           f);
 }
 
+/* 1 when this is the uninstalled program of its build tree:
+ * /proc/self/exe is FLOW_BUILDDIR/flowsim/flowsim (both through
+ * realpath). An installed flowsim is elsewhere, even while the build tree
+ * it came from still exists. */
+static int uninstalled(void)
+{
+#if defined(FLOW_BUILDDIR) && defined(__linux__)
+    char self[PATH_MAX], built[PATH_MAX];
+    return realpath("/proc/self/exe", self) && realpath(FLOW_BUILDDIR "/flowsim/flowsim", built) &&
+           strcmp(self, built) == 0;
+#else
+    return 0;
+#endif
+}
+
+/* The model flowsim runs with no command: the source tree's models/ for
+ * the uninstalled program (whatever the current folder), else the
+ * installed models folder. */
+static const char *default_model(void)
+{
+#ifdef FLOW_SRCDIR
+    if (uninstalled())
+        return FLOW_SRCDIR "/models/" FS_DEFAULT_MODEL;
+#endif
+    return FLOW_MODELDIR "/" FS_DEFAULT_MODEL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        const char *dflt = FS_DEFAULT_MODEL;
-        FILE *f = fopen(dflt, "r");
-        if (!f)
-            dflt = FLOW_MODELDIR "/demo.lua";
-        else
-            fclose(f);
-        char *args[] = { argv[0], (char *)dflt, NULL };
+        char *args[] = { argv[0], (char *)default_model(), NULL };
         return fs_cmd_run(2, args);
     }
     const char *cmd = argv[1];
@@ -64,6 +92,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("flowsim (libflow) %s\n", flow_version());
+#ifdef FLOW_FAULT_INJECTION
+        puts("built with --enable-fault-injection: test hooks are on (FLOW_RESULTS_FAULT): a test build, not for a release");
+#endif
         return FS_OK;
     }
     if (strcmp(cmd, "run") == 0)

@@ -15,6 +15,8 @@
  *   balance.c  the mass-balance check of every process and material
  *   plugin.c   process types: the registry, the module loader, the
  *              accessors of flow_type_ctx
+ *   buildtree.c  whether this libflow runs uninstalled, from its build tree
+ *   testhook.c   test-only fault injection (--enable-fault-injection)
  */
 #ifndef FLOW_INT_H
 #define FLOW_INT_H
@@ -24,6 +26,10 @@
 #include <stdint.h>
 
 #include <gsl/gsl_roots.h>
+
+#ifdef HAVE_CONFIG_H
+#include "config.h" /* FLOW_FAULT_INJECTION */
+#endif
 
 #include "flow.h"
 
@@ -517,5 +523,30 @@ struct flow_type_ctx {
     const double *stock;      /* [M] the process's stock at the end of the year before, or NULL */
     int *touched;             /* set when the callback reads the year or the stock, or NULL */
 };
+
+/* buildtree.c -------------------------------------------------------- */
+
+/* The build tree (FLOW_BUILDDIR) when this libflow is the uninstalled
+ * library of that tree (FLOW_BUILDDIR/.libs/libflow.so*), else NULL (an
+ * installed libflow). Decided once per process. */
+const char *flow_buildtree__root(void);
+
+/* testhook.c --------------------------------------------------------- */
+
+/* Test hooks: ways for the tests to make libflow fail on purpose where
+ * nothing else can (a full disk). Compiled in only by ./configure
+ * --enable-fault-injection (FLOW_FAULT_INJECTION in config.h), as SQLite
+ * keeps its test hooks behind compile-time flags: in a default build
+ * FLOW_TESTHOOK() is the constant 0, no environment variable is read, and
+ * the code a hook guards is dead. A hook is an environment variable whose
+ * value is a positive integer (which write, which flow, ...); unset, empty
+ * or not a number reads as 0, "off". The hooks: docs/architecture.md,
+ * "Test hooks". */
+#ifdef FLOW_FAULT_INJECTION
+long flow_testhook__get(const char *var);
+#define FLOW_TESTHOOK(var) flow_testhook__get(var)
+#else
+#define FLOW_TESTHOOK(var) 0L
+#endif
 
 #endif /* FLOW_INT_H */

@@ -258,8 +258,8 @@ int flow_plugin_unregister(const char *name);
 /* Finds the process type called type: from the registry, else by loading
  * the module type.la or type.so (libltdl: an uninstalled .la of a build
  * tree, an installed .so) from the directories of $FLOW_PLUGIN_PATH
- * (colon-separated, in order; empty entries skipped), then the installed
- * plugin directory (flow_plugin_dir()). The first directory that holds the
+ * (colon-separated, in order; empty entries skipped), then the plugin
+ * directory of flow_plugin_dir(). The first directory that holds the
  * module decides; a module that is there but cannot be used is an error,
  * not a reason to look further. A module loaded is validated as by
  * flow_plugin_register() and must declare the type it is named after.
@@ -286,7 +286,8 @@ int flow_plugin_load_file(const char *path, const flow_process_type **out);
  * array owned by the caller (free it with flow_plugin_list_free()); *n, if
  * n is not NULL, its length. Errors: FLOW_ENOMEM (*out is then NULL). */
 int flow_plugin_list(char ***out, size_t *n);
-/* Frees a list of flow_plugin_list(); NULL is a no-op. */
+/* Frees a list of flow_plugin_list() or flow_plugin_path(); NULL is a
+ * no-op. */
 void flow_plugin_list_free(char **names);
 
 /* The file the registered type t was loaded from (borrowed), or NULL for a
@@ -294,9 +295,20 @@ void flow_plugin_list_free(char **names);
  * registry (flow_plugin_find(), flow_plugin_load_file()). */
 const char *flow_plugin_origin(const flow_process_type *t);
 
-/* The installed plugin directory searched after $FLOW_PLUGIN_PATH
- * (constant). */
+/* The plugin directory searched after $FLOW_PLUGIN_PATH (a static
+ * string, the same for the whole process): the installed plugin directory,
+ * or, when this libflow is the uninstalled library of a build tree (a
+ * program run from that tree: docs/architecture.md, "Running from the
+ * build tree"), that tree's plugins/ folder instead. "" when there is
+ * none. */
 const char *flow_plugin_dir(void);
+
+/* The directories flow_plugin_find() searches, in order: those of
+ * $FLOW_PLUGIN_PATH, then flow_plugin_dir(). Whether each exists is not
+ * checked. *out is a NULL-terminated array owned by the caller (free it
+ * with flow_plugin_list_free()); *n, if n is not NULL, its length.
+ * Errors: FLOW_ENOMEM (*out is then NULL). out must not be NULL. */
+int flow_plugin_path(char ***out, size_t *n);
 
 /* Checks a value a model gives to parameter name of type t: 0 and its
  * index in t->params in *index (if index is not NULL), or FLOW_ENOTFOUND

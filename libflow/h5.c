@@ -15,9 +15,10 @@
  * silences it for its own calls and restores the caller's handler, and
  * the innermost HDF5 message becomes part of libflow's one-line error.
  *
- * Test hook: FLOW_RESULTS_FAULT=n in the environment makes the n-th
- * dataset or attribute write of a writer fail as a full disk would
- * (tests/cksuite_results.c).
+ * Test hook, only in a build configured with --enable-fault-injection
+ * (flow_int.h, FLOW_TESTHOOK): FLOW_RESULTS_FAULT=n in the environment
+ * makes the n-th dataset or attribute write of a writer fail as a full
+ * disk would (tests/cksuite_results.c). A default build ignores it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -139,11 +140,15 @@ static hid_t str_type(void)
 }
 
 /* Counts a write against the test hook: FLOW_EIO (message set) when this
- * write must fail, else 0. */
+ * write must fail, else 0. Always 0 in a default build. */
 static int fault(flow_results *r)
 {
+#ifdef FLOW_FAULT_INJECTION
     if (r->fault_at > 0 && ++r->writes == r->fault_at)
         return flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path);
+#else
+    (void)r;
+#endif
     return 0;
 }
 static int put_attr_str(flow_results *r, hid_t loc, const char *name, const char *value)
@@ -200,8 +205,7 @@ int flow_results_create(flow_results **out, const char *path)
     r->file = r->samples = -1;
     r->level = 4;
     r->checksums = 1;
-    const char *f = getenv("FLOW_RESULTS_FAULT");
-    r->fault_at = f ? atol(f) : 0;
+    r->fault_at = FLOW_TESTHOOK("FLOW_RESULTS_FAULT");
     r->path = flow_alloc__strdup(A, path);
     /* the temporary file: same folder, hidden, unique */
     const char *slash = strrchr(path, '/');

@@ -425,7 +425,21 @@ static int load_module(const char *open_name, const char *file, const char *expe
 
 /* ---- the search path ------------------------------------------------------ */
 
-/* Calls fn on each directory of $FLOW_PLUGIN_PATH, then FLOW_PLUGINDIR,
+/* The folder searched after $FLOW_PLUGIN_PATH: the build tree's plugins/
+ * when this is the uninstalled libflow of that tree (buildtree.c), else
+ * the installed plugin directory; "" for none. Never both: a build tree
+ * must not pick up the older modules of an installed libflow, nor an
+ * installed libflow those of a build tree. */
+static const char *plugin_dir(void)
+{
+#ifdef FLOW_BUILDDIR
+    if (flow_buildtree__root())
+        return FLOW_BUILDDIR "/plugins";
+#endif
+    return FLOW_PLUGINDIR;
+}
+
+/* Calls fn on each directory of $FLOW_PLUGIN_PATH, then plugin_dir(),
  * until fn returns non-zero; returns that, or 0. FLOW_ENOMEM is possible. */
 static int each_dir(int (*fn)(const char *dir, void *ud), void *ud)
 {
@@ -446,7 +460,7 @@ static int each_dir(int (*fn)(const char *dir, void *ud), void *ud)
         if (rc)
             return rc;
     }
-    return FLOW_PLUGINDIR[0] ? fn(FLOW_PLUGINDIR, ud) : 0;
+    return plugin_dir()[0] ? fn(plugin_dir(), ud) : 0;
 }
 
 static char *concat(const char *a, const char *b)
@@ -596,8 +610,8 @@ static int unknown_type(const char *type)
                          type, near ? " (did you mean '" : "", near ? near : "",
                          near ? "'?)" : "", l.n ? known : "none",
                          path && path[0] ? "$FLOW_PLUGIN_PATH, " : "",
-                         FLOW_PLUGINDIR[0] ? FLOW_PLUGINDIR : "",
-                         FLOW_PLUGINDIR[0] ? "" : "no installed directory");
+                         plugin_dir()[0] ? plugin_dir() : "",
+                         plugin_dir()[0] ? "" : "no installed directory");
     flow_plugin_list_free(l.v);
     return rc;
 }
@@ -735,7 +749,35 @@ const char *flow_plugin_origin(const flow_process_type *t)
 
 const char *flow_plugin_dir(void)
 {
-    return FLOW_PLUGINDIR;
+    return plugin_dir();
+}
+
+/* Adds a directory of the search path to a name_list (each_dir). */
+static int add_dir(const char *dir, void *ud)
+{
+    return add_name(ud, dir, strlen(dir));
+}
+
+int flow_plugin_path(char ***out, size_t *n)
+{
+    assert(out);
+    name_list l;
+    memset(&l, 0, sizeof l);
+    int rc = each_dir(add_dir, &l);
+    if (rc == 0 && !l.v) {
+        l.v = flow_alloc__calloc(A, 1, sizeof *l.v);
+        if (!l.v)
+            rc = flow_error__nomem("the plugin search path");
+    }
+    if (rc) {
+        flow_plugin_list_free(l.v);
+        l.v = NULL;
+        l.n = 0;
+    }
+    *out = l.v;
+    if (n)
+        *n = l.n;
+    return rc;
 }
 
 int flow_plugin_check_param(const flow_process_type *t, const char *name, double value,

@@ -547,11 +547,14 @@ START_TEST(test_unknown_type)
     path_in(alt, sizeof alt, plugdir(), "alt");
     set_path(plugdir(), alt);
     ck_assert_flow_ok(flow_plugin_register(flow_plugin_fake()));
+    /* the known types, sorted: those of tests/plugins, fake, and the
+     * facility types of the build tree's plugins/ (searched last, as this
+     * libflow runs uninstalled: test_build_tree_dir) */
     ck_assert_flow_error(flow_plugin_find("godo", &t), FLOW_ENOTFOUND,
                          "no process type 'godo'", "did you mean 'good'?",
-                         "known types: bad_param, fake, good, no_ports, no_transfer, "
-                         "not_plugin, null_entry, short_struct, wrong_abi",
-                         "$FLOW_PLUGIN_PATH");
+                         "known types: anaerobic_digestion, bad_param, ", " fake, ",
+                         " good, incinerator, ", " no_ports, no_transfer, not_plugin, null_entry, ",
+                         " short_struct, ", " wrong_abi (searched $FLOW_PLUGIN_PATH, ");
     ck_assert_ptr_null(t);
     /* nothing near: no suggestion */
     ck_assert_flow_error(flow_plugin_find("landfill", &t), FLOW_ENOTFOUND, "'landfill'");
@@ -560,6 +563,42 @@ START_TEST(test_unknown_type)
     ck_assert_flow_error(flow_plugin_find("../plugins/good", &t), FLOW_EINVAL,
                          "'../plugins/good'", "not a process type name");
     ck_assert_flow_error(flow_plugin_find("", &t), FLOW_EINVAL, "not a process type name");
+}
+END_TEST
+
+/* check_libflow runs the uninstalled libflow of the build tree (through
+ * libtool's wrapper, from .libs/): the folder searched after
+ * $FLOW_PLUGIN_PATH is the build tree's plugins/ (where make check's
+ * FLOW_TYPES_DIR points), not the installed plugin directory, and
+ * flow_plugin_path() lists the folders of $FLOW_PLUGIN_PATH, empty entries
+ * skipped, then that one. A facility type is found with no
+ * $FLOW_PLUGIN_PATH at all. */
+START_TEST(test_build_tree_dir)
+{
+    const char *types = getenv("FLOW_TYPES_DIR");
+    if (!types)
+        return; /* run by hand, outside make check */
+    ck_assert_str_eq(flow_plugin_dir(), types);
+    setenv("FLOW_PLUGIN_PATH", "/a::/b/c:", 1);
+    char **dirs;
+    size_t n;
+    ck_assert_flow_ok(flow_plugin_path(&dirs, &n));
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(dirs[0], "/a");
+    ck_assert_str_eq(dirs[1], "/b/c");
+    ck_assert_str_eq(dirs[2], types);
+    ck_assert_ptr_null(dirs[3]);
+    flow_plugin_list_free(dirs);
+    unsetenv("FLOW_PLUGIN_PATH");
+    ck_assert_flow_ok(flow_plugin_path(&dirs, NULL));
+    ck_assert_str_eq(dirs[0], types);
+    ck_assert_ptr_null(dirs[1]);
+    flow_plugin_list_free(dirs);
+    const flow_process_type *t;
+    ck_assert_flow_ok(flow_plugin_find("incinerator", &t));
+    ck_assert_str_eq(t->name, "incinerator");
+    ck_assert_msg(strncmp(flow_plugin_origin(t), types, strlen(types)) == 0, "loaded from %s",
+                  flow_plugin_origin(t));
 }
 END_TEST
 
@@ -683,6 +722,7 @@ Suite *flow_plugin_suite(void)
     tcase_add_test(tc, test_module_misnamed);
     tcase_add_test(tc, test_search_order);
     tcase_add_test(tc, test_unknown_type);
+    tcase_add_test(tc, test_build_tree_dir);
     tcase_add_test(tc, test_list);
     tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
