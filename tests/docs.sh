@@ -77,6 +77,8 @@ work=$tmp/work
 mkdir -p "$work/flowsim" "$tmp/bin" || exit 99
 for d in models scripts examples; do cp -R "$srcdir/$d" "$work/" || exit 99; done
 chmod -R u+w "$work" # distcheck's sources are read-only
+# the build tree's Lua module, for the README's LUA_CPATH line
+ln -s "$builddir/lua" "$work/lua" || exit 99
 printf '#!/bin/sh\nexec "%s" "$@"\n' "$FLOWSIM" > "$work/flowsim/flowsim"
 cp "$work/flowsim/flowsim" "$tmp/bin/flowsim"
 chmod +x "$work/flowsim/flowsim" "$tmp/bin/flowsim"
