@@ -185,9 +185,9 @@ static int l_names(lua_State *L)
         lua_createtable(L, n, 0);
     for (int i = 0; i < n; i++) {
         lua_pushstring(L, flow_results_item_name(u->r, s, k, i));
-        lua_rawseti(L, -2 - titled, i + 1);
+        lua_rawseti(L, -3 - titled, i + 1);
         lua_pushstring(L, flow_results_item_unit(u->r, s, k, i));
-        lua_rawseti(L, -1 - titled, i + 1);
+        lua_rawseti(L, -2 - titled, i + 1);
         if (titled) {
             lua_pushstring(L, flow_results_indicator_title(u->r, s, i));
             lua_rawseti(L, -2, i + 1);

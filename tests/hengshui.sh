@@ -5,7 +5,8 @@
 # the qualitative rows (6, 36, 37, 51) "not quantified", and names the
 # rigid landfill's fill year and the electricity from incineration; no
 # English name is cut. Then the main job: flowsim with no arguments, from
-# a folder of its own, prints that table and writes hengshui.h5 there.
+# a folder of its own, prints that table and writes hengshui.h5 there,
+# whose indicators/index holds 附件1's Chinese names (title).
 #
 # Environment (set by make check; the fallbacks suit a run by hand from
 # the build directory): FLOWSIM (default ./flowsim/flowsim), srcdir
@@ -81,6 +82,33 @@ test -s "$tmp/job/hengshui.h5" || no "flowsim with no arguments wrote no hengshu
 "$FLOWSIM" report "$tmp/job/hengshui.h5" > "$tmp/report" 2>&1 || true
 grep -q "scenario bau" "$tmp/report" && grep -q "scenario plan" "$tmp/report" ||
   no "hengshui.h5 of the main job lacks bau or plan"
+
+# The Chinese names of 附件1 in the results file: the title column of
+# indicators/index (docs/results-format.md), typed here from the plan
+# (附件1 row 29), read by Lua and, when /usr/bin/python3 has h5py, by h5py.
+cat > "$tmp/titles.lua" <<'EOF'
+local f = require("flow").results_open(arg[1])
+local ids, _, titles = f:names("plan", "indicator")
+for i, id in ipairs(ids) do
+  if id == "r29_hw_landfill_decline" then
+    assert(titles[i] == "工业危险废物填埋处置量下降幅度★", "row 29's title is '" .. tostring(titles[i]) .. "'")
+    return
+  end
+end
+error("no indicator r29_hw_landfill_decline")
+EOF
+"$FLOWSIM" exec "$tmp/titles.lua" "$tmp/job/hengshui.h5" || no "Lua reads no title of row 29 from hengshui.h5"
+if /usr/bin/python3 -c "import h5py" 2> /dev/null; then
+  /usr/bin/python3 - "$tmp/job/hengshui.h5" <<'EOF' || no "h5py reads no title of row 29 in indicators/index"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    ix = f["scenarios/plan/indicators/index"][:]
+    titles = {n.decode(): t.decode() for n, t in zip(ix["name"], ix["title"])}
+    assert titles["r29_hw_landfill_decline"] == "工业危险废物填埋处置量下降幅度★", titles.get("r29_hw_landfill_decline")
+EOF
+else
+  echo "hengshui: /usr/bin/python3 has no h5py: the h5py check of the title column is skipped"
+fi
 
 if test "$fail" -ne 0; then
   sed 's/^/    | /' "$tmp/err" | head -n 5
