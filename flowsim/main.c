@@ -25,6 +25,8 @@
 #include "flow.h"
 #include "flowsim.h"
 
+static const char *default_job(void);
+
 static void usage(FILE *f)
 {
     fputs("usage: flowsim [COMMAND] [OPTIONS] [FILE...]\n"
@@ -51,9 +53,10 @@ static void usage(FILE *f)
           "flowsim with no command runs the main job: the Hengshui model under bau and plan;\n"
           "it prints the table of the plan's indicators (the landfill reductions first), the\n"
           "rigid landfill's fill year and the electricity from incineration, and writes\n"
-          "hengshui.h5 in the current folder (flowsim exec " FLOW_SCRIPTDIR "/" FS_DEFAULT_JOB ").\n"
-          "flowsim COMMAND --help describes a command; flowsim --version prints the version.\n",
+          "hengshui.h5 in the current folder, as\n",
           f);
+    fprintf(f, "  flowsim exec %s\n", default_job());
+    fputs("flowsim COMMAND --help describes a command; flowsim --version prints the version.\n", f);
 }
 
 /* 1 when this is the uninstalled program of its build tree:

@@ -77,6 +77,10 @@ elif has "cannot open"; then bad "no arguments: the main job"
 elif ! has "Hengshui zero-waste plan"; then bad "no arguments: prints the Hengshui table"
 elif ! test -s "$tmp/hengshui.h5"; then bad "no arguments: no hengshui.h5 in the current folder"
 else ok "no arguments, from another folder"; fi
+# --help says so, naming the script it runs: the source tree's
+"$FLOWSIM" --help > "$tmp/out" 2> "$tmp/err"
+if has "runs the main job: the Hengshui model" && grep -q "^  flowsim exec /.*/scripts/hengshui_table.lua$" "$tmp/out"
+then ok "--help: what no arguments run"; else bad "--help: what no arguments run"; fi
 
 # a model of plugin types: the facilities test checks its values by hand
 "$FLOWSIM" exec "$srcdir/tests/lua/facilities.lua" > "$tmp/out" 2> "$tmp/err"; rc=$?
