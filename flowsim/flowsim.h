@@ -69,9 +69,11 @@ int fs_cmd_export(int argc, char **argv);
  * error. */
 int fs_parse_common(fs_opts *o, int argc, char **argv, int i);
 
-/* The model flowsim runs with no command, a file of models/: from the
- * source tree for the uninstalled program, else from the installed
- * $(pkgdatadir)/models (main.c). */
-#define FS_DEFAULT_MODEL "demo.lua"
+/* The main job, the script flowsim runs with no command, a file of
+ * scripts/: from the source tree for the uninstalled program, else from
+ * the installed $(pkgdatadir)/scripts (main.c). It runs bau and plan on
+ * the Hengshui model, prints the table of 附件1 and writes hengshui.h5 in
+ * the current folder. */
+#define FS_DEFAULT_JOB "hengshui_table.lua"
 
 #endif

@@ -2,6 +2,7 @@
  * main.c — flowsim, the command line of libflow: runs Lua models and
  * scenarios and prints whether their targets are met.
  *
+ *   flowsim                                        the main job: the Hengshui table
  *   flowsim [run] FILE.lua... [--scenario NAME]    run, print the target table
  *   flowsim check FILE.lua                         load and compile, print counts
  *   flowsim report FILE.lua [--strict]             the target table (exit 3 if missed)
@@ -23,6 +24,8 @@
 
 #include "flow.h"
 #include "flowsim.h"
+
+static const char *default_job(void);
 
 static void usage(FILE *f)
 {
@@ -47,9 +50,13 @@ static void usage(FILE *f)
           "  --memory BYTES   the sandbox's memory limit (default 268435456)\n"
           "  --budget N       the sandbox's instruction budget (default 2000000000)\n"
           "\n"
-          "flowsim with no command runs the bundled default model.\n"
-          "flowsim COMMAND --help describes a command; flowsim --version prints the version.\n",
+          "flowsim with no command runs the main job: the Hengshui model under bau and plan;\n"
+          "it prints the table of the plan's indicators (the landfill reductions first), the\n"
+          "rigid landfill's fill year and the electricity from incineration, and writes\n"
+          "hengshui.h5 in the current folder, as\n",
           f);
+    fprintf(f, "  flowsim exec %s\n", default_job());
+    fputs("flowsim COMMAND --help describes a command; flowsim --version prints the version.\n", f);
 }
 
 /* 1 when this is the uninstalled program of its build tree:
@@ -67,23 +74,24 @@ static int uninstalled(void)
 #endif
 }
 
-/* The model flowsim runs with no command: the source tree's models/ for
- * the uninstalled program (whatever the current folder), else the
- * installed models folder. */
-static const char *default_model(void)
+/* The script flowsim runs with no command (the main job): the source
+ * tree's scripts/ for the uninstalled program (whatever the current
+ * folder), else the installed scripts folder. The script finds the model
+ * and its data relative to itself, so both layouts work alike. */
+static const char *default_job(void)
 {
 #ifdef FLOW_SRCDIR
     if (uninstalled())
-        return FLOW_SRCDIR "/models/" FS_DEFAULT_MODEL;
+        return FLOW_SRCDIR "/scripts/" FS_DEFAULT_JOB;
 #endif
-    return FLOW_MODELDIR "/" FS_DEFAULT_MODEL;
+    return FLOW_SCRIPTDIR "/" FS_DEFAULT_JOB;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        char *args[] = { argv[0], (char *)default_model(), NULL };
-        return fs_cmd_run(2, args);
+    if (argc < 2) { /* the main job, run as `flowsim exec SCRIPT` would */
+        char *args[] = { "exec", (char *)default_job(), NULL };
+        return fs_cmd_exec(2, args);
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

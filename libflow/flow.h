@@ -465,6 +465,15 @@ int flow_model_n_indicators(const flow_model *m);
 const char *flow_model_indicator_name(const flow_model *m, int idx);
 const char *flow_model_indicator_unit(const flow_model *m, int idx);
 const char *flow_model_indicator_source(const flow_model *m, int idx);
+/* An indicator's title, its name for people (the plan's own words, e.g.
+ * "工业危险废物填埋处置量下降幅度★"; UTF-8), written to results files in the
+ * `title` column of indicators/index. title is copied; NULL or "" removes
+ * it. Errors: FLOW_ENOTFOUND (no indicator idx), FLOW_ESTATE (the model is
+ * compiled), FLOW_ENOMEM. */
+int flow_model_set_indicator_title(flow_model *m, int idx, const char *title);
+/* The title (borrowed), "" when it has none; NULL for an index out of
+ * range. */
+const char *flow_model_indicator_title(const flow_model *m, int idx);
 
 typedef enum flow_cmp {
     FLOW_CMP_GE = 0, /* indicator >= value */
@@ -719,6 +728,12 @@ int flow_results_n_items(flow_results *r, int scenario, flow_item_kind kind);
 const char *flow_results_item_name(flow_results *r, int scenario, flow_item_kind kind, int item);
 const char *flow_results_item_unit(flow_results *r, int scenario, flow_item_kind kind, int item);
 int flow_results_find_item(flow_results *r, int scenario, flow_item_kind kind, const char *name, int *item);
+/* The title of indicator item (borrowed; its name for people, as
+ * flow_model_set_indicator_title gave it): "" when it has none, also in
+ * a file written before indicators had titles; NULL when scenario or item
+ * is out of range or the table cannot be read (then flow_error_last()
+ * says why). */
+const char *flow_results_indicator_title(flow_results *r, int scenario, int item);
 /* One value; or the whole series of an item, n_years values into out. */
 int flow_results_get(flow_results *r, int scenario, flow_item_kind kind, int item, int year, double *out);
 int flow_results_series(flow_results *r, int scenario, flow_item_kind kind, int item, double *out);

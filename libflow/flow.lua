@@ -507,6 +507,9 @@ function Model:indicator(name, expr, opts)
     if type(expr) == "number" then expr = lift(expr)
     else site_error(site, "indicator '%s': expected an expression (flow.sum, flow.stock, ...)", tostring(name)) end
   end
+  if opts.title ~= nil and type(opts.title) ~= "string" then
+    site_error(site, "indicator '%s': title must be a string, not a %s", tostring(name), type(opts.title))
+  end
   self.indicators[#self.indicators + 1] = { name = name, expr = expr, unit = opts.unit,
                                             source = opts.source, site = site,
                                             base = opts.base, title = opts.title }
@@ -884,7 +887,7 @@ function Model:compile()
     local node = build(d.expr, d.site)
     ind_nodes[d.name] = node
     at(d.site)
-    c.ind[d.name] = md:_indicator(d.name, d.unit, node, d.source)
+    c.ind[d.name] = md:_indicator(d.name, d.unit, node, d.source, d.title)
   end
   for _, t in ipairs(m.targets) do
     local ii = look(c.ind, "indicator", t.indicator, t.site)

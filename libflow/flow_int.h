@@ -187,6 +187,7 @@ typedef struct flow_node {
 
 typedef struct flow_indicator {
     char *name, *unit, *source;
+    char *title;            /* NULL until set (flow_model_set_indicator_title) */
     int node;
     flow_origin origin;
 } flow_indicator;

@@ -50,6 +50,7 @@ typedef struct kind_cache {
     int loaded;
     int n;
     char **names, **units;  /* [n] */
+    char **titles;          /* [n]: indicators' titles; NULL when the file has no title column */
     double *values;         /* [T][n] */
     flow_nameidx ix;        /* the names, built at the first look-up by name */
     int indexed;
@@ -405,6 +406,7 @@ typedef struct rec_item {
     const char *name;
     int32_t from, to, material;
     const char *unit, *detail; /* flows: mode (or port); metrics: the metric; indicators: source */
+    const char *title;         /* indicators only: the indicator's title, "" when none */
 } rec_item;
 typedef struct rec_target {
     const char *indicator;
@@ -546,6 +548,7 @@ static int put_kind(flow_results *r, hid_t g, const flow_sim *s, flow_item_kind 
         case FLOW_ITEM_INDICATOR:
             rec[i].unit = m->inds[i].unit ? m->inds[i].unit : "";
             rec[i].detail = m->inds[i].source ? m->inds[i].source : "";
+            rec[i].title = m->inds[i].title ? m->inds[i].title : "";
             break;
         default: /* metrics: the name after "process:" carries its unit */
             rec[i].detail = info.name + strlen(m->procs[info.from].name) + 1;
@@ -580,7 +583,8 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
     quiet q;
     quiet_on(&q);
     int rc = 0;
-    hid_t sg = -1, g = -1, years = -1, str = str_type(), t_mat = -1, t_proc = -1, t_item = -1, t_tgt = -1;
+    hid_t sg = -1, g = -1, years = -1, str = str_type(), t_mat = -1, t_proc = -1, t_item = -1, t_ind = -1,
+          t_tgt = -1;
     rec_material *rm = NULL;
     rec_process *rp = NULL;
     rec_target *rt = NULL;
@@ -638,13 +642,16 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
                          offsetof(rec_process, type_version) };
         hid_t tp[4] = { str, str, str, str };
         t_proc = compound(sizeof(rec_process), 4, np, op, tp);
-        const char *ni[6] = { "name", "from", "to", "material", "unit", "detail" };
-        size_t oi[6] = { offsetof(rec_item, name), offsetof(rec_item, from), offsetof(rec_item, to),
-                         offsetof(rec_item, material), offsetof(rec_item, unit), offsetof(rec_item, detail) };
-        hid_t ti[6] = { str, H5T_NATIVE_INT32, H5T_NATIVE_INT32, H5T_NATIVE_INT32, str, str };
+        /* indicators/index has a 7th column, title (docs/results-format.md) */
+        const char *ni[7] = { "name", "from", "to", "material", "unit", "detail", "title" };
+        size_t oi[7] = { offsetof(rec_item, name), offsetof(rec_item, from), offsetof(rec_item, to),
+                         offsetof(rec_item, material), offsetof(rec_item, unit), offsetof(rec_item, detail),
+                         offsetof(rec_item, title) };
+        hid_t ti[7] = { str, H5T_NATIVE_INT32, H5T_NATIVE_INT32, H5T_NATIVE_INT32, str, str, str };
         t_item = compound(sizeof(rec_item), 6, ni, oi, ti);
+        t_ind = compound(sizeof(rec_item), 7, ni, oi, ti);
         t_tgt = target_type(str);
-        if (t_mat < 0 || t_proc < 0 || t_item < 0 || t_tgt < 0) {
+        if (t_mat < 0 || t_proc < 0 || t_item < 0 || t_ind < 0 || t_tgt < 0) {
             rc = io_error(r, "cannot make the table types");
             goto done;
         }
@@ -668,7 +675,7 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
             goto done;
     }
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_ && !rc; k++)
-        rc = put_kind(r, g, s, (flow_item_kind)k, years, t_item);
+        rc = put_kind(r, g, s, (flow_item_kind)k, years, k == FLOW_ITEM_INDICATOR ? t_ind : t_item);
     if (rc)
         goto done;
     /* targets with their verdicts */
@@ -686,8 +693,8 @@ done:
     flow_alloc__free(A, rm);
     flow_alloc__free(A, rp);
     flow_alloc__free(A, rt);
-    hid_t types[5] = { t_mat, t_proc, t_item, t_tgt, str };
-    for (int i = 0; i < 5; i++)
+    hid_t types[6] = { t_mat, t_proc, t_item, t_ind, t_tgt, str };
+    for (int i = 0; i < 6; i++)
         if (types[i] >= 0)
             H5Tclose(types[i]);
     if (years >= 0)
@@ -832,7 +839,10 @@ static void free_kind(kind_cache *k)
     for (int i = 0; k->names && i < k->n; i++) {
         flow_alloc__free(A, k->names[i]);
         flow_alloc__free(A, k->units[i]);
+        if (k->titles)
+            flow_alloc__free(A, k->titles[i]);
     }
+    flow_alloc__free(A, k->titles);
     flow_alloc__free(A, k->names);
     flow_alloc__free(A, k->units);
     flow_alloc__free(A, k->values);
@@ -1152,7 +1162,20 @@ static void free_table(hid_t mt, hsize_t n, void *rec)
     flow_alloc__free(A, rec);
 }
 
-/* Loads the names, units and values of one kind of a scenario. */
+/* 1 when the compound table sub of scenario s has a field called field
+ * (a column added within format version 1, such as indicators' title). */
+static int has_field(const flow_results *r, int s, const char *sub, const char *field)
+{
+    hid_t d = open_in(r, s, sub, 1), t = d >= 0 ? H5Dget_type(d) : -1;
+    int yes = t >= 0 && H5Tget_class(t) == H5T_COMPOUND && H5Tget_member_index(t, field) >= 0;
+    if (t >= 0)
+        H5Tclose(t);
+    if (d >= 0)
+        H5Dclose(d);
+    return yes;
+}
+
+/* Loads the names, units (titles) and values of one kind of a scenario. */
 static int load_kind(flow_results *r, int s, flow_item_kind kind)
 {
     int rc = load_years(r, s);
@@ -1173,10 +1196,13 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
     hid_t v = -1, str = str_type(), mt = -1;
     rec_item *rec = NULL;
     hsize_t n = 0;
-    const char *ni[2] = { "name", "unit" };
-    size_t oi[2] = { offsetof(rec_item, name), offsetof(rec_item, unit) };
-    hid_t ti[2] = { str, str };
-    mt = str >= 0 ? compound(sizeof(rec_item), 2, ni, oi, ti) : -1;
+    /* indicators' titles when the file has them (files written before the
+     * column was added have none: the titles read as absent) */
+    int titled = kind == FLOW_ITEM_INDICATOR && has_field(r, s, sub, "title");
+    const char *ni[3] = { "name", "unit", "title" };
+    size_t oi[3] = { offsetof(rec_item, name), offsetof(rec_item, unit), offsetof(rec_item, title) };
+    hid_t ti[3] = { str, str, str };
+    mt = str >= 0 ? compound(sizeof(rec_item), titled ? 3 : 2, ni, oi, ti) : -1;
     if (mt < 0) {
         rc = io_error(r, "cannot make the item table's type");
         goto done;
@@ -1186,7 +1212,9 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
     k->names = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *k->names);
     k->units = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *k->units);
     k->values = flow_alloc__calloc(A, (size_t)c->T * (n ? (size_t)n : 1), sizeof *k->values);
-    if (!k->names || !k->units || !k->values) {
+    if (titled)
+        k->titles = flow_alloc__calloc(A, n ? (size_t)n : 1, sizeof *k->titles);
+    if (!k->names || !k->units || !k->values || (titled && !k->titles)) {
         rc = flow_error__nomem("an item table");
         goto done;
     }
@@ -1197,7 +1225,9 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
         if (kind == FLOW_ITEM_METRIC && !*unit && rec[i].name) /* written before metrics had units */
             unit = metric_unit(rec[i].name);
         k->units[i] = flow_alloc__strdup(A, unit);
-        if (!k->names[i] || !k->units[i])
+        if (titled)
+            k->titles[i] = flow_alloc__strdup(A, rec[i].title ? rec[i].title : "");
+        if (!k->names[i] || !k->units[i] || (titled && !k->titles[i]))
             rc = flow_error__nomem("an item table");
     }
     if (rc)
@@ -1284,6 +1314,15 @@ const char *flow_results_item_unit(flow_results *r, int scenario, flow_item_kind
     int rc;
     kind_cache *k = kind_of(r, scenario, kind, &rc);
     return k && item >= 0 && item < k->n ? k->units[item] : NULL;
+}
+
+const char *flow_results_indicator_title(flow_results *r, int scenario, int item)
+{
+    int rc;
+    kind_cache *k = kind_of(r, scenario, FLOW_ITEM_INDICATOR, &rc);
+    if (!k || item < 0 || item >= k->n)
+        return NULL;
+    return k->titles ? k->titles[item] : "";
 }
 
 int flow_results_find_item(flow_results *r, int scenario, flow_item_kind kind, const char *name, int *item)

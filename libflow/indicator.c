@@ -61,6 +61,7 @@ void flow_indicator__free_defs(flow_model *m)
         flow_alloc__free(a, m->inds[i].name);
         flow_alloc__free(a, m->inds[i].unit);
         flow_alloc__free(a, m->inds[i].source);
+        flow_alloc__free(a, m->inds[i].title);
     }
     for (size_t i = 0; i < m->n_targets; i++)
         flow_alloc__free(a, m->targets[i].source);
@@ -330,6 +331,27 @@ const char *flow_model_indicator_unit(const flow_model *m, int i)
 const char *flow_model_indicator_source(const flow_model *m, int i)
 {
     return i >= 0 && (size_t)i < m->n_inds ? m->inds[i].source : NULL;
+}
+
+int flow_model_set_indicator_title(flow_model *m, int i, const char *title)
+{
+    if (m->compiled)
+        return flow_model__err(&m->cur, FLOW_ESTATE, "cannot set an indicator's title: the model is compiled");
+    if (i < 0 || (size_t)i >= m->n_inds)
+        return flow_model__err(&m->cur, FLOW_ENOTFOUND, "indicator title: no indicator with index %d", i);
+    char *t = NULL;
+    if (title && *title && !(t = flow_alloc__strdup(&m->alloc, title)))
+        return flow_error__nomem("an indicator's title");
+    flow_alloc__free(&m->alloc, m->inds[i].title);
+    m->inds[i].title = t;
+    return 0;
+}
+
+const char *flow_model_indicator_title(const flow_model *m, int i)
+{
+    if (i < 0 || (size_t)i >= m->n_inds)
+        return NULL;
+    return m->inds[i].title ? m->inds[i].title : "";
 }
 
 int flow_model_add_target(flow_model *m, int indicator, int year, flow_cmp cmp, double value,

@@ -526,8 +526,10 @@ static int l_expr_year(lua_State *L)
 static int l_indicator(lua_State *L)
 {
     int idx;
-    TRY(flow_model_add_indicator(checkmodel(L, 1), luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL),
+    flow_model *m = checkmodel(L, 1);
+    TRY(flow_model_add_indicator(m, luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL),
                                  (int)luaL_checkinteger(L, 4), luaL_optstring(L, 5, NULL), &idx));
+    TRY(flow_model_set_indicator_title(m, idx, luaL_optstring(L, 6, NULL)));
     return push_idx(L, idx);
 }
 

@@ -167,7 +167,8 @@ static int l_years(lua_State *L)
     return 2;
 }
 
-/* r:names(scenario, kind) -> {name, ...}; units as a second list */
+/* r:names(scenario, kind) -> {name, ...}; units as a second list; for
+ * indicators their titles as a third ("" for none, also in older files) */
 static int l_names(lua_State *L)
 {
     lres *u = check(L, 0);
@@ -177,15 +178,22 @@ static int l_names(lua_State *L)
     int n = flow_results_n_items(u->r, s, k);
     if (n == 0 && flow_error_last()[0])
         return fail(L);
+    int titled = k == FLOW_ITEM_INDICATOR;
     lua_createtable(L, n, 0);
     lua_createtable(L, n, 0);
+    if (titled)
+        lua_createtable(L, n, 0);
     for (int i = 0; i < n; i++) {
         lua_pushstring(L, flow_results_item_name(u->r, s, k, i));
-        lua_rawseti(L, -3, i + 1);
+        lua_rawseti(L, -3 - titled, i + 1);
         lua_pushstring(L, flow_results_item_unit(u->r, s, k, i));
-        lua_rawseti(L, -2, i + 1);
+        lua_rawseti(L, -2 - titled, i + 1);
+        if (titled) {
+            lua_pushstring(L, flow_results_indicator_title(u->r, s, i));
+            lua_rawseti(L, -2, i + 1);
+        }
     }
-    return 2;
+    return 2 + titled;
 }
 
 /* r:get(scenario, kind, name, year) */

@@ -6,6 +6,9 @@
 -- under the plan, and whether each meets it; then the rigid landfill's
 -- fill year and the electricity from incineration.
 --   flowsim exec scripts/hengshui_table.lua [OUT.h5]
+-- It is the main job: `flowsim` with no arguments runs it (the installed
+-- copy, or the source tree's for flowsim run from its build tree).
+-- English names wrap at spaces onto continuation lines (never cut).
 -- Series indicators (exogenous.csv) are marked "assumed": their verdict
 -- restates the scenario; qualitative ones "not quantified".
 local flow = require "flow"
@@ -41,7 +44,23 @@ end)
 
 print(string.format("Hengshui zero-waste plan (衡政办字〔2022〕57号), 附件1: bau and plan, %d-%d",
                     bau:years()))
-local fmt = "%-4s %-44s %-10s %10s %10s %10s %10s %10s  %-7s %s"
+-- the English name wrapped at spaces into lines of at most W characters,
+-- never cut inside a word (a word longer than W stands alone)
+local W = 32
+local function wrap(text)
+  local lines, cur = {}, ""
+  for word in text:gmatch("%S+") do
+    if cur ~= "" and #cur + 1 + #word > W then
+      lines[#lines + 1], cur = cur, word
+    else
+      cur = cur == "" and word or (cur .. " " .. word)
+    end
+  end
+  lines[#lines + 1] = cur
+  return lines
+end
+
+local fmt = "%-4s %-" .. W .. "s %-10s %10s %10s %10s %10s %10s  %-7s %s"
 print(string.format(fmt, "row", "indicator", "unit", "2020 plan", "2020 model", "2025 tgt", "2025 bau",
                     "2025 plan", "met b/p", "附件1"))
 for i, r in ipairs(rows) do
@@ -56,8 +75,9 @@ for i, r in ipairs(rows) do
                                                   r.id:sub(1, 4) ~= "r22_" and " assumed" or "")
   end
   local plan20 = r.plan_2020:gsub("（2021年）", " (2021)"):gsub("（kg/亩）", " kg/mu")
-  print(string.format(fmt, r.row, r.name_en:sub(1, 44), r.unit, plan20, model20, target, b25, p25, met,
-                      r.name_zh))
+  local name = wrap(r.name_en)
+  print(string.format(fmt, r.row, name[1], r.unit, plan20, model20, target, b25, p25, met, r.name_zh))
+  for k = 2, #name do print(string.format("%-4s %s", "", name[k])) end
 end
 -- fill years: the plan run on to 2035 (scripts/horizon_2035.lua)
 local long = scenario("horizon_2035.lua"):run()
@@ -73,4 +93,4 @@ print(string.format("sanitary landfills (volume estimated): bau %s, plan %s",
                     fill(bau, "sanitary_landfill_fill_year"), fill(long, "sanitary_landfill_fill_year")))
 print(string.format("electricity from incineration 2025: bau %s GWh, plan %s GWh (gross)",
                     num(bau:indicator("electricity_gwh", 2025)), num(plan:indicator("electricity_gwh", 2025))))
-print("results: " .. out .. " (scenarios bau and plan)")
+print("results written to " .. out .. " (scenarios bau and plan; flowsim report " .. out .. ")")

@@ -2,7 +2,7 @@
 # tests/buildtree.sh — the build tree works without installing: the
 # uninstalled flowsim, run from another folder with no $FLOW_PLUGIN_PATH,
 # finds the build tree's facility types and says where it looked, runs its
-# default model and a model of plugin types; it is a real program, not a
+# main job (the Hengshui table) and a model of plugin types; it is a real program, not a
 # libtool wrapper script; a plain lua5.4 with the README's LUA_CPATH line
 # requires flow and finds the same facility types
 # (docs/architecture.md, "Running from the build tree").
@@ -69,12 +69,18 @@ elif ! has "  1. $tmp/none  (from \$FLOW_PLUGIN_PATH; not found)" ||
   bad "plugins with FLOW_PLUGIN_PATH: the search path in order"
 else ok "plugins with FLOW_PLUGIN_PATH: the search path in order"; fi
 
-# flowsim with no arguments runs the default model of the source tree
+# flowsim with no arguments runs the main job of the source tree (its
+# scripts/hengshui_table.lua), writing hengshui.h5 here
 "$FLOWSIM" > "$tmp/out" 2> "$tmp/err"; rc=$?
 if test $rc -ne 0; then bad "no arguments, from another folder (exit $rc)"
-elif has "cannot open"; then bad "no arguments: the default model"
-elif ! has "indicator"; then bad "no arguments: prints the target table"
+elif has "cannot open"; then bad "no arguments: the main job"
+elif ! has "Hengshui zero-waste plan"; then bad "no arguments: prints the Hengshui table"
+elif ! test -s "$tmp/hengshui.h5"; then bad "no arguments: no hengshui.h5 in the current folder"
 else ok "no arguments, from another folder"; fi
+# --help says so, naming the script it runs: the source tree's
+"$FLOWSIM" --help > "$tmp/out" 2> "$tmp/err"
+if has "runs the main job: the Hengshui model" && grep -q "^  flowsim exec /.*/scripts/hengshui_table.lua$" "$tmp/out"
+then ok "--help: what no arguments run"; else bad "--help: what no arguments run"; fi
 
 # a model of plugin types: the facilities test checks its values by hand
 "$FLOWSIM" exec "$srcdir/tests/lua/facilities.lua" > "$tmp/out" 2> "$tmp/err"; rc=$?

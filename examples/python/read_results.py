@@ -61,7 +61,7 @@ def indicators(scenario):
 
 def targets(scenario):
     """The targets with their verdicts: a DataFrame, one row per target,
-    with the indicator's unit. `achieved` is what flowsim's table shows as
+    with the indicator's unit (and title, when the file has titles). `achieved` is what flowsim's table shows as
     projected: the indicator in the target's year, or for a `rises` target
     its smallest year-on-year rise from the first year (`measure` says
     which; a rises target has no value)."""
@@ -72,6 +72,10 @@ def targets(scenario):
     index = scenario["indicators/index"]
     units = {text(n): text(u) for n, u in zip(index["name"], index["unit"])}
     df.insert(1, "unit", df["indicator"].map(lambda n: units.get(n, "")))
+    if "title" in index.dtype.names:  # the indicator's title, e.g. the plan's Chinese name (older files: none)
+        titles = {text(n): text(t) for n, t in zip(index["name"], index["title"])}
+        if any(titles.values()):
+            df.insert(2, "title", df["indicator"].map(lambda n: titles.get(n, "")))
     rises = df["cmp"] == "rises"
     df["value"] = df["value"].where(~rises)
     df["measure"] = rises.map({True: "smallest rise since %d" % int(scenario["years"][0]), False: "value"})
