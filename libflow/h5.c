@@ -355,12 +355,15 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
 }
 
 /* The transfer property list of a table's write: the conversion buffers
- * (n records of the larger of mt and ft) are the caller's, in *bufs.
- * Else HDF5 takes 1 MiB twice per write, zeroed, from the heap or fresh
- * pages: 60 % of the writing of the Hengshui plan (docs/performance.md). */
+ * (n records of the larger of mt and the file's record) are the
+ * caller's, in *bufs. Else HDF5 takes 1 MiB twice per write, zeroed,
+ * from the heap or fresh pages: 60 % of the writing of the Hengshui plan
+ * (docs/performance.md). ft is mt packed; in the file a string takes 16
+ * bytes (length, heap address, index) where memory has an 8-byte
+ * pointer, so twice ft bounds the file's record. */
 static hid_t table_dxpl(hid_t mt, hid_t ft, size_t n, void **bufs)
 {
-    size_t rec = H5Tget_size(mt) > H5Tget_size(ft) ? H5Tget_size(mt) : H5Tget_size(ft);
+    size_t rec = H5Tget_size(mt) > 2 * H5Tget_size(ft) ? H5Tget_size(mt) : 2 * H5Tget_size(ft);
     hid_t x = H5Pcreate(H5P_DATASET_XFER);
     bufs[0] = rec ? flow_alloc__calloc(A, n, rec) : NULL;
     bufs[1] = rec ? flow_alloc__calloc(A, n, rec) : NULL;
