@@ -376,8 +376,10 @@ static hid_t table_dxpl(hid_t mt, hid_t ft, size_t n, void **bufs)
 
 /* A compound table: n records of size rec built by the caller in buf,
  * described by the memory type mt; written with mt packed (no padding in
- * the file). The fill value is undefined, so that the table is not
- * filled before the records are written (they are, at once). */
+ * the file). The default fill value (zeros) stays: writing strings, HDF5
+ * reads the dataset's old records first to free their strings, and
+ * zeros are the records that hold none (an undefined fill value would
+ * leave whatever bytes the file space held). */
 static int put_table(flow_results *r, hid_t loc, const char *name, hid_t mt, size_t n, const void *buf)
 {
     int frc = fault(r);
@@ -385,10 +387,9 @@ static int put_table(flow_results *r, hid_t loc, const char *name, hid_t mt, siz
         return frc;
     hsize_t dim = n;
     void *bufs[2] = { NULL, NULL };
-    hid_t ft = H5Tcopy(mt), sp = H5Screate_simple(1, &dim, NULL), d = -1, dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    int ok = ft >= 0 && sp >= 0 && dcpl >= 0 && H5Tpack(ft) >= 0 &&
-             H5Pset_fill_value(dcpl, ft, NULL) >= 0 &&
-             (d = H5Dcreate2(loc, name, ft, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0;
+    hid_t ft = H5Tcopy(mt), sp = H5Screate_simple(1, &dim, NULL), d = -1;
+    int ok = ft >= 0 && sp >= 0 && H5Tpack(ft) >= 0 &&
+             (d = H5Dcreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0;
     if (ok && n > 0) {
         hid_t x = table_dxpl(mt, ft, n, bufs);
         ok = H5Dwrite(d, mt, H5S_ALL, H5S_ALL, x, buf) >= 0;
@@ -399,8 +400,6 @@ static int put_table(flow_results *r, hid_t loc, const char *name, hid_t mt, siz
         H5Dclose(d);
     flow_alloc__free(A, bufs[0]);
     flow_alloc__free(A, bufs[1]);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
     if (sp >= 0)
         H5Sclose(sp);
     if (ft >= 0)
