@@ -81,7 +81,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* min, median and max of v[n] in ms (v is sorted) */
+/* Prints the min, median and max of v[n] in ms (sorts v). */
 static void print_stats(const char *label, const char *what, double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
