@@ -73,11 +73,14 @@ void *flow_alloc__calloc(const flow_allocator *a, size_t n, size_t sz)
 {
     if (sz && n > SIZE_MAX / sz)
         return NULL;
-    if (a->malloc == std_malloc && n * sz >= HUGE_MIN) {
-        /* calloc leaves a fresh mapping untouched (its pages are zero), so
-         * the advice comes before the first page is faulted in */
-        void *q = calloc(n, sz);
-        if (q)
+    if (a->malloc == std_malloc) {
+        /* calloc leaves a fresh mapping untouched (its pages are zero):
+         * the pages of a block sized for the worst case (a simulation's
+         * pools of transfer coefficients, 7 MB for the Hengshui plan) are
+         * faulted in only where used, and the advice comes before the
+         * first page is */
+        void *q = calloc(n ? n : 1, sz ? sz : 1);
+        if (q && n * sz >= HUGE_MIN)
             huge_pages(q, n * sz);
         return q;
     }

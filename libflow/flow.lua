@@ -201,7 +201,8 @@ local function csv_fields(line)
       if i <= n and line:sub(i, i) ~= "," then return nil, "text after a closing quote" end
     else
       local c = line:find(",", i, true) or n + 1
-      field = line:sub(i, c - 1):match("^%s*(.-)%s*$")
+      -- trimmed; not "^%s*(.-)%s*$", which tries the end at every byte
+      field = line:sub(i, c - 1):match("^%s*(.*%S)") or ""
       i = c
     end
     out[#out + 1] = field

@@ -355,21 +355,52 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
     return rc;
 }
 
+/* The transfer property list of a table's write: the conversion buffers
+ * (n records of the larger of mt and the file's record) are the
+ * caller's, in *bufs. Else HDF5 takes 1 MiB twice per write, zeroed,
+ * from the heap or fresh pages: 60 % of the writing of the Hengshui plan
+ * (docs/performance.md). ft is mt packed; in the file a string takes 16
+ * bytes (length, heap address, index) where memory has an 8-byte
+ * pointer, so twice ft bounds the file's record. */
+static hid_t table_dxpl(hid_t mt, hid_t ft, size_t n, void **bufs)
+{
+    size_t rec = H5Tget_size(mt) > 2 * H5Tget_size(ft) ? H5Tget_size(mt) : 2 * H5Tget_size(ft);
+    hid_t x = H5Pcreate(H5P_DATASET_XFER);
+    bufs[0] = rec ? flow_alloc__calloc(A, n, rec) : NULL;
+    bufs[1] = rec ? flow_alloc__calloc(A, n, rec) : NULL;
+    if (x >= 0 && bufs[0] && bufs[1] && H5Pset_buffer(x, n * rec, bufs[0], bufs[1]) >= 0)
+        return x;
+    if (x >= 0)
+        H5Pclose(x);
+    return H5P_DEFAULT; /* HDF5's own buffers: slower, not wrong */
+}
+
 /* A compound table: n records of size rec built by the caller in buf,
  * described by the memory type mt; written with mt packed (no padding in
- * the file). */
+ * the file). The default fill value (zeros) stays: writing strings, HDF5
+ * reads the dataset's old records first to free their strings, and
+ * zeros are the records that hold none (an undefined fill value would
+ * leave whatever bytes the file space held). */
 static int put_table(flow_results *r, hid_t loc, const char *name, hid_t mt, size_t n, const void *buf)
 {
     int frc = fault(r);
     if (frc)
         return frc;
     hsize_t dim = n;
+    void *bufs[2] = { NULL, NULL };
     hid_t ft = H5Tcopy(mt), sp = H5Screate_simple(1, &dim, NULL), d = -1;
     int ok = ft >= 0 && sp >= 0 && H5Tpack(ft) >= 0 &&
-             (d = H5Dcreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-             (n == 0 || H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
+             (d = H5Dcreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0;
+    if (ok && n > 0) {
+        hid_t x = table_dxpl(mt, ft, n, bufs);
+        ok = H5Dwrite(d, mt, H5S_ALL, H5S_ALL, x, buf) >= 0;
+        if (x != H5P_DEFAULT)
+            H5Pclose(x);
+    }
     if (d >= 0)
         H5Dclose(d);
+    flow_alloc__free(A, bufs[0]);
+    flow_alloc__free(A, bufs[1]);
     if (sp >= 0)
         H5Sclose(sp);
     if (ft >= 0)

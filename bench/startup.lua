@@ -1,0 +1,3 @@
+-- startup.lua — an empty script: `flowsim exec` of it is the program's
+-- start-up cost (libraries loaded, Lua and the flow module set up), the
+-- floor of bench_cmd's figures in make bench (docs/performance.md).
