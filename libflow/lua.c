@@ -14,6 +14,7 @@
  * luaopen_flow calls flow_lua_open) that a plain lua5.4 loads from its
  * cpath, and the module flowsim preloads.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,9 +32,17 @@
 
 #define MODEL_MT "flow.Model"
 #define SIM_MT "flow.Sim"
+#define ALLOC_KEY "flow.allocator" /* registry: the host's flow_allocator, a light userdata */
+
+/* Sets __metatable in the metatable at the top of the stack: getmetatable()
+ * then hands a script a string, never the table with __gc (luatype.c,
+ * luaresults.c, luadsm.c use it too). */
+void flow_lua__lock_metatable(lua_State *L);
 
 typedef struct lmodel {
     flow_model *m;
+    int sims;    /* live simulations borrowing m */
+    int closed;  /* __gc or __close ran: m is freed when the last simulation goes */
 } lmodel;
 
 typedef struct lsim {
@@ -134,7 +143,7 @@ static int l_nearest(lua_State *L)
 static flow_model *checkmodel(lua_State *L, int i)
 {
     lmodel *u = luaL_checkudata(L, i, MODEL_MT);
-    if (!u->m)
+    if (!u->m || u->closed)
         luaL_error(L, "the model has been freed");
     return u->m;
 }
@@ -152,21 +161,54 @@ flow_sim *flow_lua_checksim(lua_State *L, int idx) { return checksim(L, idx); }
 
 /* ---- models ---------------------------------------------------------------------- */
 
+/* A year argument: a whole number in int's range (flow_model_new checks
+ * the calendar's range), never truncated. */
+static int check_year(lua_State *L, int i)
+{
+    lua_Integer y = luaL_checkinteger(L, i);
+    if (y < INT_MIN || y > INT_MAX)
+        return luaL_error(L, "year %I is out of range", y);
+    return (int)y;
+}
+
+/* The allocator a host set for the models of this state, or NULL. */
+static const flow_allocator *state_allocator(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, ALLOC_KEY);
+    const flow_allocator *a = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return a;
+}
+
+void flow_lua_set_allocator(lua_State *L, const flow_allocator *a)
+{
+    lua_pushlightuserdata(L, (void *)a);
+    lua_setfield(L, LUA_REGISTRYINDEX, ALLOC_KEY);
+}
+
 static int l_model_new(lua_State *L)
 {
-    int first = (int)luaL_checkinteger(L, 1), last = (int)luaL_checkinteger(L, 2);
+    int first = check_year(L, 1), last = check_year(L, 2);
     lmodel *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->m = NULL;
+    u->sims = 0;
+    u->closed = 0;
     luaL_setmetatable(L, MODEL_MT);
-    TRY(flow_model_new(&u->m, first, last, NULL));
+    TRY(flow_model_new(&u->m, first, last, state_allocator(L)));
     return 1;
 }
 
+/* Also __close, and callable by hand through debug.getmetatable: the
+ * userdata stays valid (checkmodel refuses it from now on), and the model
+ * itself lives until its last simulation is freed. */
 static int l_model_gc(lua_State *L)
 {
     lmodel *u = luaL_checkudata(L, 1, MODEL_MT);
-    flow_model_free(u->m);
-    u->m = NULL;
+    u->closed = 1;
+    if (u->sims == 0) {
+        flow_model_free(u->m);
+        u->m = NULL;
+    }
     return 0;
 }
 
@@ -585,14 +627,23 @@ static int l_sim_new(lua_State *L)
     lua_pushvalue(L, 1);
     lua_setiuservalue(L, -2, 1);
     TRY(flow_sim_new(&u->s, m));
+    ((lmodel *)lua_touserdata(L, 1))->sims++;
     return 1;
 }
 
 static int l_sim_gc(lua_State *L)
 {
     lsim *u = luaL_checkudata(L, 1, SIM_MT);
+    if (!u->s)
+        return 0;
     flow_sim_free(u->s);
     u->s = NULL;
+    lua_getiuservalue(L, 1, 1);
+    lmodel *mu = luaL_testudata(L, -1, MODEL_MT);
+    if (mu && --mu->sims == 0 && mu->closed) {
+        flow_model_free(mu->m);
+        mu->m = NULL;
+    }
     return 0;
 }
 
@@ -778,7 +829,14 @@ static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
     lua_setfield(L, -2, "__index");
+    flow_lua__lock_metatable(L);
     lua_pop(L, 1);
+}
+
+void flow_lua__lock_metatable(lua_State *L)
+{
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
 }
 
 int flow_lua_open(lua_State *L)
@@ -800,7 +858,10 @@ int flow_lua_open(lua_State *L)
     lua_setfield(L, -2, "version");
     /* the debug functions the Lua layer needs to record definition sites,
      * taken before any sandbox could remove them */
-    luaL_requiref(L, LUA_DBLIBNAME, luaopen_debug, 0);
+    /* not luaL_requiref: that would leave the library in package.loaded,
+     * where a sandbox's require could find it (docs/reliability.md) */
+    lua_pushcfunction(L, luaopen_debug);
+    lua_call(L, 0, 1);
     lua_getfield(L, -1, "getinfo");
     lua_setfield(L, -3, "getinfo");
     lua_getfield(L, -1, "traceback");
