@@ -171,6 +171,7 @@ typedef struct flow_node {
     int op;                   /* FLOW_NODE_OP */
     int a, b;                 /* operand nodes */
     int year;                 /* AT, CHANGE */
+    int depth;                /* 1 + the depth of the deepest operand (FLOW_EXPR_MAX_DEPTH) */
     int param;                /* PARAM */
     double value;             /* CONST */
     char *metric;             /* METRICS: the metric's name; from/n_from the processes */
@@ -439,6 +440,7 @@ struct flow_sim {
     double floor;             /* rounding-noise floor of the current year (t/a) */
     double *data[FLOW_ITEM_KIND_COUNT_]; /* [T][n] */
     unsigned char *ovr;       /* [T][NP]: overridden */
+    double *nodeval;          /* [T][n_nodes] each expression node's value (indicator.c) */
     /* year-step scratch, all sized once */
     double *x;                /* [P*M] input */
     double *gen;              /* [P*M] generation / computed inflow this year */

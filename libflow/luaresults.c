@@ -85,7 +85,9 @@ static const char *opt_field(lua_State *L, int t, const char *k)
 static const char *opened_file(lua_State *L, int t, const char *k)
 {
     const char *path = opt_field(L, t, k);
-    if (!path || lua_getfield(L, LUA_REGISTRYINDEX, FLOW_LUA_OPENED) != LUA_TTABLE) {
+    if (!path)
+        return NULL;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, FLOW_LUA_OPENED) != LUA_TTABLE) {
         lua_pop(L, 1);
         return path;
     }

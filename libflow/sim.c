@@ -142,6 +142,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->data[FLOW_ITEM_METRIC], T * (size_t)c->NMET);
     memcpy(s->data[FLOW_ITEM_PARAM], c->pv, T * (size_t)c->NP * sizeof(double));
     SIM_ALLOC(s->ovr, T * (size_t)c->NP);
+    SIM_ALLOC(s->nodeval, T * m->n_nodes);
     SIM_ALLOC(s->x, P * M);
     SIM_ALLOC(s->gen, P * M);
     SIM_ALLOC(s->rho, P);
@@ -275,7 +276,7 @@ void flow_sim_free(flow_sim *s)
     types_fini(s);
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++)
         flow_alloc__free(a, s->data[k]);
-    void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
+    void *arrs[] = { s->ovr, s->nodeval, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
                      s->bqueue, s->btake, s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
