@@ -524,7 +524,11 @@ struct flow_type_ctx {
     const double *param;      /* [n_params] values this year */
     const double *stock;      /* [M] the process's stock at the end of the year before, or NULL */
     int *touched;             /* set when the callback reads the year or the stock, or NULL */
+    char *misuse;             /* [FLOW_MISUSE_LEN] the first wrong accessor call, "" if none; or NULL */
 };
+
+/* Room for the message of a type's wrong accessor call (plugin.c). */
+#define FLOW_MISUSE_LEN 160
 
 /* buildtree.c -------------------------------------------------------- */
 

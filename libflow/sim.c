@@ -106,9 +106,15 @@ static int types_init(flow_sim *s)
         }
         double *par = s->tpar + ty->par0;
         type_params(m, ty, s->data[FLOW_ITEM_PARAM], par);
-        flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL };
+        char misuse[FLOW_MISUSE_LEN] = "";
+        flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL, misuse };
         flow_error_clear();
         int rc = ty->t->init(&ctx, s->tstate + ty->state0);
+        if (misuse[0]) {
+            s->tinit[k] = rc == 0; /* its fini() is due when init() thought it succeeded */
+            return flow_model__err(&pr->origin, FLOW_EPLUGIN, "process '%s' (type '%s'): its init() made a wrong call: %s",
+                                   pr->name, ty->t->name, misuse);
+        }
         if (rc) {
             char msg[600];
             snprintf(msg, sizeof msg, "%s", flow_error_last());
@@ -986,11 +992,17 @@ static int typed_coefs(const step *st, int k)
     memset(rel, 0, (size_t)NR * sizeof *rel);
     int touched = ty->t->state_size > 0;
     const double *prev = st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * M;
-    flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched };
+    char misuse[FLOW_MISUSE_LEN];
+    misuse[0] = '\0';
+    flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched, misuse };
     flow_transfer T = { ty->n_ports, M, coef, rel };
     s->stats.type_transfers++;
     flow_error_clear(); /* a type written in Lua leaves its message there */
     int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
+    if (misuse[0]) {
+        rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer() made a wrong call: %s", misuse);
+        goto fail;
+    }
     if (rc) {
         rc = err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its transfer() failed (%s)%s%s",
                        flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
@@ -1104,14 +1116,18 @@ static int typed_step(const step *st, int k, const double *acc, const double *ou
     if (ty->t->step) {
         const flow_process *pr = &st->m->procs[p];
         double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
+        char misuse[FLOW_MISUSE_LEN];
+        misuse[0] = '\0';
         flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
-                              prev, NULL };
+                              prev, NULL, misuse };
         /* a failing step() is reported with the message it left, so none
          * may be there before: clear it when there is one (the common case
          * costs one load, not a thread-local look-up) */
         if (st->err[0])
             flow_error_clear();
         int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
+        if (misuse[0])
+            return err_typed(st, p, FLOW_EPLUGIN, "its step() made a wrong call: %s", misuse);
         if (rc)
             return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)%s%s",
                              flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
