@@ -532,7 +532,10 @@ static int pcall_with(lua_State *L, lua_CFunction h, int nargs, int nresults)
     if (rc != LUA_OK) {
         void *ud = NULL;
         lua_Alloc f = lua_getallocf(L, &ud);
-        if (rc == LUA_ERRMEM && f == limited_alloc)
+        const char *msg = lua_tostring(L, -1);
+        if (f == limited_alloc && (rc == LUA_ERRMEM || (((sandbox *)ud)->out_of_memory && msg &&
+                                                        strstr(msg, "out of memory"))))
+            /* Lua's own or libflow's (the models' allocator draws from the same limit) */
             fs_error("sandbox: the memory limit of %zu bytes is reached (flowsim --memory N raises it)",
                      ((sandbox *)ud)->limit);
         else
