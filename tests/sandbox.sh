@@ -195,6 +195,33 @@ LUA
 expect "require 'debug' (io, os, package) fails and userdata metatables are locked" 0 "" "nothing escapes" -- \
   "$FLOWSIM" exec --sandbox escape.lua
 
+# --- issue 13: userdata survive a manual __gc (outside the sandbox, where
+# debug.getmetatable reaches it). Before the fix the simulation read its
+# freed model: a heap-use-after-free that valgrind or ASan shows (the plain
+# build may pass by luck); now the model lives until its simulation goes.
+cat > gcuaf.lua <<'LUA'
+local flow = require "flow"
+local m = flow.model { name = "uaf", years = { 2020, 2021 } }
+m:material("msw", "domestic")
+m:param("gen", 7)
+m:process("house", "source", { generation = { msw = "gen" } })
+m:process("dump", "stock")
+m:flow("house", "dump", "rest")
+local r = flow.run(m)
+local md, sim = r.c.md, r.sim
+local i = md:_find("flow", "house->dump:msw")
+debug.getmetatable(md).__gc(md)            -- by hand: the model must outlive its simulation
+local ok, err = pcall(md._find, md, "flow", "house->dump:msw")
+assert(not ok and tostring(err):find("freed", 1, true), "a freed model was used: " .. tostring(err))
+assert(sim:_get("flow", i, 2021) == 7, "the simulation lost its model")   -- gen 7 t/a, all to dump
+debug.getmetatable(sim).__gc(sim)
+ok, err = pcall(sim._get, sim, "flow", i, 2021)
+assert(not ok and tostring(err):find("freed", 1, true), "a freed simulation was used: " .. tostring(err))
+print("manual gc ok")
+LUA
+expect "(trusted) a model's and a simulation's __gc called by hand leave no dangling pointer" 0 "" "manual gc ok" -- \
+  "$FLOWSIM" exec gcuaf.lua
+
 # --- issue 13: the budget cannot be dodged ----------------------------------------
 # each must stop with the budget's error (exit 1), not run to the timeout (124)
 cat > pcallloop.lua <<'LUA'
