@@ -144,8 +144,11 @@ void fs_budget_charge(lua_State *L, double cost, const char *what)
     if (cost > (double)(sb->budget - sb->spent)) { /* refused before it runs: nothing is spent */
         char c[32];
         snprintf(c, sizeof c, "%.3g", cost);
-        luaL_error(L, "sandbox: %s could take %s steps, more than the %I left of the instruction budget "
-                   "(flowsim --budget N raises it)", what, c, (lua_Integer)(sb->budget - sb->spent));
+        /* no position, as the budget error: it would name flow.lua's line as often as the user's */
+        lua_pushfstring(L, "sandbox: %s could take %s steps, more than the %I left of the instruction budget of %I "
+                        "(flowsim --budget N raises it)", what, c, (lua_Integer)(sb->budget - sb->spent),
+                        (lua_Integer)sb->budget);
+        lua_error(L);
     }
     sb->spent += (long long)cost;
 }
