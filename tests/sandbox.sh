@@ -307,6 +307,10 @@ return sc
 LUA
 expect "a script cannot have a file outside its folder hashed as provenance" 1 "not a file this run opened" "" -- \
   "$FLOWSIM" run --sandbox steal.lua -o steal.h5
+# the control: the files the sandbox opened are recorded as ever
+cp "$srcdir/tests/lua/data/base.lua" "$srcdir/tests/lua/data/plans.lua" .
+expect "(control) a sandboxed run -o records the files it opened" 0 "" "results: plans.h5" -- \
+  "$FLOWSIM" run --sandbox plans.lua -o plans.h5
 
 echo "sandbox: $pass passed, $fail failed"
 test "$fail" -eq 0
