@@ -61,16 +61,21 @@ static int guarded_setmetatable(lua_State *L)
 
 /* ---- patterns ----------------------------------------------------------- */
 
+/* How each wrapped pattern function reads its pattern (upvalue 2). */
+enum { PAT_ANCHORS, PAT_FIND, PAT_GMATCH };
+
 /* An upper bound of the steps of Lua's backtracking matcher on a subject
  * of n bytes: each start position (one, when anchored) times, for each
- * repetition item (*, +, -, ?) and %b, up to n + 1 positions tried. */
-static double pattern_cost(const char *p, size_t lp, size_t n, int plain)
+ * repetition item (*, +, -, ?; a '-' or '*' inside a set counts too: an
+ * overestimate) and %b, %f, up to n + 1 positions tried. gmatch has no
+ * anchor. */
+static double pattern_cost(const char *p, size_t lp, size_t n, int plain, int anchors)
 {
     double per = (double)n + 1, cost = 1;
     if (plain)
         return per * ((double)lp + 1);
     size_t i = 0;
-    if (lp > 0 && p[0] == '^')
+    if (anchors && lp > 0 && p[0] == '^')
         i = 1;
     else
         cost = per;
@@ -94,8 +99,9 @@ static int guarded_pattern(lua_State *L)
     size_t n, lp;
     luaL_checklstring(L, 1, &n);
     const char *p = luaL_checklstring(L, 2, &lp);
-    int plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4); /* string.find's 4th */
-    double cost = pattern_cost(p, lp, n, plain);
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    int plain = kind == PAT_FIND && lua_toboolean(L, 4); /* string.find's 4th argument */
+    double cost = pattern_cost(p, lp, n, plain, kind != PAT_GMATCH);
     fs_budget_charge(L, cost, "a pattern match");
     int top = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
@@ -148,10 +154,10 @@ static int guarded_move(lua_State *L)
     return lua_gettop(L);
 }
 
-static void wrap_pattern(lua_State *L, const char *name, int has_plain)
+static void wrap_pattern(lua_State *L, const char *name, int kind)
 {
     lua_getfield(L, -1, name);
-    lua_pushboolean(L, has_plain);
+    lua_pushinteger(L, kind);
     lua_pushcclosure(L, guarded_pattern, 2);
     lua_setfield(L, -2, name);
 }
@@ -166,10 +172,10 @@ void fs_guard_open(lua_State *L)
     wrap(L, "resume", guarded_call);
     lua_pop(L, 1);
     lua_getfield(L, -1, "string");
-    wrap_pattern(L, "find", 1);
-    wrap_pattern(L, "match", 0);
-    wrap_pattern(L, "gmatch", 0);
-    wrap_pattern(L, "gsub", 0);
+    wrap_pattern(L, "find", PAT_FIND);
+    wrap_pattern(L, "match", PAT_ANCHORS);
+    wrap_pattern(L, "gmatch", PAT_GMATCH);
+    wrap_pattern(L, "gsub", PAT_ANCHORS);
     wrap(L, "rep", guarded_rep);
     lua_pop(L, 1);
     lua_getfield(L, -1, "table");
