@@ -47,6 +47,7 @@ typedef struct sandbox {
 } sandbox;
 
 #define HOOK_EVERY 10000
+#define BYTES_PER_STEP 32 /* allocated bytes that count as one instruction (docs/reliability.md) */
 #define REQUIRED_KEY "flowsim.required" /* the sandbox's own package.loaded */
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -64,8 +65,14 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     void *p = realloc(ptr, nsize);
-    if (p)
+    if (p) {
         sb->used = sb->used - osize + nsize;
+        /* the bytes a growth may copy, charged to the budget (the count
+         * hook raises the error): a concatenation of a long string is one
+         * instruction but copies all of it */
+        if (nsize > osize)
+            sb->spent += (long long)((nsize - osize) / BYTES_PER_STEP);
+    }
     return p;
 }
 

@@ -254,6 +254,14 @@ table.move({}, 1, 1e12, 2)
 LUA
 expect "table.move over a huge range is charged to the budget" 1 "instruction budget" "" -- \
   "$FLOWSIM" exec --sandbox --budget 1000000 move.lua
+cat > concat.lua <<'LUA'
+-- one instruction each, but each copies 10^7 bytes: the allocations are
+-- charged (one step per 32 bytes: 10^7 / 32 = 312,500 steps a round)
+local s = ("x"):rep(10000000)
+while true do local t = s .. "y" end
+LUA
+expect "copying long strings is charged to the budget" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 100000000 concat.lua
 cat > cheap.lua <<'LUA'
 -- ordinary uses stay inside the budget: 3 captures on 11 bytes, 10 reps
 assert(("  waste  "):match("^%s*(.-)%s*$") == "waste")
