@@ -172,6 +172,15 @@ void fs_guard_open(lua_State *L)
     wrap(L, "resume", guarded_call);
     lua_pop(L, 1);
     lua_getfield(L, -1, "string");
+    /* the strings' metatable stays as it is (getmetatable("") gives a
+     * string): flow.lua and the drivers call methods on strings too */
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_pushliteral(L, "locked");
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
     wrap_pattern(L, "find", PAT_FIND);
     wrap_pattern(L, "match", PAT_ANCHORS);
     wrap_pattern(L, "gmatch", PAT_GMATCH);

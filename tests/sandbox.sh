@@ -190,6 +190,7 @@ local r = flow.run(m)
 for _, u in ipairs { r.sim, r.c.md } do
   assert(type(getmetatable(u)) ~= "table", "getmetatable hands out the metatable of a " .. type(u))
 end
+assert(type(getmetatable("")) ~= "table", "getmetatable hands out the strings' metatable")
 print("nothing escapes")
 LUA
 expect "require 'debug' (io, os, package) fails and userdata metatables are locked" 0 "" "nothing escapes" -- \
