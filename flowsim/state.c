@@ -4,9 +4,13 @@
  * Trusted (the default): the standard libraries and `flow`.
  * Sandboxed (--sandbox, for scripts from elsewhere): no os, io, debug or
  * package libraries; `require` only of `flow` and of Lua files inside the
- * model's folder; text chunks only (no binary chunks); a memory limit
- * (the state's allocator refuses past it) and an instruction budget (a
- * count hook raises an error), each reported as a clear error.
+ * model's folder (its own table of modules, not package.loaded); text
+ * chunks only (no binary chunks); a memory limit (the state's allocator
+ * refuses past it, for Lua and for the models' flow_allocator alike) and
+ * an instruction budget (a count hook raises an error, then at every
+ * instruction; allocated bytes and the guarded C functions of guard.c
+ * are charged to it), each reported as a clear error; provenance only of
+ * the files it opened (FLOW_LUA_OPENED). docs/reliability.md.
  * Also the message handlers errors go through: a script's (exec: Lua's
  * traceback) and the drivers' (one line; never a frame of a driver).
  */
@@ -146,7 +150,7 @@ void fs_budget_charge(lua_State *L, double cost, const char *what)
     sandbox *sb = sandbox_of(L);
     if (!sb)
         return;
-    if (sb->exhausted)
+    if (sb->exhausted || sb->spent > sb->budget) /* spent by allocations since the hook last ran */
         budget_error(L, sb);
     if (cost > (double)(sb->budget - sb->spent)) { /* refused before it runs: nothing is spent */
         char c[32];
