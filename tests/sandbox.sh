@@ -256,13 +256,14 @@ LUA
 expect "table.move over a huge range is charged to the budget" 1 "instruction budget" "" -- \
   "$FLOWSIM" exec --sandbox --budget 1000000 move.lua
 cat > concat.lua <<'LUA'
--- one instruction each, but each copies 10^7 bytes: the allocations are
--- charged (one step per 32 bytes: 10^7 / 32 = 312,500 steps a round)
-local s = ("x"):rep(10000000)
+-- one instruction each, but each copies 10^6 bytes: the allocations are
+-- charged (one step per 32 bytes: 10^6 / 32 = 31,250 steps a round, so
+-- about 3 * 10^6 / 31,250 = 96 rounds after the 2 * 10^6 of the rep)
+local s = ("x"):rep(1000000)
 while true do local t = s .. "y" end
 LUA
 expect "copying long strings is charged to the budget" 1 "instruction budget" "" -- \
-  "$FLOWSIM" exec --sandbox --budget 100000000 concat.lua
+  "$FLOWSIM" exec --sandbox --budget 5000000 concat.lua
 cat > cheap.lua <<'LUA'
 -- ordinary uses stay inside the budget: 3 captures on 11 bytes, 10 reps
 assert(("  waste  "):match("^%s*(.-)%s*$") == "waste")
