@@ -28,6 +28,19 @@ typedef struct fs_opts {
 lua_State *fs_state_new(const fs_opts *o);
 void fs_state_free(lua_State *L);
 
+/* The sandbox's budget (state.c), for C functions that run long on one
+ * instruction: charges an upper bound of their work, or raises an error
+ * before they run when it does not fit in what is left. Nothing outside
+ * the sandbox. */
+void fs_budget_charge(lua_State *L, double cost, const char *what);
+/* Raises the budget error again when the budget is spent (after a
+ * protected call that caught it). Nothing outside the sandbox. */
+void fs_budget_check(lua_State *L);
+/* Wraps the sandbox's pcall, xpcall, coroutine.resume, setmetatable and
+ * the long-running string and table functions in the globals of L
+ * (guard.c, docs/reliability.md). */
+void fs_guard_open(lua_State *L);
+
 /* Calls the function below its nargs arguments in protected mode with a
  * traceback; on error prints "flowsim: <message>" and returns FS_ERROR. */
 int fs_pcall(lua_State *L, int nargs, int nresults);

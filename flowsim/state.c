@@ -4,18 +4,25 @@
  * Trusted (the default): the standard libraries and `flow`.
  * Sandboxed (--sandbox, for scripts from elsewhere): no os, io, debug or
  * package libraries; `require` only of `flow` and of Lua files inside the
- * model's folder; text chunks only (no binary chunks); a memory limit
- * (the state's allocator refuses past it) and an instruction budget (a
- * count hook raises an error), each reported as a clear error.
+ * model's folder (its own table of modules, not package.loaded); text
+ * chunks only (no binary chunks); a memory limit (the state's allocator
+ * refuses past it, for Lua and for the models' flow_allocator alike) and
+ * an instruction budget (a count hook raises an error, then at every
+ * instruction; allocated bytes and the guarded C functions of guard.c
+ * are charged to it), each reported as a clear error; provenance only of
+ * the files it opened (FLOW_LUA_OPENED). docs/reliability.md.
  * Also the message handlers errors go through: a script's (exec: Lua's
  * traceback) and the drivers' (one line; never a frame of a driver).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -37,10 +44,15 @@ typedef struct sandbox {
     size_t used, limit;
     long long budget, spent;
     int out_of_memory;
+    int exhausted;          /* the budget is spent: every later instruction fails */
+    lua_State *main;        /* the main thread, for its hook */
+    flow_allocator alloc;   /* libflow's allocations, drawn from the same limit */
     char root[4096];
 } sandbox;
 
 #define HOOK_EVERY 10000
+#define BYTES_PER_STEP 32 /* allocated bytes that count as one instruction (docs/reliability.md) */
+#define REQUIRED_KEY "flowsim.required" /* the sandbox's own package.loaded */
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -57,29 +69,125 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     void *p = realloc(ptr, nsize);
-    if (p)
+    if (p) {
         sb->used = sb->used - osize + nsize;
+        /* the bytes a growth may copy, charged to the budget (the count
+         * hook raises the error): a concatenation of a long string is one
+         * instruction but copies all of it */
+        if (nsize > osize)
+            sb->spent += (long long)((nsize - osize) / BYTES_PER_STEP);
+    }
     return p;
+}
+
+/* libflow's allocator for models built in the sandbox: the same count
+ * and limit as Lua's (flow_lua_set_allocator). libflow's free() gives no
+ * size, so each block starts with its own. */
+typedef union block_head {
+    size_t size;
+    max_align_t align;
+} block_head;
+
+static void *model_realloc(void *ptr, size_t n, void *ud)
+{
+    block_head *h = ptr ? (block_head *)ptr - 1 : NULL;
+    size_t old = h ? h->size + sizeof *h : 0;
+    if (n > SIZE_MAX - sizeof *h)
+        return NULL;
+    block_head *nh = limited_alloc(ud, h, old, n + sizeof *h);
+    if (!nh)
+        return NULL;
+    nh->size = n;
+    return nh + 1;
+}
+
+static void *model_malloc(size_t n, void *ud) { return model_realloc(NULL, n, ud); }
+
+static void model_free(void *ptr, void *ud)
+{
+    if (ptr) {
+        block_head *h = (block_head *)ptr - 1;
+        limited_alloc(ud, h, h->size + sizeof *h, 0);
+    }
+}
+
+static sandbox *sandbox_of(lua_State *L)
+{
+    void *ud = NULL;
+    return lua_getallocf(L, &ud) == limited_alloc ? ud : NULL;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar);
+
+/* Raises the budget error, and from now on at every instruction of every
+ * thread: a pcall that caught it cannot go on. */
+static int budget_error(lua_State *L, sandbox *sb)
+{
+    if (!sb->exhausted) {
+        sb->exhausted = 1;
+        lua_sethook(sb->main, count_hook, LUA_MASKCOUNT, 1);
+    }
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+    /* no position: it would name a line of flow.lua as often as the user's */
+    lua_pushfstring(L, "sandbox: the instruction budget of %I is spent (flowsim --budget N raises it)",
+                    (lua_Integer)sb->budget);
+    return lua_error(L);
 }
 
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    sandbox *sb;
-    lua_getallocf(L, (void **)&sb);
-    sb->spent += HOOK_EVERY;
-    if (sb->spent > sb->budget) { /* no position: it would name a line of flow.lua as often as the user's */
-        lua_pushfstring(L, "sandbox: the instruction budget of %I is spent (flowsim --budget N raises it)",
+    sandbox *sb = sandbox_of(L);
+    if (!sb)
+        return;
+    sb->spent += sb->exhausted ? 1 : HOOK_EVERY;
+    if (sb->spent > sb->budget)
+        budget_error(L, sb);
+}
+
+void fs_budget_charge(lua_State *L, double cost, const char *what)
+{
+    sandbox *sb = sandbox_of(L);
+    if (!sb)
+        return;
+    if (sb->exhausted || sb->spent > sb->budget) /* spent by allocations since the hook last ran */
+        budget_error(L, sb);
+    if (cost > (double)(sb->budget - sb->spent)) { /* refused before it runs: nothing is spent */
+        char c[32];
+        snprintf(c, sizeof c, "%.3g", cost);
+        /* no position, as the budget error: it would name flow.lua's line as often as the user's */
+        lua_pushfstring(L, "sandbox: %s could take %s steps, more than the %I left of the instruction budget of %I "
+                        "(flowsim --budget N raises it)", what, c, (lua_Integer)(sb->budget - sb->spent),
                         (lua_Integer)sb->budget);
         lua_error(L);
     }
+    sb->spent += (long long)cost;
+}
+
+void fs_budget_check(lua_State *L)
+{
+    sandbox *sb = sandbox_of(L);
+    if (sb && sb->exhausted)
+        budget_error(L, sb);
+}
+
+/* Notes a file the sandbox opened (its resolved path): the only files a
+ * results writer records as provenance (FLOW_LUA_OPENED). */
+static void record_opened(lua_State *L, const char *resolved)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, FLOW_LUA_OPENED);
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, resolved);
+    lua_pop(L, 1);
 }
 
 /* require(name) in the sandbox: `flow`, or name.lua inside the root. */
 static int sandbox_require(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
-    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    /* not package.loaded: the binding and Lua leave there what the sandbox
+     * does not list (the debug library) */
+    lua_getfield(L, LUA_REGISTRYINDEX, REQUIRED_KEY);
     lua_getfield(L, -1, name);
     if (!lua_isnil(L, -1))
         return 1;
@@ -104,6 +212,7 @@ static int sandbox_require(lua_State *L)
         return luaL_error(L, "sandbox: require '%s': %s is outside %s", name, path, sb->root);
     if (luaL_loadfilex(L, rp, "t") != LUA_OK)
         return luaL_error(L, "sandbox: require '%s': %s", name, lua_tostring(L, -1));
+    record_opened(L, rp);
     lua_pushstring(L, name);
     lua_call(L, 1, 1);
     if (lua_isnil(L, -1)) {
@@ -151,6 +260,7 @@ static int sandbox_loadfile(lua_State *L)
         return luaL_error(L, "sandbox: %s is outside %s", path, sb->root);
     if (luaL_loadfilex(L, path, "t") != LUA_OK)
         return lua_error(L);
+    record_opened(L, rp);
     return 1;
 }
 
@@ -181,6 +291,25 @@ static int l_write(lua_State *L)
 void fs_push_writer(lua_State *L)
 {
     lua_pushcfunction(L, l_write);
+}
+
+/* The sandbox's registry tables: the modules require may return (flow,
+ * flow's table at the top of the stack, and the libraries it lists) and
+ * the files it opened (none yet). */
+static void sandbox_tables(lua_State *L)
+{
+    static const char *const libs[] = { LUA_GNAME, LUA_TABLIBNAME, LUA_STRLIBNAME, LUA_MATHLIBNAME,
+                                        LUA_UTF8LIBNAME, LUA_COLIBNAME, NULL };
+    lua_newtable(L);
+    for (const char *const *k = libs; *k; k++) {
+        lua_getglobal(L, *k);
+        lua_setfield(L, -2, *k);
+    }
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "flow");
+    lua_setfield(L, LUA_REGISTRYINDEX, REQUIRED_KEY);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, FLOW_LUA_OPENED);
 }
 
 /* Opens the libraries (the sandbox's subset when its argument is true)
@@ -229,8 +358,29 @@ static int setup(lua_State *L)
         lua_setfield(L, -2, "results_create");
         lua_pushnil(L);
         lua_setfield(L, -2, "results_open");
+        sandbox_tables(L);
+        fs_guard_open(L);
+        sandbox *sb = sandbox_of(L);
+        sb->main = L;
+        sb->alloc = (flow_allocator){ model_malloc, model_realloc, model_free, sb };
+        flow_lua_set_allocator(L, &sb->alloc);
     }
     return 0;
+}
+
+/* Lua's last resort, for an error outside any protected call (a memory
+ * limit reached where Lua cannot raise): one line, not an abort. */
+static int panic(lua_State *L)
+{
+    const char *msg = lua_tostring(L, -1);
+    sandbox *sb = sandbox_of(L);
+    if (sb && sb->out_of_memory)
+        fs_error("sandbox: the memory limit of %zu bytes is reached outside the script (flowsim --memory N "
+                 "raises it)", sb->limit);
+    else
+        fs_error("Lua: unprotected error: %s", msg ? msg : "(no message)");
+    fflush(stdout);
+    _exit(FS_ERROR); /* the state is unusable: no finalizers, no atexit handlers that could use it */
 }
 
 lua_State *fs_state_new(const fs_opts *o)
@@ -251,6 +401,7 @@ lua_State *fs_state_new(const fs_opts *o)
         L = luaL_newstate();
     }
     if (L) {
+        lua_atpanic(L, panic);
         lua_pushcfunction(L, setup);
         lua_pushboolean(L, sb != NULL);
         if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
@@ -395,7 +546,10 @@ static int pcall_with(lua_State *L, lua_CFunction h, int nargs, int nresults)
     if (rc != LUA_OK) {
         void *ud = NULL;
         lua_Alloc f = lua_getallocf(L, &ud);
-        if (rc == LUA_ERRMEM && f == limited_alloc)
+        const char *msg = lua_tostring(L, -1);
+        if (f == limited_alloc && (rc == LUA_ERRMEM || (((sandbox *)ud)->out_of_memory && msg &&
+                                                        strstr(msg, "out of memory"))))
+            /* Lua's own or libflow's (the models' allocator draws from the same limit) */
             fs_error("sandbox: the memory limit of %zu bytes is reached (flowsim --memory N raises it)",
                      ((sandbox *)ud)->limit);
         else

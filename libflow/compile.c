@@ -684,6 +684,12 @@ static int compile_typed(flow_model *m)
         ncoef += (size_t)ty->n_ports * M * M;
         nrel += (size_t)ty->n_ports * M;
         npar += ty->n_params;
+        /* flow_plugin validates state_size <= FLOW_STATE_MAX: no wrap here,
+         * but a model may have many processes */
+        if (t->state_size > FLOW_STATE_MAX || nstate > SIZE_MAX - FLOW_STATE_MAX - 16)
+            return flow_model__err(&m->procs[p].origin, FLOW_EINVAL,
+                                   "process '%s' (type '%s'): state_size %zu is too large", m->procs[p].name,
+                                   t->name, t->state_size);
         nstate += (t->state_size + 15) / 16 * 16;
         if (ty->n_ports * M > c->ty_maxrel)
             c->ty_maxrel = ty->n_ports * M;

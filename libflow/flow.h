@@ -267,10 +267,14 @@ const char *flow_mode_name(flow_mode m);
 /* No parameter: the amount is the constant coefficient alone. */
 #define FLOW_NONE (-1)
 
+/* The calendar years a model may span: four-digit years. */
+#define FLOW_YEAR_MIN 1000
+#define FLOW_YEAR_MAX 9999
+
 /* Creates an empty model over the years [first_year, last_year].
  * alloc may be NULL for malloc/realloc/free; it is copied.
- * Errors: FLOW_EINVAL (last_year < first_year, more than 1000 years),
- * FLOW_ENOMEM. */
+ * Errors: FLOW_EINVAL (a year outside [FLOW_YEAR_MIN, FLOW_YEAR_MAX],
+ * last_year < first_year, more than 1000 years), FLOW_ENOMEM. */
 int flow_model_new(flow_model **out, int first_year, int last_year,
                    const flow_allocator *alloc);
 void flow_model_free(flow_model *m);
@@ -448,7 +452,12 @@ int flow_expr_metrics(flow_model *m, const int *procs, size_t n_procs, const cha
 /* A parameter's value (exogenous indicators: counts, shares a scenario sets). */
 int flow_expr_param(flow_model *m, int param, int *node);
 int flow_expr_const(flow_model *m, double value, int *node);
-/* a op b. A division by zero gives NaN: the indicator is undefined that year. */
+/* The deepest expression: a node with more levels of operands below it
+ * (op, at, change) is refused (FLOW_EINVAL). */
+#define FLOW_EXPR_MAX_DEPTH 1000
+/* a op b. A division by zero gives NaN: the indicator is undefined that year.
+ * Errors: FLOW_ENOTFOUND (no node a or b), FLOW_EINVAL (an invalid op, or
+ * nested deeper than FLOW_EXPR_MAX_DEPTH). */
 int flow_expr_op(flow_model *m, flow_op op, int a, int b, int *node);
 /* The value of a in a fixed year (NaN before that year is simulated). */
 int flow_expr_at(flow_model *m, int a, int year, int *node);

@@ -592,6 +592,15 @@ function M.model(spec)
   if type(years) ~= "table" or mtype(years[1]) ~= "integer" or mtype(years[2]) ~= "integer" then
     site_error(site, "flow.model: years = {first, last} with whole years is required")
   end
+  local n_years = 0
+  for _ in pairs(years) do n_years = n_years + 1 end
+  if n_years ~= 2 then
+    site_error(site, fmt("flow.model: years = {first, last}: give the first and the last year only, got %d values",
+                         n_years))
+  end
+  if years[1] < 1000 or years[1] > 9999 or years[2] < 1000 or years[2] > 9999 then
+    site_error(site, fmt("flow.model: years %d-%d: years must lie in 1000-9999", years[1], years[2]))
+  end
   local m = setmetatable({ name = spec.name or "model", first = years[1], last = years[2],
                            materials = {}, params = {}, param_index = {}, processes = {}, flows = {},
                            indicators = {}, targets = {}, site = site,

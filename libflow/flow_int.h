@@ -171,6 +171,7 @@ typedef struct flow_node {
     int op;                   /* FLOW_NODE_OP */
     int a, b;                 /* operand nodes */
     int year;                 /* AT, CHANGE */
+    int depth;                /* 1 + the depth of the deepest operand (FLOW_EXPR_MAX_DEPTH) */
     int param;                /* PARAM */
     double value;             /* CONST */
     char *metric;             /* METRICS: the metric's name; from/n_from the processes */
@@ -440,6 +441,7 @@ struct flow_sim {
     double floor;             /* rounding-noise floor of the current year (t/a) */
     double *data[FLOW_ITEM_KIND_COUNT_]; /* [T][n] */
     unsigned char *ovr;       /* [T][NP]: overridden */
+    double *nodeval;          /* [T][n_nodes] each expression node's value (indicator.c) */
     /* year-step scratch, all sized once */
     double *x;                /* [P*M] input */
     double *gen;              /* [P*M] generation / computed inflow this year */
@@ -523,7 +525,11 @@ struct flow_type_ctx {
     const double *param;      /* [n_params] values this year */
     const double *stock;      /* [M] the process's stock at the end of the year before, or NULL */
     int *touched;             /* set when the callback reads the year or the stock, or NULL */
+    char *misuse;             /* [FLOW_MISUSE_LEN] the first wrong accessor call, "" if none; or NULL */
 };
+
+/* Room for the message of a type's wrong accessor call (plugin.c). */
+#define FLOW_MISUSE_LEN 160
 
 /* buildtree.c -------------------------------------------------------- */
 

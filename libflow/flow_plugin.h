@@ -46,6 +46,10 @@ extern "C" {
 #define FLOW_PLUGIN_ABI_MAJOR 1
 #define FLOW_PLUGIN_ABI_MINOR 1
 
+/* The largest state_size a type may declare (1 GiB): a larger one is
+ * refused when the type is registered or loaded. */
+#define FLOW_STATE_MAX ((size_t)1 << 30)
+
 /* ------------------------------------------------------------------ */
 /* What a type declares                                                */
 /* ------------------------------------------------------------------ */
@@ -75,15 +79,17 @@ int flow_type_ctx_year(const flow_type_ctx *ctx);
 const char *flow_type_ctx_process(const flow_type_ctx *ctx);
 /* The materials of the model, M of them, indexed 0..M-1 as in T. */
 int flow_type_ctx_n_materials(const flow_type_ctx *ctx);
-/* Name and category of material m; m must lie in [0, M) (an assertion;
- * NULL and FLOW_CAT_COUNT_ in release builds). */
+/* Name and category of material m; m must lie in [0, M): otherwise NULL
+ * and FLOW_CAT_COUNT_, and the callback fails (the core reports the wrong
+ * call, naming the process and its type, whatever the callback returns).
+ * The same holds for every accessor's index argument below. */
 const char *flow_type_ctx_material_name(const flow_type_ctx *ctx, int m);
 flow_category flow_type_ctx_material_category(const flow_type_ctx *ctx, int m);
 /* The index of the material called name, or -1 (no error is set). */
 int flow_type_ctx_find_material(const flow_type_ctx *ctx, const char *name);
 /* The value this year of declared parameter i (the index in the type's
  * params[]): the model's value, else the declared default. i must lie in
- * [0, n_params) (an assertion; NaN in release builds). */
+ * [0, n_params) (otherwise NaN, and the callback fails). */
 double flow_type_ctx_param(const flow_type_ctx *ctx, int i);
 /* The values this year of all declared parameters, in the order of the
  * type's params[] (ABI 1.1): one call instead of one per parameter.
@@ -153,7 +159,8 @@ typedef struct flow_process_type {
     const char *const *metrics;         /* named metrics, e.g. "electricity_kwh" */
     size_t n_metrics;
 
-    size_t state_size;                  /* per-process state, zeroed by the core; may be 0 */
+    size_t state_size;                  /* per-process state, zeroed by the core; may be 0;
+                                           at most FLOW_STATE_MAX */
 
     /* Once per process before the first year (optional). */
     int (*init)(const flow_type_ctx *ctx, void *state);

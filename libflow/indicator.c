@@ -81,6 +81,7 @@ static int new_node(flow_model *m, int kind, flow_node **out, int *idx)
     flow_node *n = &m->nodes[m->n_nodes];
     memset(n, 0, sizeof *n);
     n->kind = kind;
+    n->depth = 1;
     n->a = n->b = n->param = -1;
     n->origin = m->cur;
     *out = n;
@@ -93,6 +94,20 @@ static int check_node(const flow_model *m, int node)
     if (node < 0 || (size_t)node >= m->n_nodes)
         return flow_model__err(&m->cur, FLOW_ENOTFOUND, "no expression node %d", node);
     return 0;
+}
+
+/* The depth of new node idx from its operands'; a node deeper than
+ * FLOW_EXPR_MAX_DEPTH is taken back with an error (an expression built by
+ * a runaway loop, not a plan's indicator). */
+static int set_depth(flow_model *m, int idx)
+{
+    flow_node *n = &m->nodes[idx];
+    int da = n->a >= 0 ? m->nodes[n->a].depth : 0, db = n->b >= 0 ? m->nodes[n->b].depth : 0;
+    n->depth = 1 + (da > db ? da : db);
+    if (n->depth <= FLOW_EXPR_MAX_DEPTH)
+        return 0;
+    m->n_nodes--;
+    return flow_model__err(&m->cur, FLOW_EINVAL, "expression: nested more than %d deep", FLOW_EXPR_MAX_DEPTH);
 }
 
 /* Copies a list of ints (or enums of int size) checked against [0, lim). */
@@ -231,6 +246,8 @@ int flow_expr_op(flow_model *m, flow_op op, int a, int b, int *node)
     n->a = a;
     n->b = b;
     m->n_nodes++;
+    if ((rc = set_depth(m, idx)))
+        return rc;
     *node = idx;
     return 0;
 }
@@ -250,6 +267,8 @@ static int year_node(flow_model *m, int kind, int a, int year, int *node)
     n->a = a;
     n->year = year;
     m->n_nodes++;
+    if ((rc = set_depth(m, idx)))
+        return rc;
     *node = idx;
     return 0;
 }
@@ -505,25 +524,23 @@ int flow_indicator__compile(flow_model *m)
 
 /* ---- evaluation --------------------------------------------------------------- */
 
-/* The value of node k in year index t (depth is bounded by the number of
- * nodes: operands always precede the node that uses them). */
-static double eval(const flow_sim *s, int k, int t)
+/* The value of node k in year index t, from the values of its operands:
+ * v holds every node's value in every year evaluated so far (operands
+ * precede the node that uses them, and AT and CHANGE read earlier or the
+ * same year), so each node is evaluated once a year, without recursion. */
+static double node_value(const flow_sim *s, int k, int t, const double *v)
 {
     const flow_model *m = s->m;
     const flow_compiled *c = &m->c;
     const flow_node *n = &m->nodes[k];
+    size_t N = m->n_nodes;
     switch (n->kind) {
     case FLOW_NODE_FLOWS:
-    case FLOW_NODE_STOCKS: {
-        const double *row = n->kind == FLOW_NODE_FLOWS ? s->data[FLOW_ITEM_FLOW] + (size_t)t * c->E
-                                                       : s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S;
-        double sum = 0;
-        for (int i = 0; i < n->n_items; i++)
-            sum += row[n->items[i]];
-        return sum;
-    }
+    case FLOW_NODE_STOCKS:
     case FLOW_NODE_METRICS: {
-        const double *row = s->data[FLOW_ITEM_METRIC] + (size_t)t * c->NMET;
+        const double *row = n->kind == FLOW_NODE_FLOWS    ? s->data[FLOW_ITEM_FLOW] + (size_t)t * c->E
+                            : n->kind == FLOW_NODE_STOCKS ? s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S
+                                                          : s->data[FLOW_ITEM_METRIC] + (size_t)t * c->NMET;
         double sum = 0;
         for (int i = 0; i < n->n_items; i++)
             sum += row[n->items[i]];
@@ -534,7 +551,7 @@ static double eval(const flow_sim *s, int k, int t)
     case FLOW_NODE_CONST:
         return n->value;
     case FLOW_NODE_OP: {
-        double a = eval(s, n->a, t), b = eval(s, n->b, t);
+        double a = v[(size_t)t * N + n->a], b = v[(size_t)t * N + n->b];
         switch (n->op) {
         case FLOW_OP_ADD: return a + b;
         case FLOW_OP_SUB: return a - b;
@@ -546,23 +563,28 @@ static double eval(const flow_sim *s, int k, int t)
     }
     case FLOW_NODE_AT: {
         int ty = n->year - m->first;
-        return ty <= t ? eval(s, n->a, ty) : NAN;
+        return ty <= t ? v[(size_t)ty * N + n->a] : NAN;
     }
     default: { /* CHANGE */
         int ty = n->year - m->first;
         if (ty > t)
             return NAN;
-        double base = eval(s, n->a, ty), now = eval(s, n->a, t);
+        double base = v[(size_t)ty * N + n->a], now = v[(size_t)t * N + n->a];
         return base != 0 ? (now - base) / base : NAN;
     }
     }
 }
 
+/* Years are evaluated in order (flow_sim_step), so the rows of the years
+ * before t are those of this run. */
 void flow_indicator__eval_year(const flow_sim *s, int t, double *row)
 {
     const flow_model *m = s->m;
+    double *v = s->nodeval;
+    for (size_t k = 0; k < m->n_nodes; k++)
+        v[(size_t)t * m->n_nodes + k] = node_value(s, (int)k, t, v);
     for (size_t i = 0; i < m->n_inds; i++)
-        row[i] = eval(s, m->inds[i].node, t);
+        row[i] = v[(size_t)t * m->n_nodes + (size_t)m->inds[i].node];
 }
 
 int flow_sim_target(const flow_sim *s, int target, double *achieved, int *met)

@@ -14,6 +14,7 @@
  * luaopen_flow calls flow_lua_open) that a plain lua5.4 loads from its
  * cpath, and the module flowsim preloads.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,9 +32,17 @@
 
 #define MODEL_MT "flow.Model"
 #define SIM_MT "flow.Sim"
+#define ALLOC_KEY "flow.allocator" /* registry: the host's flow_allocator, a light userdata */
+
+/* Sets __metatable in the metatable at the top of the stack: getmetatable()
+ * then hands a script a string, never the table with __gc (luatype.c,
+ * luaresults.c, luadsm.c use it too). */
+void flow_lua__lock_metatable(lua_State *L);
 
 typedef struct lmodel {
     flow_model *m;
+    int sims;    /* live simulations borrowing m */
+    int closed;  /* __gc or __close ran: m is freed when the last simulation goes */
 } lmodel;
 
 typedef struct lsim {
@@ -124,6 +133,16 @@ static int l_nearest(lua_State *L)
     return 1;
 }
 
+/* An integer argument (an index, a year) that fits an int: never
+ * truncated (a year 2^32 + 2020 is not 2020). */
+static int checkint(lua_State *L, int i)
+{
+    lua_Integer v = luaL_checkinteger(L, i);
+    if (v < INT_MIN || v > INT_MAX)
+        return luaL_error(L, "%I is out of range", v);
+    return (int)v;
+}
+
 #define TRY(call)                          \
     do {                                   \
         int rc_ = (call);                  \
@@ -134,7 +153,7 @@ static int l_nearest(lua_State *L)
 static flow_model *checkmodel(lua_State *L, int i)
 {
     lmodel *u = luaL_checkudata(L, i, MODEL_MT);
-    if (!u->m)
+    if (!u->m || u->closed)
         luaL_error(L, "the model has been freed");
     return u->m;
 }
@@ -152,21 +171,45 @@ flow_sim *flow_lua_checksim(lua_State *L, int idx) { return checksim(L, idx); }
 
 /* ---- models ---------------------------------------------------------------------- */
 
+
+/* The allocator a host set for the models of this state, or NULL. */
+static const flow_allocator *state_allocator(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, ALLOC_KEY);
+    const flow_allocator *a = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return a;
+}
+
+void flow_lua_set_allocator(lua_State *L, const flow_allocator *a)
+{
+    lua_pushlightuserdata(L, (void *)a);
+    lua_setfield(L, LUA_REGISTRYINDEX, ALLOC_KEY);
+}
+
 static int l_model_new(lua_State *L)
 {
-    int first = (int)luaL_checkinteger(L, 1), last = (int)luaL_checkinteger(L, 2);
+    int first = checkint(L, 1), last = checkint(L, 2);
     lmodel *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->m = NULL;
+    u->sims = 0;
+    u->closed = 0;
     luaL_setmetatable(L, MODEL_MT);
-    TRY(flow_model_new(&u->m, first, last, NULL));
+    TRY(flow_model_new(&u->m, first, last, state_allocator(L)));
     return 1;
 }
 
+/* Also __close, and callable by hand through debug.getmetatable: the
+ * userdata stays valid (checkmodel refuses it from now on), and the model
+ * itself lives until its last simulation is freed. */
 static int l_model_gc(lua_State *L)
 {
     lmodel *u = luaL_checkudata(L, 1, MODEL_MT);
-    flow_model_free(u->m);
-    u->m = NULL;
+    u->closed = 1;
+    if (u->sims == 0) {
+        flow_model_free(u->m);
+        u->m = NULL;
+    }
     return 0;
 }
 
@@ -218,8 +261,9 @@ static int l_param(lua_State *L)
         lua_geti(L, 6, i);
         int isnum;
         lua_Integer y = lua_tointegerx(L, -2, &isnum);
-        if (!isnum)
-            return model_error(L, m, "parameter '%s': point %d: the year is not a whole number", name, (int)i);
+        if (!isnum || y < INT_MIN || y > INT_MAX)
+            return model_error(L, m, "parameter '%s': point %d: the year is not a whole number of int's range",
+                               name, (int)i);
         double v = lua_tonumberx(L, -1, &isnum);
         if (!isnum)
             return model_error(L, m, "parameter '%s', year %d: the value is not a number", name, (int)y);
@@ -237,13 +281,13 @@ static int l_param_product(lua_State *L)
     flow_model *m = checkmodel(L, 1);
     int idx;
     TRY(flow_model_add_param_product(m, luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL),
-                                     (int)luaL_checkinteger(L, 4), (int)luaL_checkinteger(L, 5), &idx));
+                                     checkint(L, 4), checkint(L, 5), &idx));
     return push_idx(L, idx);
 }
 
 static int l_bounds(lua_State *L)
 {
-    TRY(flow_model_set_param_bounds(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), luaL_checknumber(L, 3),
+    TRY(flow_model_set_param_bounds(checkmodel(L, 1), checkint(L, 2), luaL_checknumber(L, 3),
                                     luaL_checknumber(L, 4)));
     return 0;
 }
@@ -274,9 +318,9 @@ static int l_process(lua_State *L)
 /* _type_param(process, name, coef, param|nil) */
 static int l_type_param(lua_State *L)
 {
-    TRY(flow_model_set_type_param(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), luaL_checkstring(L, 3),
+    TRY(flow_model_set_type_param(checkmodel(L, 1), checkint(L, 2), luaL_checkstring(L, 3),
                                   luaL_checknumber(L, 4),
-                                  lua_isnoneornil(L, 5) ? FLOW_NONE : (int)luaL_checkinteger(L, 5)));
+                                  lua_isnoneornil(L, 5) ? FLOW_NONE : checkint(L, 5)));
     return 0;
 }
 
@@ -284,41 +328,41 @@ static int l_type_param(lua_State *L)
 static int l_port(lua_State *L)
 {
     int idx;
-    TRY(flow_model_add_port_flow(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), luaL_checkstring(L, 3),
-                                 (int)luaL_checkinteger(L, 4), &idx));
+    TRY(flow_model_add_port_flow(checkmodel(L, 1), checkint(L, 2), luaL_checkstring(L, 3),
+                                 checkint(L, 4), &idx));
     return push_idx(L, idx);
 }
 
 static int optidx(lua_State *L, int i)
 {
-    return lua_isnoneornil(L, i) ? FLOW_NONE : (int)luaL_checkinteger(L, i);
+    return lua_isnoneornil(L, i) ? FLOW_NONE : checkint(L, i);
 }
 
 static int l_capacity(lua_State *L)
 {
-    TRY(flow_model_set_capacity(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3),
+    TRY(flow_model_set_capacity(checkmodel(L, 1), checkint(L, 2), checkint(L, 3),
                                 optidx(L, 4)));
     return 0;
 }
 
 static int l_generation(lua_State *L)
 {
-    TRY(flow_model_set_generation(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3),
+    TRY(flow_model_set_generation(checkmodel(L, 1), checkint(L, 2), checkint(L, 3),
                                   luaL_checknumber(L, 4), optidx(L, 5)));
     return 0;
 }
 
 static int l_stock_path(lua_State *L)
 {
-    TRY(flow_model_set_stock_path(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3),
+    TRY(flow_model_set_stock_path(checkmodel(L, 1), checkint(L, 2), checkint(L, 3),
                                   luaL_checknumber(L, 4), optidx(L, 5)));
     return 0;
 }
 
 static int l_initial(lua_State *L)
 {
-    TRY(flow_model_set_initial_stock(checkmodel(L, 1), (int)luaL_checkinteger(L, 2),
-                                     (int)luaL_checkinteger(L, 3), luaL_checknumber(L, 4)));
+    TRY(flow_model_set_initial_stock(checkmodel(L, 1), checkint(L, 2),
+                                     checkint(L, 3), luaL_checknumber(L, 4)));
     return 0;
 }
 
@@ -330,12 +374,12 @@ static int l_stock_mode(lua_State *L)
     const char *name = luaL_checkstring(L, 3);
     for (int i = 0; stock_modes[i]; i++)
         if (strcmp(name, stock_modes[i]) == 0) {
-            TRY(flow_model_set_stock_mode(m, (int)luaL_checkinteger(L, 2), (flow_stock_mode)i));
+            TRY(flow_model_set_stock_mode(m, checkint(L, 2), (flow_stock_mode)i));
             return 0;
         }
     const char *near = flow_model__nearest(name, stock_modes, 4, sizeof *stock_modes);
     return model_error(L, m, "process '%s': no stock mode '%s'%s%s%s (known: accumulate, storage, inuse, inuse_driven)",
-                       flow_model_process_name(m, (int)luaL_checkinteger(L, 2)), name,
+                       flow_model_process_name(m, checkint(L, 2)), name,
                        near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 }
 
@@ -404,7 +448,7 @@ static int l_lifetime(lua_State *L)
     flow_model *m = checkmodel(L, 1);
     flow_lifetime lt;
     get_lifetime(L, m, 3, &lt);
-    TRY(flow_model_set_lifetime(m, (int)luaL_checkinteger(L, 2), &lt));
+    TRY(flow_model_set_lifetime(m, checkint(L, 2), &lt));
     return 0;
 }
 
@@ -416,8 +460,8 @@ static int l_flow(lua_State *L)
     flow_model *m = checkmodel(L, 1);
     int mode = luaL_checkoption(L, 5, NULL, flow_modes);
     int idx;
-    TRY(flow_model_add_flow(m, (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3),
-                            lua_isnoneornil(L, 4) ? FLOW_ALL : (int)luaL_checkinteger(L, 4), (flow_mode)mode,
+    TRY(flow_model_add_flow(m, checkint(L, 2), checkint(L, 3),
+                            lua_isnoneornil(L, 4) ? FLOW_ALL : checkint(L, 4), (flow_mode)mode,
                             luaL_optnumber(L, 6, 1), optidx(L, 7), &idx));
     return push_idx(L, idx);
 }
@@ -435,7 +479,7 @@ static size_t int_list(lua_State *L, int t, const char *field, int *buf)
             luaL_error(L, "selector: at most 256 entries in '%s'", field);
         for (lua_Integer i = 1; i <= len; i++) {
             lua_geti(L, -1, i);
-            buf[n++] = (int)luaL_checkinteger(L, -1);
+            buf[n++] = checkint(L, -1);
             lua_pop(L, 1);
         }
     } else if (!lua_isnil(L, -1)) {
@@ -491,7 +535,7 @@ static int l_expr_metrics(lua_State *L)
 static int l_expr_param(lua_State *L)
 {
     int node;
-    TRY(flow_expr_param(checkmodel(L, 1), (int)luaL_checkinteger(L, 2), &node));
+    TRY(flow_expr_param(checkmodel(L, 1), checkint(L, 2), &node));
     return push_idx(L, node);
 }
 
@@ -506,8 +550,8 @@ static int l_expr_op(lua_State *L)
 {
     static const char *const ops[] = { "+", "-", "*", "/", "min", "max", NULL };
     int node;
-    TRY(flow_expr_op(checkmodel(L, 1), (flow_op)luaL_checkoption(L, 2, NULL, ops), (int)luaL_checkinteger(L, 3),
-                     (int)luaL_checkinteger(L, 4), &node));
+    TRY(flow_expr_op(checkmodel(L, 1), (flow_op)luaL_checkoption(L, 2, NULL, ops), checkint(L, 3),
+                     checkint(L, 4), &node));
     return push_idx(L, node);
 }
 
@@ -515,7 +559,7 @@ static int l_expr_year(lua_State *L)
 {
     flow_model *m = checkmodel(L, 1);
     const char *what = luaL_checkstring(L, 2);
-    int node, a = (int)luaL_checkinteger(L, 3), y = (int)luaL_checkinteger(L, 4);
+    int node, a = checkint(L, 3), y = checkint(L, 4);
     if (strcmp(what, "at") == 0)
         TRY(flow_expr_at(m, a, y, &node));
     else
@@ -528,7 +572,7 @@ static int l_indicator(lua_State *L)
     int idx;
     flow_model *m = checkmodel(L, 1);
     TRY(flow_model_add_indicator(m, luaL_checkstring(L, 2), luaL_optstring(L, 3, NULL),
-                                 (int)luaL_checkinteger(L, 4), luaL_optstring(L, 5, NULL), &idx));
+                                 checkint(L, 4), luaL_optstring(L, 5, NULL), &idx));
     TRY(flow_model_set_indicator_title(m, idx, luaL_optstring(L, 6, NULL)));
     return push_idx(L, idx);
 }
@@ -540,7 +584,7 @@ static int l_target(lua_State *L)
     if (flow_cmp_parse(luaL_checkstring(L, 4), &cmp))
         return raise_at(L, m);
     int idx;
-    TRY(flow_model_add_target(m, (int)luaL_checkinteger(L, 2), (int)luaL_checkinteger(L, 3), cmp,
+    TRY(flow_model_add_target(m, checkint(L, 2), checkint(L, 3), cmp,
                               luaL_optnumber(L, 5, 0), luaL_optstring(L, 6, NULL), &idx));
     return push_idx(L, idx);
 }
@@ -587,14 +631,23 @@ static int l_sim_new(lua_State *L)
     lua_pushvalue(L, 1);
     lua_setiuservalue(L, -2, 1);
     TRY(flow_sim_new(&u->s, m));
+    ((lmodel *)lua_touserdata(L, 1))->sims++;
     return 1;
 }
 
 static int l_sim_gc(lua_State *L)
 {
     lsim *u = luaL_checkudata(L, 1, SIM_MT);
+    if (!u->s)
+        return 0;
     flow_sim_free(u->s);
     u->s = NULL;
+    lua_getiuservalue(L, 1, 1);
+    lmodel *mu = luaL_testudata(L, -1, MODEL_MT);
+    if (mu && --mu->sims == 0 && mu->closed) {
+        flow_model_free(mu->m);
+        mu->m = NULL;
+    }
     return 0;
 }
 
@@ -614,7 +667,7 @@ static int l_sim_year(lua_State *L)
 static int l_sim_set(lua_State *L)
 {
     flow_sim *s = checksim(L, 1);
-    int p = (int)luaL_checkinteger(L, 2), y = (int)luaL_checkinteger(L, 3);
+    int p = checkint(L, 2), y = checkint(L, 3);
     double v = luaL_checknumber(L, 4);
     if (lua_toboolean(L, 5))
         TRY(flow_sim_set_param_from(s, p, y, v));
@@ -640,7 +693,7 @@ static int l_sim_get(lua_State *L)
     flow_sim *s = checksim(L, 1);
     int kind = luaL_checkoption(L, 2, NULL, item_kinds);
     double v;
-    TRY(flow_sim_get(s, (flow_item_kind)kind, (int)luaL_checkinteger(L, 3), (int)luaL_checkinteger(L, 4), &v));
+    TRY(flow_sim_get(s, (flow_item_kind)kind, checkint(L, 3), checkint(L, 4), &v));
     lua_pushnumber(L, v);
     return 1;
 }
@@ -650,7 +703,7 @@ static int l_sim_row(lua_State *L)
 {
     flow_sim *s = checksim(L, 1);
     int kind = luaL_checkoption(L, 2, NULL, item_kinds);
-    int year = (int)luaL_checkinteger(L, 3);
+    int year = checkint(L, 3);
     const flow_model *m = flow_sim_model(s);
     const double *row = flow_sim_row(s, (flow_item_kind)kind, year);
     if (!row)
@@ -688,7 +741,7 @@ static int l_sim_target(lua_State *L)
     flow_sim *s = checksim(L, 1);
     double a;
     int met;
-    TRY(flow_sim_target(s, (int)luaL_checkinteger(L, 2), &a, &met));
+    TRY(flow_sim_target(s, checkint(L, 2), &a, &met));
     lua_pushnumber(L, a);
     if (met < 0)
         lua_pushnil(L);
@@ -780,7 +833,14 @@ static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
     lua_setfield(L, -2, "__index");
+    flow_lua__lock_metatable(L);
     lua_pop(L, 1);
+}
+
+void flow_lua__lock_metatable(lua_State *L)
+{
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
 }
 
 int flow_lua_open(lua_State *L)
@@ -802,7 +862,10 @@ int flow_lua_open(lua_State *L)
     lua_setfield(L, -2, "version");
     /* the debug functions the Lua layer needs to record definition sites,
      * taken before any sandbox could remove them */
-    luaL_requiref(L, LUA_DBLIBNAME, luaopen_debug, 0);
+    /* not luaL_requiref: that would leave the library in package.loaded,
+     * where a sandbox's require could find it (docs/reliability.md) */
+    lua_pushcfunction(L, luaopen_debug);
+    lua_call(L, 0, 1);
     lua_getfield(L, -1, "getinfo");
     lua_setfield(L, -3, "getinfo");
     lua_getfield(L, -1, "traceback");

@@ -156,6 +156,7 @@ static int cohorts_tostring(lua_State *L)
     return 1;
 }
 
+void flow_lua__lock_metatable(lua_State *L); /* lua.c */
 void flow_luadsm__open(lua_State *L)
 {
     static const luaL_Reg cohorts_meta[] = {
@@ -169,9 +170,11 @@ void flow_luadsm__open(lua_State *L)
     luaL_newmetatable(L, DSM_MT);
     lua_pushcfunction(L, owner_gc);
     lua_setfield(L, -2, "__gc");
+    flow_lua__lock_metatable(L);
     lua_pop(L, 1);
     luaL_newmetatable(L, COHORTS_MT);
     luaL_setfuncs(L, cohorts_meta, 0);
+    flow_lua__lock_metatable(L);
     lua_pop(L, 1);
 }
 

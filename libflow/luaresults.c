@@ -4,9 +4,12 @@
  * (path) a reader; flow.lua wraps them (flow.results_create / _open,
  * Result:save).
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <lauxlib.h>
+#include <limits.h>
 #include <lua.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
@@ -77,6 +80,25 @@ static const char *opt_field(lua_State *L, int t, const char *k)
     return s;
 }
 
+/* A provenance file: when the host keeps a record of the files it opened
+ * (registry[FLOW_LUA_OPENED]), only one of those; raises otherwise. */
+static const char *opened_file(lua_State *L, int t, const char *k)
+{
+    const char *path = opt_field(L, t, k);
+    if (!path)
+        return NULL;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, FLOW_LUA_OPENED) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return path;
+    }
+    char rp[PATH_MAX];
+    int known = realpath(path, rp) && lua_getfield(L, -1, rp) != LUA_TNIL;
+    if (!known)
+        luaL_error(L, "provenance: %s is not a file this run opened", path);
+    lua_pop(L, 2);
+    return path;
+}
+
 /* w:_write(name, sim, {model_file =, scenario_file =, description =, seed =}) */
 static int l_write(lua_State *L)
 {
@@ -85,8 +107,8 @@ static int l_write(lua_State *L)
     flow_sim *s = flow_lua_checksim(L, 3);
     flow_provenance prov = { 0 };
     if (lua_istable(L, 4)) {
-        prov.model_file = opt_field(L, 4, "model_file");
-        prov.scenario_file = opt_field(L, 4, "scenario_file");
+        prov.model_file = opened_file(L, 4, "model_file");
+        prov.scenario_file = opened_file(L, 4, "scenario_file");
         prov.description = opt_field(L, 4, "description");
         lua_getfield(L, 4, "seed");
         if (lua_isinteger(L, -1)) {
@@ -328,6 +350,7 @@ static const luaL_Reg methods[] = {
     { "sample", l_sample },  { NULL, NULL }
 };
 
+void flow_lua__lock_metatable(lua_State *L); /* lua.c */
 void flow_luaresults__open(lua_State *L);
 int flow_luaresults__create(lua_State *L);
 int flow_luaresults__open_file(lua_State *L);
@@ -342,6 +365,7 @@ void flow_luaresults__open(lua_State *L)
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
     lua_setfield(L, -2, "__index");
+    flow_lua__lock_metatable(L);
     lua_pop(L, 1);
 }
 

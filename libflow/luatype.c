@@ -517,6 +517,7 @@ static int l_process_type(lua_State *L)
     return 1;
 }
 
+void flow_lua__lock_metatable(lua_State *L); /* lua.c */
 void flow_luatype__open(lua_State *L);
 int flow_luatype__new(lua_State *L);
 
@@ -525,11 +526,13 @@ void flow_luatype__open(lua_State *L)
     luaL_newmetatable(L, LTYPE_MT);
     lua_pushcfunction(L, lt_gc);
     lua_setfield(L, -2, "__gc");
+    flow_lua__lock_metatable(L);
     lua_pop(L, 1);
     luaL_newmetatable(L, CTX_MT);
     lua_newtable(L);
     luaL_setfuncs(L, ctx_methods, 0);
     lua_setfield(L, -2, "__index");
+    flow_lua__lock_metatable(L);
     lua_pop(L, 1);
 }
 

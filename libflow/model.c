@@ -129,6 +129,10 @@ int flow_model_new(flow_model **out, int first_year, int last_year,
     *out = NULL;
     if (alloc && (!alloc->malloc || !alloc->realloc || !alloc->free))
         return flow_error__set(FLOW_EINVAL, "flow_model_new: the allocator needs malloc, realloc and free");
+    if (first_year < FLOW_YEAR_MIN || first_year > FLOW_YEAR_MAX || last_year < FLOW_YEAR_MIN ||
+        last_year > FLOW_YEAR_MAX)
+        return flow_error__set(FLOW_EINVAL, "model years %d-%d: years must lie in %d-%d", first_year, last_year,
+                               FLOW_YEAR_MIN, FLOW_YEAR_MAX);
     if (last_year < first_year)
         return flow_error__set(FLOW_EINVAL, "model years: last year %d is before first year %d",
                                last_year, first_year);

@@ -61,6 +61,16 @@ static const flow_allocator *const A = &flow_alloc__default;
 
 /* ---- the context of a callback -------------------------------------------- */
 
+/* A type's callback called an accessor wrongly: noted in the context (the
+ * first mistake only), and the core fails the call naming the process and
+ * its type (sim.c, flow_type__misuse); never an assertion, which would
+ * take the whole program down for a module's bug. */
+static void misuse(const flow_type_ctx *ctx, const char *fn, const char *what, int i, size_t n)
+{
+    if (ctx && ctx->misuse && !ctx->misuse[0])
+        snprintf(ctx->misuse, FLOW_MISUSE_LEN, "%s: %s %d is not in [0, %zu)", fn, what, i, n);
+}
+
 int flow_type_ctx_year(const flow_type_ctx *ctx)
 {
     assert(ctx);
@@ -84,18 +94,20 @@ int flow_type_ctx_n_materials(const flow_type_ctx *ctx)
 const char *flow_type_ctx_material_name(const flow_type_ctx *ctx, int m)
 {
     assert(ctx && ctx->model);
-    assert(m >= 0 && (size_t)m < ctx->model->n_mats);
-    if (m < 0 || (size_t)m >= ctx->model->n_mats)
+    if (m < 0 || (size_t)m >= ctx->model->n_mats) {
+        misuse(ctx, "flow_type_ctx_material_name", "material", m, ctx->model->n_mats);
         return NULL;
+    }
     return ctx->model->mats[m].name;
 }
 
 flow_category flow_type_ctx_material_category(const flow_type_ctx *ctx, int m)
 {
     assert(ctx && ctx->model);
-    assert(m >= 0 && (size_t)m < ctx->model->n_mats);
-    if (m < 0 || (size_t)m >= ctx->model->n_mats)
+    if (m < 0 || (size_t)m >= ctx->model->n_mats) {
+        misuse(ctx, "flow_type_ctx_material_category", "material", m, ctx->model->n_mats);
         return FLOW_CAT_COUNT_;
+    }
     return ctx->model->mats[m].cat;
 }
 
@@ -126,10 +138,13 @@ void flow_type_ctx_years(const flow_type_ctx *ctx, int *first, int *last)
 double flow_type_ctx_stock(const flow_type_ctx *ctx, int m)
 {
     assert(ctx && ctx->model);
-    assert(m >= 0 && (size_t)m < ctx->model->n_mats);
     if (ctx->touched)
         *ctx->touched = 1;
-    if (!ctx->stock || m < 0 || (size_t)m >= ctx->model->n_mats)
+    if (m < 0 || (size_t)m >= ctx->model->n_mats) {
+        misuse(ctx, "flow_type_ctx_stock", "material", m, ctx->model->n_mats);
+        return 0;
+    }
+    if (!ctx->stock)
         return 0;
     return ctx->stock[m];
 }
@@ -143,18 +158,20 @@ void *flow_type_ctx_type_data(const flow_type_ctx *ctx)
 int flow_type_ctx_type_material(const flow_type_ctx *ctx, int i)
 {
     assert(ctx);
-    assert(ctx->type && i >= 0 && (size_t)i < ctx->type->n_materials);
-    if (!ctx->type || i < 0 || (size_t)i >= ctx->type->n_materials)
+    if (!ctx->type || i < 0 || (size_t)i >= ctx->type->n_materials) {
+        misuse(ctx, "flow_type_ctx_type_material", "index", i, ctx->type ? ctx->type->n_materials : 0);
         return -1;
+    }
     return flow_type_ctx_find_material(ctx, ctx->type->materials[i]);
 }
 
 double flow_type_ctx_param(const flow_type_ctx *ctx, int i)
 {
     assert(ctx);
-    assert(i >= 0 && i < ctx->n_params);
-    if (i < 0 || i >= ctx->n_params)
+    if (i < 0 || i >= ctx->n_params) {
+        misuse(ctx, "flow_type_ctx_param", "parameter", i, (size_t)(ctx->n_params > 0 ? ctx->n_params : 0));
         return NAN;
+    }
     return ctx->param[i];
 }
 
@@ -260,6 +277,9 @@ static int validate(const flow_process_type *t, const char *where, flow_process_
         return rc;
     if (c->n_params > 0 && !c->params)
         return refuse(where, n, "n_params is %zu but params is NULL", c->n_params);
+    if (c->state_size > FLOW_STATE_MAX)
+        return refuse(where, n, "state_size %zu is more than the %zu bytes a process's state may take",
+                      c->state_size, (size_t)FLOW_STATE_MAX);
     for (size_t i = 0; i < c->n_params; i++) {
         const flow_param_decl *p = &c->params[i];
         if (!p->name || !p->name[0])

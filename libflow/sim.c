@@ -106,9 +106,15 @@ static int types_init(flow_sim *s)
         }
         double *par = s->tpar + ty->par0;
         type_params(m, ty, s->data[FLOW_ITEM_PARAM], par);
-        flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL };
+        char misuse[FLOW_MISUSE_LEN] = "";
+        flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL, misuse };
         flow_error_clear();
         int rc = ty->t->init(&ctx, s->tstate + ty->state0);
+        if (misuse[0]) {
+            s->tinit[k] = rc == 0; /* its fini() is due when init() thought it succeeded */
+            return flow_model__err(&pr->origin, FLOW_EPLUGIN, "process '%s' (type '%s'): its init() made a wrong call: %s",
+                                   pr->name, ty->t->name, misuse);
+        }
         if (rc) {
             char msg[600];
             snprintf(msg, sizeof msg, "%s", flow_error_last());
@@ -142,6 +148,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->data[FLOW_ITEM_METRIC], T * (size_t)c->NMET);
     memcpy(s->data[FLOW_ITEM_PARAM], c->pv, T * (size_t)c->NP * sizeof(double));
     SIM_ALLOC(s->ovr, T * (size_t)c->NP);
+    SIM_ALLOC(s->nodeval, T * m->n_nodes);
     SIM_ALLOC(s->x, P * M);
     SIM_ALLOC(s->gen, P * M);
     SIM_ALLOC(s->rho, P);
@@ -275,7 +282,7 @@ void flow_sim_free(flow_sim *s)
     types_fini(s);
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++)
         flow_alloc__free(a, s->data[k]);
-    void *arrs[] = { s->ovr, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
+    void *arrs[] = { s->ovr, s->nodeval, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
                      s->bqueue, s->btake, s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
@@ -985,11 +992,17 @@ static int typed_coefs(const step *st, int k)
     memset(rel, 0, (size_t)NR * sizeof *rel);
     int touched = ty->t->state_size > 0;
     const double *prev = st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * M;
-    flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched };
+    char misuse[FLOW_MISUSE_LEN];
+    misuse[0] = '\0';
+    flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched, misuse };
     flow_transfer T = { ty->n_ports, M, coef, rel };
     s->stats.type_transfers++;
     flow_error_clear(); /* a type written in Lua leaves its message there */
     int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
+    if (misuse[0]) {
+        rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer() made a wrong call: %s", misuse);
+        goto fail;
+    }
     if (rc) {
         rc = err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its transfer() failed (%s)%s%s",
                        flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
@@ -1103,14 +1116,18 @@ static int typed_step(const step *st, int k, const double *acc, const double *ou
     if (ty->t->step) {
         const flow_process *pr = &st->m->procs[p];
         double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
+        char misuse[FLOW_MISUSE_LEN];
+        misuse[0] = '\0';
         flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
-                              prev, NULL };
+                              prev, NULL, misuse };
         /* a failing step() is reported with the message it left, so none
          * may be there before: clear it when there is one (the common case
          * costs one load, not a thread-local look-up) */
         if (st->err[0])
             flow_error_clear();
         int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
+        if (misuse[0])
+            return err_typed(st, p, FLOW_EPLUGIN, "its step() made a wrong call: %s", misuse);
         if (rc)
             return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)%s%s",
                              flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());

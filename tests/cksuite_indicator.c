@@ -252,6 +252,63 @@ START_TEST(test_parse_and_errors)
 }
 END_TEST
 
+/* 60 indicators, each the previous added to itself (one node used twice):
+ * evaluated once per node and year, not 2^60 times (issue 13, item 6; it
+ * never finished). Recycled msw is 20 t in 2020 (the header), so the last
+ * is 20 * 2^60, exact in a double. */
+START_TEST(test_shared_operands_once)
+{
+    fixture f;
+    build(&f);
+    flow_model *m = f.m;
+    flow_selector sel = FLOW_SELECTOR_INIT;
+    sel.to = &f.recycling;
+    sel.n_to = 1;
+    int n;
+    ck_assert_flow_ok(flow_expr_flows(m, &sel, &n));
+    for (int i = 0; i < 60; i++)
+        ck_assert_flow_ok(flow_expr_op(m, FLOW_OP_ADD, n, n, &n));
+    ck_assert_flow_ok(flow_model_add_indicator(m, "doubled", "t", n, NULL, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    ck_assert_double_eq(ind(s, "doubled", 2020), 20.0 * 1152921504606846976.0); /* 2^60 */
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
+/* An expression nests at most FLOW_EXPR_MAX_DEPTH levels: the leaf is
+ * level 1, each op one more; the op that would make level 1001 is refused
+ * with one line, and the model stays usable (nesting of 10^5 overflowed
+ * the C stack when evaluated). */
+START_TEST(test_depth_bound)
+{
+    fixture f;
+    build(&f);
+    flow_model *m = f.m;
+    int n, one;
+    ck_assert_flow_ok(flow_expr_const(m, 1, &one));
+    n = one;
+    for (int level = 2; level <= FLOW_EXPR_MAX_DEPTH; level++)
+        ck_assert_flow_ok(flow_expr_op(m, FLOW_OP_ADD, n, one, &n));
+    int deeper = -7;
+    ck_assert_flow_error(flow_expr_op(m, FLOW_OP_ADD, n, one, &deeper), FLOW_EINVAL, "nested more than 1000 deep");
+    ck_assert_int_eq(deeper, -7);
+    ck_assert_flow_error(flow_expr_at(m, n, 2021, &deeper), FLOW_EINVAL, "nested more than 1000 deep");
+    /* 1 + 999 ones = 1000 in every year */
+    ck_assert_flow_ok(flow_model_add_indicator(m, "deep", "1", n, NULL, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    ck_assert_double_eq(ind(s, "deep", 2022), 1000.0);
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 Suite *flow_indicator_suite(void)
 {
     Suite *s = suite_create("indicator");
@@ -259,6 +316,8 @@ Suite *flow_indicator_suite(void)
     tcase_add_test(tc, test_selectors_and_arithmetic);
     tcase_add_test(tc, test_targets);
     tcase_add_test(tc, test_parse_and_errors);
+    tcase_add_test(tc, test_shared_operands_once);
+    tcase_add_test(tc, test_depth_bound);
     suite_add_tcase(s, tc);
     return s;
 }

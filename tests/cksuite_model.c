@@ -6,6 +6,7 @@
  * comments.
  */
 #include <check.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -93,6 +94,17 @@ START_TEST(test_new_years)
     ck_assert_int_eq(flow_model_is_compiled(m), 0);
     flow_model_free(m);
     flow_model_free(NULL);
+
+    /* years are four-digit calendar years (issue 13, item 8): the ends of
+     * int's range, which made T overflow, and 999 are refused */
+    m = (flow_model *)&m;
+    ck_assert_flow_error(flow_model_new(&m, INT_MAX - 2, INT_MAX, NULL), FLOW_EINVAL, "must lie in 1000-9999");
+    ck_assert_ptr_null(m);
+    ck_assert_flow_error(flow_model_new(&m, INT_MIN, INT_MIN + 2, NULL), FLOW_EINVAL, "must lie in 1000-9999");
+    ck_assert_flow_error(flow_model_new(&m, 999, 1005, NULL), FLOW_EINVAL, "years 999-1005");
+    ck_assert_flow_error(flow_model_new(&m, 9998, 10000, NULL), FLOW_EINVAL, "years 9998-10000");
+    ck_assert_flow_ok(flow_model_new(&m, 9000, 9999, NULL));
+    flow_model_free(m);
 }
 END_TEST
 

@@ -378,6 +378,32 @@ START_TEST(test_module_good)
 }
 END_TEST
 
+/* A module's transfer() asks for the stock of material 99999 (the model
+ * has 1): the simulation fails with one line naming the process, the type
+ * and the wrong call; the program goes on (it was an assert: abort). */
+START_TEST(test_module_misuse)
+{
+    flow_model *m;
+    flow_sim *s;
+    int src, plant, dump, msw;
+    set_path(plugdir(), NULL);
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2021, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant", "ctx_misuse", &plant));
+    ck_assert_flow_ok(flow_model_add_process(m, "dump", FLOW_SINK, &dump));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 10, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, plant, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, plant, "out", dump, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_error(flow_sim_step(s), FLOW_EPLUGIN, "process 'plant' (type 'ctx_misuse')",
+                         "flow_type_ctx_stock: material 99999 is not in [0, 1)");
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 /* make check's environment (AM_TESTS_ENVIRONMENT) finds the test modules. */
 START_TEST(test_module_default_path)
 {
@@ -423,6 +449,8 @@ static const struct {
     { "no_ports", "type 'no_ports'", "no output port" },
     { "not_plugin", "no flow_plugin_entry symbol", "not a libflow plugin" },
     { "null_entry", "flow_plugin_entry() returned NULL", NULL },
+    /* SIZE_MAX - 3: rounded up to 16 in compile.c it wrapped to 0 */
+    { "state_huge", "type 'state_huge'", "state_size 18446744073709551612 is more than" },
 };
 
 /* Each refusal, by find() on the path and by load_file(): the code, the
@@ -613,13 +641,13 @@ START_TEST(test_list)
     ck_assert_flow_ok(flow_plugin_list(&names, &n));
     /* the modules of tests/plugins (good also in alt: once), and fake;
      * the installed directory may add more */
-    static const char *const want[] = { "bad_param", "fake", "good", "no_ports", "no_transfer",
-                                        "not_plugin", "null_entry", "short_struct", "wrong_abi" };
-    ck_assert_uint_ge(n, 9);
+    static const char *const want[] = { "bad_param", "ctx_misuse", "fake", "good", "no_ports", "no_transfer",
+                                        "not_plugin", "null_entry", "short_struct", "state_huge", "wrong_abi" };
+    ck_assert_uint_ge(n, 11);
     ck_assert_ptr_null(names[n]);
     for (size_t i = 1; i < n; i++)
         ck_assert_int_lt(strcmp(names[i - 1], names[i]), 0); /* sorted, unique */
-    for (size_t w = 0; w < 9; w++) {
+    for (size_t w = 0; w < sizeof want / sizeof *want; w++) {
         size_t i = 0;
         while (i < n && strcmp(names[i], want[w]) != 0)
             i++;
@@ -715,6 +743,7 @@ Suite *flow_plugin_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_module_good);
     tcase_add_test(tc, test_module_default_path);
+    tcase_add_test(tc, test_module_misuse);
     tcase_add_test(tc, test_load_file);
     tcase_add_loop_test(tc, test_module_refusals, 0,
                         (int)(sizeof bad_modules / sizeof bad_modules[0]));

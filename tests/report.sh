@@ -108,6 +108,35 @@ else
   bad "diff: exit $rc"; cat "$tmp/diff.out" "$tmp/err"
 fi
 
+# -- indicator names of 100 characters and more (issue 13, item 7) -------------
+# 150 x's: the run, the -o file and report of that file all show it whole
+long=$(printf '%0150d' 0 | tr 0 x)
+test ${#long} -eq 150 || bad "the long name has 150 characters"
+cat > "$tmp/long.lua" <<LUA
+local flow = require "flow"
+local m = flow.model { name = "long", years = { 2020, 2021 } }
+m:material("msw", "domestic")
+m:param("gen", 10)
+m:process("city", "source", { generation = { msw = "gen" } })
+m:process("dump", "stock")
+m:flow("city", "dump", "rest")
+m:indicator("$long", flow.sum { to = "dump" }, { unit = "t" })
+m:target("$long", 2021, "<=", 20)
+return m
+LUA
+if timeout 120 "$FLOWSIM" run "$tmp/long.lua" -o "$tmp/long.h5" > "$tmp/long.out" 2> "$tmp/long.err" &&
+   grep -q "^$long  t  " "$tmp/long.out"; then
+  ok "run: a 150-character indicator name, and -o"
+else
+  bad "run: a 150-character indicator name"; cat "$tmp/long.err"
+fi
+if timeout 120 "$FLOWSIM" report "$tmp/long.h5" > "$tmp/longr.out" 2> "$tmp/long.err" &&
+   grep -q "^$long  t  " "$tmp/longr.out"; then
+  ok "report of the file: the 150-character name"
+else
+  bad "report of the file: the 150-character name"; cat "$tmp/long.err"
+fi
+
 # -- the Python reader -------------------------------------------------------
 PY=/usr/bin/python3
 if test -x $PY && $PY -c "import h5py, pandas, matplotlib" 2> /dev/null; then

@@ -173,5 +173,154 @@ expect "models/demo.lua runs in the sandbox" 0 "" "scenario demo:" -- \
 expect "models/demo.lua checks in the sandbox" 0 "" "3 targets" -- \
   "$FLOWSIM" check --sandbox "$srcdir/models/demo.lua"
 
+# --- issue 13: nothing the sandbox does not list -------------------------------
+cat > escape.lua <<'LUA'
+local flow = require "flow"
+for _, name in ipairs { "debug", "io", "os", "package" } do
+  local ok, v = pcall(require, name)
+  assert(not ok, "require '" .. name .. "' gave a " .. type(v))
+end
+local m = flow.model { name = "mt", years = { 2020, 2021 } }
+m:material("msw", "domestic")
+m:param("gen", 1)
+m:process("house", "source", { generation = { msw = "gen" } })
+m:process("dump", "stock")
+m:flow("house", "dump", "rest")
+local r = flow.run(m)
+for _, u in ipairs { r.sim, r.c.md } do
+  assert(type(getmetatable(u)) ~= "table", "getmetatable hands out the metatable of a " .. type(u))
+end
+assert(type(getmetatable("")) ~= "table", "getmetatable hands out the strings' metatable")
+print("nothing escapes")
+LUA
+expect "require 'debug' (io, os, package) fails and userdata metatables are locked" 0 "" "nothing escapes" -- \
+  "$FLOWSIM" exec --sandbox escape.lua
+
+# --- issue 13: userdata survive a manual __gc (outside the sandbox, where
+# debug.getmetatable reaches it). Before the fix the simulation read its
+# freed model: a heap-use-after-free that valgrind or ASan shows (the plain
+# build may pass by luck); now the model lives until its simulation goes.
+cat > gcuaf.lua <<'LUA'
+local flow = require "flow"
+local m = flow.model { name = "uaf", years = { 2020, 2021 } }
+m:material("msw", "domestic")
+m:param("gen", 7)
+m:process("house", "source", { generation = { msw = "gen" } })
+m:process("dump", "stock")
+m:flow("house", "dump", "rest")
+local r = flow.run(m)
+local md, sim = r.c.md, r.sim
+local i = md:_find("flow", "house->dump:msw")
+debug.getmetatable(md).__gc(md)            -- by hand: the model must outlive its simulation
+local ok, err = pcall(md._find, md, "flow", "house->dump:msw")
+assert(not ok and tostring(err):find("freed", 1, true), "a freed model was used: " .. tostring(err))
+assert(sim:_get("flow", i, 2021) == 7, "the simulation lost its model")   -- gen 7 t/a, all to dump
+debug.getmetatable(sim).__gc(sim)
+ok, err = pcall(sim._get, sim, "flow", i, 2021)
+assert(not ok and tostring(err):find("freed", 1, true), "a freed simulation was used: " .. tostring(err))
+print("manual gc ok")
+LUA
+expect "(trusted) a model's and a simulation's __gc called by hand leave no dangling pointer" 0 "" "manual gc ok" -- \
+  "$FLOWSIM" exec gcuaf.lua
+
+# --- issue 13: the budget cannot be dodged ----------------------------------------
+# each must stop with the budget's error (exit 1), not run to the timeout (124)
+cat > pcallloop.lua <<'LUA'
+while true do pcall(function() while true do end end) end
+LUA
+expect "pcall cannot catch the budget error for good" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 pcallloop.lua
+cat > coloop.lua <<'LUA'
+while true do coroutine.resume(coroutine.create(function() while true do end end)) end
+LUA
+expect "coroutine.resume cannot catch the budget error for good" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 coloop.lua
+cat > gcloop.lua <<'LUA'
+setmetatable({}, { __gc = function() while true do end end })
+LUA
+expect "a __gc finalizer is refused (it would run with hooks off)" 1 "__gc finalizers are not allowed" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 gcloop.lua
+cat > pattern.lua <<'LUA'
+string.find(("a"):rep(40), ("a*"):rep(40) .. "b")
+LUA
+expect "a backtracking pattern is refused before it runs" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 pattern.lua
+cat > rep.lua <<'LUA'
+local s = string.rep("", 1e12)
+LUA
+expect "string.rep of a huge count is charged to the budget" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 rep.lua
+cat > move.lua <<'LUA'
+table.move({}, 1, 1e12, 2)
+LUA
+expect "table.move over a huge range is charged to the budget" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 move.lua
+cat > concat.lua <<'LUA'
+-- one instruction each, but each copies 10^6 bytes: the allocations are
+-- charged (one step per 32 bytes: 10^6 / 32 = 31,250 steps a round, so
+-- about 3 * 10^6 / 31,250 = 96 rounds after the 2 * 10^6 of the rep)
+local s = ("x"):rep(1000000)
+while true do local t = s .. "y" end
+LUA
+expect "copying long strings is charged to the budget" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 5000000 concat.lua
+cat > cheap.lua <<'LUA'
+-- ordinary uses stay inside the budget: 3 captures on 11 bytes, 10 reps
+assert(("  waste  "):match("^%s*(.-)%s*$") == "waste")
+assert(("ab"):rep(3, ",") == "ab,ab,ab")
+local t = { 3, 1, 2 }
+table.sort(t)
+assert(t[1] == 1 and t[3] == 3)
+print("cheap ok")
+LUA
+expect "ordinary patterns, rep and sort run in the sandbox" 0 "" "cheap ok" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 cheap.lua
+
+# --- issue 13: --memory counts libflow's own allocations ----------------------------
+# 1000 years x 9 flows x 200 materials: the simulation's flow table alone is
+# 1000 * 1800 * 8 bytes = 14.4 MB, beyond the 12 MB limit; the model's
+# description in Lua is far smaller
+cat > bigsim.lua <<'LUA'
+local flow = require "flow"
+local m = flow.model { name = "big", years = { 1000, 1999 } }
+for i = 1, 200 do m:material("m" .. i, "domestic") end
+m:param("gen", 1)
+local gen = {}
+for i = 1, 200 do gen["m" .. i] = "gen" end
+m:process("p0", "source", { generation = gen })
+for i = 1, 9 do
+  m:process("p" .. i, i == 9 and "stock" or "split")
+  m:flow("p" .. (i - 1), "p" .. i, "rest")
+end
+return m
+LUA
+expect "libflow's allocations count against --memory" 1 "memory limit of 12000000 bytes" "" -- \
+  "$FLOWSIM" run --sandbox --memory 12000000 bigsim.lua
+
+# --- issue 13: provenance only of files flowsim opened ------------------------------
+echo "not a model" > "$tmp/secret.txt"
+cat > steal.lua <<LUA
+local flow = require "flow"
+local m = flow.model { name = "steal", years = { 2020, 2021 } }
+m:material("msw", "domestic")
+m:param("gen", 1)
+m:process("house", "source", { generation = { msw = "gen" } })
+m:process("dump", "stock")
+m:flow("house", "dump", "rest")
+local sc = flow.scenario { name = "steal", model = m }
+sc.run = function()
+  local r = flow.run(m)
+  return { report = function() return "stolen", 0 end,
+           save = function(_, w) w:_write("steal", r.sim, { model_file = "$tmp/secret.txt" }) end }
+end
+return sc
+LUA
+expect "a script cannot have a file outside its folder hashed as provenance" 1 "not a file this run opened" "" -- \
+  "$FLOWSIM" run --sandbox steal.lua -o steal.h5
+# the control: the files the sandbox opened are recorded as ever
+cp "$srcdir/tests/lua/data/base.lua" "$srcdir/tests/lua/data/plans.lua" .
+expect "(control) a sandboxed run -o records the files it opened" 0 "" "results: plans.h5" -- \
+  "$FLOWSIM" run --sandbox plans.lua -o plans.h5
+
 echo "sandbox: $pass passed, $fail failed"
 test "$fail" -eq 0
