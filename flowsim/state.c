@@ -440,14 +440,23 @@ void fs_state_free(lua_State *L)
         free(ud);
 }
 
-static int msgh(lua_State *L)
+/* The text of the error object at index 1; NULL when its __tostring
+ * gave a string, which is then on the top of the stack as the message. */
+static const char *error_text(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
-    if (!msg) {
-        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-            return 1;
-        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-    }
+    if (msg)
+        return msg;
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+        return NULL;
+    return lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+}
+
+static int msgh(lua_State *L)
+{
+    const char *msg = error_text(L);
+    if (!msg)
+        return 1;
     /* an error of the model names its own file and line: as it is; any
      * other error (a bug in a script) gets a traceback */
     if (flow_lua_is_model_error(L, 1))
@@ -501,12 +510,9 @@ static int user_frames(lua_State *L, luaL_Buffer *b)
  * when it spans more than one frame. Never a frame of the driver. */
 static int driver_msgh(lua_State *L)
 {
-    const char *msg = lua_tostring(L, 1);
-    if (!msg) {
-        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-            return 1;
-        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-    }
+    const char *msg = error_text(L);
+    if (!msg)
+        return 1;
     if (flow_lua_is_model_error(L, 1))
         return 1;
     lua_Debug ar;
