@@ -460,6 +460,19 @@ static void corrupt(const step *st, int only)
     s->bin[(size_t)c->e_to[e] * st->M + c->e_mat[e]] += CORRUPT_REL * st->flows[e];
 }
 
+/* The same for a typed process that balances as it routes (typed_lean):
+ * what it is found to have received of all materials together, beyond
+ * what it routed. */
+static double corrupt_lean(const step *st, int p)
+{
+    flow_sim *s = st->s;
+    int e = s->corrupt_e;
+    if (s->corrupt_t != st->t || s->corrupted || st->c->E == 0 || st->c->e_to[e] != p)
+        return 0;
+    s->corrupted = 1;
+    return CORRUPT_REL * st->flows[e];
+}
+
 static double stock_prev(const step *st, int item)
 {
     if (st->sprev)
@@ -1262,6 +1275,8 @@ static int typed_lean(const step *st, int k, const double *acc, const double *pr
         for (int m = 0; m < M; m++)
             tds += stk[m] - prev[m];
     }
+    if (FLOW_TESTHOOK_ON)
+        tin += corrupt_lean(st, p);
     double res = tin - tout - tds, scale = tin > tout ? tin : tout;
     if (big > scale)
         scale = big;

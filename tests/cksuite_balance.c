@@ -16,6 +16,7 @@
 
 #include "config.h" /* FLOW_FAULT_INJECTION: ./configure --enable-fault-injection */
 #include "cktest.h"
+#include "flow_plugin.h"
 
 #ifdef FLOW_FAULT_INJECTION
 
@@ -171,6 +172,47 @@ START_TEST(test_converge_fires)
 }
 END_TEST
 
+/* "pass": a type that sends every material on, unchanged, on port
+ * "out". Without a capacity and outside cycles, a process of it balances
+ * as it routes (typed_lean), not in balance.c. */
+static int pass_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
+{
+    (void)state;
+    int M = flow_type_ctx_n_materials(ctx);
+    for (int m = 0; m < M; m++)
+        T->coef[m * M + m] = 1;
+    return 0;
+}
+
+static const char *const pass_ports[] = { "out" };
+
+FLOW_PLUGIN_DEFINE(pass, "pass", .ports = pass_ports, .n_ports = 1, .transfer = pass_transfer);
+
+/* src (100 t msw) -> t (type "pass") -> out (sink), 2020; src -> t
+ * delivers 1 % more: t received 101 of all materials, sent 100, kept 0:
+ * off by 1. */
+START_TEST(test_balance_fires_typed)
+{
+    flow_plugin_shutdown();
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_pass()));
+    flow_model *m = NULL;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    int msw = -1, t = -1;
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    int src = proc(m, "src", FLOW_SOURCE), out = proc(m, "out", FLOW_SINK);
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "t", "pass", &t));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 100.0, FLOW_NONE));
+    flow(m, src, t, msw, FLOW_SHARE, 1.0);
+    ck_assert_flow_ok(flow_model_add_port_flow(m, t, "out", out, NULL));
+    flow_sim *s = corrupted(m, 1, "src->t:msw");
+    ck_assert_flow_error(flow_sim_run(s), FLOW_EBALANCE, "process 't', all materials, year 2020: ",
+                         "mass balance off by 1 (in 101, out 100, stock change 0)");
+    flow_sim_free(s);
+    flow_model_free(m);
+    flow_plugin_shutdown();
+}
+END_TEST
+
 #endif /* FLOW_FAULT_INJECTION */
 
 Suite *flow_balance_suite(void)
@@ -182,6 +224,7 @@ Suite *flow_balance_suite(void)
     tcase_add_test(tc, test_balance_fires_in_cycle);
     tcase_add_test(tc, test_balance_fires_small_cycle);
     tcase_add_test(tc, test_converge_fires);
+    tcase_add_test(tc, test_balance_fires_typed);
 #endif
     suite_add_tcase(s, tc);
     return s;
