@@ -1,13 +1,15 @@
 /*
  * cksuite_balance.c — the checks that guard a year's result must be able
- * to fire: the mass-balance check of balance.c, the one the fast cycle
- * path makes as it routes, and the capacity search's "did not converge".
- * A correct model never trips them, so the test hooks of a build with
- * --enable-fault-injection (docs/architecture.md, "Test hooks") make one
- * flow deliver 1 % more than it carries (FLOW_SIM_CORRUPT) or cap the
- * rounds of the capacity search (FLOW_SIM_MAXROUNDS). Without the hooks
- * the suite shows only that the variables are ignored. Every expected residual is worked out by hand above
- * its test.
+ * to fire: the mass-balance check of balance.c, the ones splits, the fast
+ * cycle path and lean typed processes make as they route, and the
+ * capacity search's "did not converge". A split that sends on less than
+ * it has is a model's fault and needs no help; the rest a correct model
+ * never trips, so the test hooks of a build with --enable-fault-injection
+ * (docs/architecture.md, "Test hooks") make one flow deliver 1 % more
+ * than it carries (FLOW_SIM_CORRUPT) or cap the rounds of the capacity
+ * search (FLOW_SIM_MAXROUNDS). Without the hooks those tests are not
+ * built, and one shows that the variables are ignored. Every expected
+ * residual is worked out by hand above its test.
  */
 #include <check.h>
 #include <math.h>
@@ -57,6 +59,74 @@ static flow_model *capacity_cycle(void)
     ck_assert_flow_ok(flow_model_set_capacity(m, sorting, cap, bypass));
     return m;
 }
+
+/* A split with fixed and share flows but no rest must send on all it
+ * has: checked as it routes (no hook needed, a model can get this wrong).
+ * src 100 t of a -> A; A sends 10 t fixed to X and 0.5 to Y: 10 + 50 =
+ * 60, not 100. With `material` = FLOW_ALL the flows are the same for
+ * every material (run_uniform), with one material's flows run_split. */
+static void split_short(int material_flows)
+{
+    flow_model *m = NULL;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    int a = -1;
+    ck_assert_flow_ok(flow_model_add_material(m, "a", FLOW_CAT_DOMESTIC, "t", &a));
+    int src = proc(m, "src", FLOW_SOURCE), A = proc(m, "A", FLOW_SPLIT);
+    int X = proc(m, "X", FLOW_SINK), Y = proc(m, "Y", FLOW_SINK);
+    int mat = material_flows ? a : FLOW_ALL;
+    ck_assert_flow_ok(flow_model_set_generation(m, src, a, 100.0, FLOW_NONE));
+    flow(m, src, A, mat, FLOW_REST, 0.0);
+    flow(m, A, X, mat, FLOW_FIXED, 10.0);
+    flow(m, A, Y, mat, FLOW_SHARE, 0.5);
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s = NULL;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_error(flow_sim_run(s), FLOW_EVALUE,
+                         "process 'A', material 'a', year 2020: its flows send on 60, not the 100 it has");
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+
+START_TEST(test_split_short_uniform)
+{
+    split_short(0);
+}
+END_TEST
+
+START_TEST(test_split_short_material)
+{
+    split_short(1);
+}
+END_TEST
+
+/* The same inside a small cycle of splits (run_cycle_small): src 100 ->
+ * A; A sends 10 fixed to X and 0.5 to B, B all back to A. xB = 0.5 xA,
+ * xA = 100 + xB: xA = 200; A sends on 10 + 100 = 110, not 200. */
+START_TEST(test_split_short_cycle)
+{
+    flow_model *m = NULL;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    int a = -1;
+    ck_assert_flow_ok(flow_model_add_material(m, "a", FLOW_CAT_DOMESTIC, "t", &a));
+    int src = proc(m, "src", FLOW_SOURCE), A = proc(m, "A", FLOW_SPLIT), B = proc(m, "B", FLOW_SPLIT);
+    int X = proc(m, "X", FLOW_SINK);
+    ck_assert_flow_ok(flow_model_set_generation(m, src, a, 100.0, FLOW_NONE));
+    flow(m, src, A, FLOW_ALL, FLOW_REST, 0.0);
+    flow(m, A, X, FLOW_ALL, FLOW_FIXED, 10.0);
+    flow(m, A, B, FLOW_ALL, FLOW_SHARE, 0.5);
+    flow(m, B, A, FLOW_ALL, FLOW_REST, 0.0);
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s = NULL;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_error(flow_sim_run(s), FLOW_EVALUE,
+                         "process 'A', material 'a', year 2020: its flows send on 110, not the 200 it has");
+    flow_sim_stats st;
+    flow_sim_get_stats(s, &st);
+    ck_assert_int_gt(st.dense_solves, 0);
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
 
 #ifdef FLOW_FAULT_INJECTION
 
@@ -255,6 +325,9 @@ Suite *flow_balance_suite(void)
 {
     Suite *s = suite_create("balance");
     TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_split_short_uniform);
+    tcase_add_test(tc, test_split_short_material);
+    tcase_add_test(tc, test_split_short_cycle);
 #ifdef FLOW_FAULT_INJECTION
     tcase_add_test(tc, test_balance_fires);
     tcase_add_test(tc, test_balance_fires_in_cycle);
