@@ -62,22 +62,27 @@ static flow_model *capacity_cycle(void)
 
 /* A split with fixed and share flows but no rest must send on all it
  * has: checked as it routes (no hook needed, a model can get this wrong).
- * src 100 t of a -> A; A sends 10 t fixed to X and 0.5 to Y: 10 + 50 =
- * 60, not 100. With `material` = FLOW_ALL the flows are the same for
- * every material (run_uniform), with one material's flows run_split. */
+ * src 100 t of a and 40 t of b -> A; A sends 10 t fixed to X and 0.5 to
+ * Y: of a, 10 + 50 = 60, not 100 (a comes first). With flows for all
+ * materials (FLOW_ALL, two materials) A is a uniform split (run_uniform);
+ * with flows of a alone (b: rest to X), run_split. */
 static void split_short(int material_flows)
 {
     flow_model *m = NULL;
     ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
-    int a = -1;
+    int a = -1, b = -1;
     ck_assert_flow_ok(flow_model_add_material(m, "a", FLOW_CAT_DOMESTIC, "t", &a));
+    ck_assert_flow_ok(flow_model_add_material(m, "b", FLOW_CAT_DOMESTIC, "t", &b));
     int src = proc(m, "src", FLOW_SOURCE), A = proc(m, "A", FLOW_SPLIT);
     int X = proc(m, "X", FLOW_SINK), Y = proc(m, "Y", FLOW_SINK);
     int mat = material_flows ? a : FLOW_ALL;
     ck_assert_flow_ok(flow_model_set_generation(m, src, a, 100.0, FLOW_NONE));
-    flow(m, src, A, mat, FLOW_REST, 0.0);
+    ck_assert_flow_ok(flow_model_set_generation(m, src, b, 40.0, FLOW_NONE));
+    flow(m, src, A, FLOW_ALL, FLOW_REST, 0.0);
     flow(m, A, X, mat, FLOW_FIXED, 10.0);
     flow(m, A, Y, mat, FLOW_SHARE, 0.5);
+    if (material_flows)
+        flow(m, A, X, b, FLOW_REST, 0.0);
     ck_assert_flow_ok(flow_model_compile(m));
     flow_sim *s = NULL;
     ck_assert_flow_ok(flow_sim_new(&s, m));
@@ -99,18 +104,21 @@ START_TEST(test_split_short_material)
 }
 END_TEST
 
-/* The same inside a small cycle of splits (run_cycle_small): src 100 ->
- * A; A sends 10 fixed to X and 0.5 to B, B all back to A. xB = 0.5 xA,
- * xA = 100 + xB: xA = 200; A sends on 10 + 100 = 110, not 200. */
+/* The same inside a small cycle of uniform splits (run_cycle_small):
+ * src 100 t of a, 40 of b -> A; A sends 10 fixed to X and 0.5 to B, B
+ * all back to A. Of a: xB = 0.5 xA, xA = 100 + xB: xA = 200; A sends on
+ * 10 + 100 = 110, not 200. */
 START_TEST(test_split_short_cycle)
 {
     flow_model *m = NULL;
     ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
-    int a = -1;
+    int a = -1, b = -1;
     ck_assert_flow_ok(flow_model_add_material(m, "a", FLOW_CAT_DOMESTIC, "t", &a));
+    ck_assert_flow_ok(flow_model_add_material(m, "b", FLOW_CAT_DOMESTIC, "t", &b));
     int src = proc(m, "src", FLOW_SOURCE), A = proc(m, "A", FLOW_SPLIT), B = proc(m, "B", FLOW_SPLIT);
     int X = proc(m, "X", FLOW_SINK);
     ck_assert_flow_ok(flow_model_set_generation(m, src, a, 100.0, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, b, 40.0, FLOW_NONE));
     flow(m, src, A, FLOW_ALL, FLOW_REST, 0.0);
     flow(m, A, X, FLOW_ALL, FLOW_FIXED, 10.0);
     flow(m, A, B, FLOW_ALL, FLOW_SHARE, 0.5);
