@@ -65,8 +65,9 @@ static flow_model *capacity_cycle(void)
  * src 100 t of a and 40 t of b -> A; A sends 10 t fixed to X and 0.5 to
  * Y: of a, 10 + 50 = 60, not 100 (a comes first). With flows for all
  * materials (FLOW_ALL, two materials) A is a uniform split (run_uniform);
- * with flows of a alone (b: rest to X), run_split. */
-static void split_short(int material_flows)
+ * with flows of a alone (b: rest to X), run_split; with a capacity that
+ * does not bind (1000 t), the general path (run_process, finish). */
+static void split_short(int material_flows, int capacity)
 {
     flow_model *m = NULL;
     ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
@@ -83,6 +84,11 @@ static void split_short(int material_flows)
     flow(m, A, Y, mat, FLOW_SHARE, 0.5);
     if (material_flows)
         flow(m, A, X, b, FLOW_REST, 0.0);
+    if (capacity) {
+        int cap = -1;
+        ck_assert_flow_ok(flow_model_add_param_const(m, "cap", NULL, 1000.0, &cap));
+        ck_assert_flow_ok(flow_model_set_capacity(m, A, cap, X));
+    }
     ck_assert_flow_ok(flow_model_compile(m));
     flow_sim *s = NULL;
     ck_assert_flow_ok(flow_sim_new(&s, m));
@@ -94,13 +100,19 @@ static void split_short(int material_flows)
 
 START_TEST(test_split_short_uniform)
 {
-    split_short(0);
+    split_short(0, 0);
 }
 END_TEST
 
 START_TEST(test_split_short_material)
 {
-    split_short(1);
+    split_short(1, 0);
+}
+END_TEST
+
+START_TEST(test_split_short_capacity)
+{
+    split_short(0, 1);
 }
 END_TEST
 
@@ -335,6 +347,7 @@ Suite *flow_balance_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_split_short_uniform);
     tcase_add_test(tc, test_split_short_material);
+    tcase_add_test(tc, test_split_short_capacity);
     tcase_add_test(tc, test_split_short_cycle);
 #ifdef FLOW_FAULT_INJECTION
     tcase_add_test(tc, test_balance_fires);
