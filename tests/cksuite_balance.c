@@ -7,7 +7,8 @@
  * never trips, so the test hooks of a build with --enable-fault-injection
  * (docs/architecture.md, "Test hooks") make one flow deliver 1 % more
  * than it carries (FLOW_SIM_CORRUPT) or cap the rounds of the capacity
- * search (FLOW_SIM_MAXROUNDS). Without the hooks those tests are not
+ * search or of GMRES (FLOW_SIM_MAXROUNDS, FLOW_SOLVE_GMRES_ROUNDS).
+ * Without the hooks those tests are not
  * built, and one shows that the variables are ignored. Every expected
  * residual is worked out by hand above its test.
  */
@@ -264,6 +265,47 @@ START_TEST(test_converge_fires)
 }
 END_TEST
 
+/* A ring of 200 splits (the GMRES path): each sends 0.99 on to the next
+ * and the rest out. Restarted GMRES (40 steps a round) needs many rounds
+ * for it (cksuite_sim.c, test_ring_large, solves it); capped at one round
+ * (FLOW_SOLVE_GMRES_ROUNDS=1) it cannot reach its tolerance, and the
+ * cycle is named: the first 12 of its processes and 188 more. */
+START_TEST(test_gmres_converge_fires)
+{
+    flow_model *m = NULL;
+    ck_assert_flow_ok(flow_model_new(&m, 2020, 2020, NULL));
+    int msw = -1;
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    int hh = proc(m, "households", FLOW_SOURCE), out = proc(m, "out", FLOW_SINK), p0 = -1;
+    for (int i = 0; i < 200; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "P%d", i);
+        int p = proc(m, name, FLOW_SPLIT);
+        p0 = i == 0 ? p : p0;
+    }
+    ck_assert_flow_ok(flow_model_set_generation(m, hh, msw, 1000.0, FLOW_NONE));
+    flow(m, hh, p0, msw, FLOW_SHARE, 1.0);
+    for (int i = 0; i < 200; i++) {
+        flow(m, p0 + i, p0 + (i + 1) % 200, msw, FLOW_SHARE, 0.99);
+        flow(m, p0 + i, out, msw, FLOW_REST, 0.0);
+    }
+    ck_assert_flow_ok(flow_model_compile(m));
+    setenv("FLOW_SOLVE_GMRES_ROUNDS", "1", 1);
+    flow_sim *s = NULL;
+    int rc = flow_sim_new(&s, m);
+    unsetenv("FLOW_SOLVE_GMRES_ROUNDS");
+    ck_assert_flow_ok(rc);
+    ck_assert_flow_error(flow_sim_run(s), FLOW_ECONVERGE,
+                         "year 2020, material 'msw': the cycle of processes 'P0', 'P1',", "and 188 more did not "
+                         "converge");
+    flow_sim_stats st;
+    flow_sim_get_stats(s, &st);
+    ck_assert_int_gt(st.sparse_solves, 0);
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 /* "pass": a type that sends every material on, unchanged, on port
  * "out". Without a capacity and outside cycles, a process of it balances
  * as it routes (typed_lean), not in balance.c. */
@@ -317,6 +359,7 @@ START_TEST(test_sim_hooks_ignored)
     setenv("FLOW_SIM_CORRUPT", "1", 1);
     setenv("FLOW_SIM_CORRUPT_FLOW", "1", 1);
     setenv("FLOW_SIM_MAXROUNDS", "1", 1);
+    setenv("FLOW_SOLVE_GMRES_ROUNDS", "1", 1);
     flow_sim *s = NULL;
     int rc = flow_sim_new(&s, m);
     ck_assert_flow_ok(rc);
@@ -324,6 +367,7 @@ START_TEST(test_sim_hooks_ignored)
     unsetenv("FLOW_SIM_CORRUPT");
     unsetenv("FLOW_SIM_CORRUPT_FLOW");
     unsetenv("FLOW_SIM_MAXROUNDS");
+    unsetenv("FLOW_SOLVE_GMRES_ROUNDS");
     ck_assert_flow_ok(rc);
     const char *names[] = { "sorting[overflow]->bypass:msw", "sorting->landfill:msw" };
     const double want[] = { 60, 40 };
@@ -355,6 +399,7 @@ Suite *flow_balance_suite(void)
     tcase_add_test(tc, test_balance_fires_small_cycle);
     tcase_add_test(tc, test_converge_fires);
     tcase_add_test(tc, test_balance_fires_typed);
+    tcase_add_test(tc, test_gmres_converge_fires);
 #else
     tcase_add_test(tc, test_sim_hooks_ignored);
 #endif
