@@ -2,15 +2,15 @@
  * cksuite_balance.c — the checks that guard a year's result must be able
  * to fire: the mass-balance check of balance.c, the ones splits, the fast
  * cycle path and lean typed processes make as they route, and the
- * capacity search's "did not converge". A split that sends on less than
- * it has is a model's fault and needs no help; the rest a correct model
- * never trips, so the test hooks of a build with --enable-fault-injection
+ * "did not converge" of the capacity search and of GMRES. A split that
+ * sends on less than it has is a model's fault and needs no help; the
+ * rest a correct model never trips, so the test hooks of a build with --enable-fault-injection
  * (docs/architecture.md, "Test hooks") make one flow deliver 1 % more
  * than it carries (FLOW_SIM_CORRUPT) or cap the rounds of the capacity
  * search or of GMRES (FLOW_SIM_MAXROUNDS, FLOW_SOLVE_GMRES_ROUNDS).
- * Without the hooks those tests are not
- * built, and one shows that the variables are ignored. Every expected
- * residual is worked out by hand above its test.
+ * Without the hooks those tests are not built, and one shows that the
+ * variables are ignored. Every expected residual is worked out by hand
+ * above its test.
  */
 #include <check.h>
 #include <math.h>
