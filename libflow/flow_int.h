@@ -486,6 +486,12 @@ struct flow_sim {
     unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
     unsigned char *tszero;    /* [NT] its stock has been 0 in every year so far (typed_lean) */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
+    /* test hooks (FLOW_TESTHOOK, read once by flow_sim_new; off: -1 and
+     * CAP_MAX_ROUNDS): the year index and flow whose delivery
+     * FLOW_SIM_CORRUPT falsifies, whether this year's was; the rounds of
+     * the capacity search (FLOW_SIM_MAXROUNDS) */
+    int corrupt_t, corrupt_e, corrupted;
+    int max_rounds;
     struct flow_plan *plan;   /* [C] what the step does for each component, in order */
     flow_edge_hot *genh;      /* [n_gens] the generation as sources() streams it: xi = p x M + material */
     flow_solver *solver;
@@ -552,8 +558,10 @@ const char *flow_buildtree__root(void);
 #ifdef FLOW_FAULT_INJECTION
 long flow_testhook__get(const char *var);
 #define FLOW_TESTHOOK(var) flow_testhook__get(var)
+#define FLOW_TESTHOOK_ON 1
 #else
 #define FLOW_TESTHOOK(var) 0L
+#define FLOW_TESTHOOK_ON 0 /* guards a hook's code: dead in a default build */
 #endif
 
 #endif /* FLOW_INT_H */

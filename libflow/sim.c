@@ -29,6 +29,7 @@
 #define NOISE 1e-12
 #define CAP_MAX_ROUNDS 200
 #define CAP_TOL 1e-12
+#define CORRUPT_REL 0.01 /* the test hook FLOW_SIM_CORRUPT */
 
 /* ---- creation ----------------------------------------------------------------- */
 
@@ -127,6 +128,21 @@ static int types_init(flow_sim *s)
     return 0;
 }
 
+/* The test hooks of a simulation (docs/architecture.md, "Test hooks"):
+ * FLOW_SIM_CORRUPT=y, the y-th year of the run (1: the first), flow item
+ * FLOW_SIM_CORRUPT_FLOW (1-based; unset: the first) delivers
+ * CORRUPT_REL more than it carries, as a routing bug would, so that the
+ * balance check must fire; FLOW_SIM_MAXROUNDS=n caps the rounds of the
+ * capacity search of a cycle. All off in a default build. */
+static void sim_hooks(flow_sim *s)
+{
+    long y = FLOW_TESTHOOK("FLOW_SIM_CORRUPT"), e = FLOW_TESTHOOK("FLOW_SIM_CORRUPT_FLOW");
+    long r = FLOW_TESTHOOK("FLOW_SIM_MAXROUNDS");
+    s->corrupt_t = y > 0 && y <= s->m->c.T ? (int)(y - 1) : -1;
+    s->corrupt_e = e > 0 && e <= s->m->c.E ? (int)(e - 1) : 0;
+    s->max_rounds = r > 0 && r < CAP_MAX_ROUNDS ? (int)r : CAP_MAX_ROUNDS;
+}
+
 int flow_sim_new(flow_sim **out, const flow_model *m)
 {
     *out = NULL;
@@ -141,6 +157,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     s->m = m;
     s->alloc = a;
     s->tol = 1e-9;
+    sim_hooks(s);
     SIM_ALLOC(s->data[FLOW_ITEM_FLOW], T * (size_t)c->E);
     SIM_ALLOC(s->data[FLOW_ITEM_STOCK], T * (size_t)c->S);
     SIM_ALLOC(s->data[FLOW_ITEM_PARAM], T * (size_t)c->NP);
@@ -434,6 +451,34 @@ typedef struct step {
     const char *err;      /* this thread's flow_error_last(), read without a
                              thread-local look-up */
 } step;
+
+/* FLOW_SIM_CORRUPT (sim_hooks): once in its year, adds CORRUPT_REL of the
+ * chosen flow to what its destination is found to have received (bin),
+ * when the destination is one of `only` (a cycle's processes, marked in
+ * loc) or, with only = 0, whatever it is. */
+static void corrupt(const step *st, int only)
+{
+    flow_sim *s = st->s;
+    const flow_compiled *c = st->c;
+    int e = s->corrupt_e;
+    if (s->corrupt_t != st->t || s->corrupted || c->E == 0 || (only && s->loc[c->e_to[e]] < 0))
+        return;
+    s->corrupted = 1;
+    s->bin[(size_t)c->e_to[e] * st->M + c->e_mat[e]] += CORRUPT_REL * st->flows[e];
+}
+
+/* The same for a typed process that balances as it routes (typed_lean):
+ * what it is found to have received of all materials together, beyond
+ * what it routed. */
+static double corrupt_lean(const step *st, int p)
+{
+    flow_sim *s = st->s;
+    int e = s->corrupt_e;
+    if (s->corrupt_t != st->t || s->corrupted || st->c->E == 0 || st->c->e_to[e] != p)
+        return 0;
+    s->corrupted = 1;
+    return CORRUPT_REL * st->flows[e];
+}
 
 static double stock_prev(const step *st, int item)
 {
@@ -1247,6 +1292,8 @@ static int typed_lean(const step *st, int k, const double *acc, const double *pr
         for (int m = 0; m < M; m++)
             tds += stk[m] - prev[m];
     }
+    if (FLOW_TESTHOOK_ON)
+        tin += corrupt_lean(st, p);
     double res = tin - tout - tds, scale = tin > tout ? tin : tout;
     if (big > scale)
         scale = big;
@@ -1663,7 +1710,7 @@ static int cycle_capacities(const step *st, int k)
     int n = c->c_start[k + 1] - c->c_start[k];
     const int *procs = c->order + c->c_start[k];
     int rc = cycle_solve(st, k);
-    for (int round = 0; round < CAP_MAX_ROUNDS && !rc; round++) {
+    for (int round = 0; round < s->max_rounds && !rc; round++) {
         int moved = 0;
         for (int i = 0; i < n && !rc; i++) {
             int p = procs[i];
@@ -1916,6 +1963,8 @@ static int run_cycle_small(const step *st, int k)
                 rc = err_pm(st, p, mat, FLOW_EVALUE, "its flows send on %.10g, not the %.10g it has", out, B);
         }
     }
+    if (FLOW_TESTHOOK_ON)
+        corrupt(st, 1);
     /* the solve against what the flows delivered, as balance.c judges */
     for (int i = 0; i < n && !rc; i++) {
         const int p = procs[i];
@@ -2050,6 +2099,7 @@ int flow_sim_step(flow_sim *s)
      * that carry nothing (a typed process's structurally zero rows, a
      * source's undeclared materials) are left at that 0. */
     s->stats.dense_solves = s->stats.sparse_solves = s->stats.capacity_iters = 0;
+    s->corrupted = 0;
 
     double mass = 0;
     int rc = eval_products(&st, pv);
@@ -2083,6 +2133,8 @@ int flow_sim_step(flow_sim *s)
             rc = run_process(&st, pl->p);
         }
     }
+    if (!rc && FLOW_TESTHOOK_ON)
+        corrupt(&st, 0);
     if (!rc)
         rc = flow_balance__check(s, s->t);
     if (!rc)

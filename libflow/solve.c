@@ -45,6 +45,8 @@ struct flow_solver {
     int *slot;                /* [C]: workspace of a component or -1 */
     sparse_ws *ws;            /* [nsparse] */
     double *sb, *sx, *sr;     /* largest sparse cycle: rhs, solution, residual */
+    int gmres_rounds;         /* GMRES_MAX_ROUNDS, or fewer by the test hook
+                                 FLOW_SOLVE_GMRES_ROUNDS (docs/architecture.md) */
 };
 
 int flow_solver__new(flow_solver **out, const flow_model *m)
@@ -58,6 +60,8 @@ int flow_solver__new(flow_solver **out, const flow_model *m)
     int nd = c->max_cycle < FLOW_DENSE_MAX ? c->max_cycle : FLOW_DENSE_MAX;
     s->nmax = nd;
     s->factored = -1;
+    long hook = FLOW_TESTHOOK("FLOW_SOLVE_GMRES_ROUNDS");
+    s->gmres_rounds = hook > 0 && hook < GMRES_MAX_ROUNDS ? (int)hook : GMRES_MAX_ROUNDS;
     if (nd > 0) {
         s->lu = flow_alloc__calloc(a, (size_t)nd * (3 * (size_t)nd - 2), sizeof *s->lu);
         s->perm = flow_alloc__calloc(a, (size_t)nd, sizeof *s->perm);
@@ -225,7 +229,7 @@ static int solve_sparse(flow_solver *s, sparse_ws *w, int n, int nz, const int *
         gsl_vector_view bv = gsl_vector_view_array(s->sb, (size_t)n);
         gsl_vector_view xv = gsl_vector_view_array(s->sx, (size_t)n);
         int status = GSL_CONTINUE;
-        for (int r = 0; r < GMRES_MAX_ROUNDS && status == GSL_CONTINUE; r++)
+        for (int r = 0; r < s->gmres_rounds && status == GSL_CONTINUE; r++)
             status = gsl_splinalg_itersolve_iterate(w->csc, &bv.vector, GMRES_TOL, &xv.vector, w->gmres);
         if (status != GSL_SUCCESS)
             return FLOW_ECONVERGE;
