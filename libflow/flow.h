@@ -99,8 +99,8 @@ const char *flow_strerror(int code);
  * realloc(NULL, n) must behave as malloc(n). A failing allocation returns
  * NULL; libflow then returns FLOW_ENOMEM and frees what it had built.
  * Without one (NULL to flow_model_new), libflow uses the C library's, and
- * takes zeroed blocks of 4 MiB or more from calloc, marked on Linux for
- * transparent huge pages; memory from a caller's allocator is never
+ * takes zeroed blocks from calloc, those of 4 MiB or more marked on Linux
+ * for transparent huge pages; memory from a caller's allocator is never
  * advised. */
 typedef struct flow_allocator {
     void *(*malloc)(size_t size, void *ud);

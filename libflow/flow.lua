@@ -212,10 +212,13 @@ local function csv_fields(line)
   end
 end
 
+-- The folder of a path.
+local function dir_of(path) return path:match("^(.*)/[^/]*$") or "." end
+
 -- The folder of the calling file (the current folder when it is unknown).
 local function here_dir(site)
   if site[1] == "?" then return "." end
-  return site[1]:match("^(.*)/[^/]*$") or "."
+  return dir_of(site[1])
 end
 
 -- The header line: the columns once each, the required ones there;
@@ -1187,11 +1190,9 @@ function M.scenario(spec)
   local s = setmetatable({}, Scenario)
   for k, v in pairs(spec) do s[k] = v end
   s.site = site
-  s.dir = site[1]:match("^(.*)/[^/]*$") or "."
+  s.dir = dir_of(site[1])
   return s
 end
-
-local function dir_of(path) return path:match("^(.*)/[^/]*$") or "." end
 
 local loadfile_ = loadfile
 
