@@ -1,0 +1,113 @@
+/*
+ * h5_int.h — internals shared by the results store's files: h5.c (what
+ * writing and reading share: HDF5's error stack, the record types, the
+ * handle and its closing), h5write.c (the writer) and h5read.c (the
+ * reader). docs/results-format.md is the contract; not installed.
+ */
+#ifndef FLOW_H5_INT_H
+#define FLOW_H5_INT_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow_int.h"
+#include "flow_plugin.h"
+#include "results_int.h"
+
+#define FORMAT_NAME "libflow-results"
+#define CHUNK_BYTES ((size_t)1 << 20)
+
+/* The group of each kind of item in a scenario: "flows", "stocks", ... */
+extern const char *const flow_h5__kind_group[FLOW_ITEM_KIND_COUNT_];
+
+/* ---- the reader's cache -------------------------------------------------------- */
+
+typedef struct kind_cache {
+    int loaded;
+    int n;
+    char **names, **units;  /* [n] */
+    char **titles;          /* [n]: indicators' titles; NULL when the file has no title column */
+    double *values;         /* [T][n] */
+    flow_nameidx ix;        /* the names, built at the first look-up by name */
+    int indexed;
+} kind_cache;
+
+typedef struct scen_cache {
+    int loaded;
+    int first, last, T;
+    kind_cache k[FLOW_ITEM_KIND_COUNT_];
+    int tloaded, n_targets;
+    flow_results_target_info *targets;
+    char **tstr;            /* the targets' strings, 2 per target */
+} scen_cache;
+
+struct flow_results {
+    int writing;
+    int failed;             /* writer: after an error only close is left */
+    hid_t file;
+    char *path, *tmp;
+    int level;
+    int checksums;          /* Fletcher-32 on every value chunk */
+    long writes, fault_at;
+    /* samples being streamed */
+    hid_t samples;
+    int s_n, s_T, s_items;
+    /* reader */
+    int n_scen;
+    char **scen;
+    scen_cache *sc;
+    char *attr;             /* the last attribute read */
+};
+
+#define FLOW_H5_A (&flow_alloc__default)
+
+/* Records of the tables: strings are borrowed char pointers. */
+typedef struct rec_material {
+    const char *name, *category, *unit;
+} rec_material;
+typedef struct rec_process {
+    const char *name, *kind, *type, *type_version;
+} rec_process;
+typedef struct rec_item {
+    const char *name;
+    int32_t from, to, material;
+    const char *unit, *detail; /* flows: mode (or port); metrics: the metric; indicators: source */
+    const char *title;         /* indicators only: the indicator's title, "" when none */
+} rec_item;
+typedef struct rec_target {
+    const char *indicator;
+    int32_t year;
+    const char *cmp;
+    double value, achieved;
+    int8_t met;
+    const char *source;
+} rec_target;
+
+/* HDF5 prints its error stack by default: an entry point silences it for
+ * its own calls (quiet_on) and restores the caller's handler (quiet_off). */
+typedef struct flow_h5__quiet {
+    H5E_auto2_t f;
+    void *d;
+} flow_h5__quiet;
+void flow_h5__quiet_on(flow_h5__quiet *q);
+void flow_h5__quiet_off(flow_h5__quiet *q);
+
+/* The innermost message of HDF5's error stack ("" when none). */
+const char *flow_h5__h5_reason(char buf[200]);
+/* FLOW_EIO naming the file, what failed and HDF5's reason. */
+int flow_h5__io_error(const flow_results *r, const char *what);
+/* A variable-length UTF-8 string type, or -1. */
+hid_t flow_h5__str_type(void);
+/* The unit of a plugin type's metric from the end of its name, or "". */
+const char *flow_h5__metric_unit(const char *name);
+/* A compound type of n members, or -1. */
+hid_t flow_h5__compound(size_t size, int n, const char *const *names, const size_t *offs, const hid_t *types);
+/* The memory type of a target record (written and read alike). */
+hid_t flow_h5__target_type(hid_t str);
+/* Frees a kind's cache and zeroes it. */
+void flow_h5__free_kind(kind_cache *k);
+/* Whether name can name a scenario group. */
+int flow_h5__valid_scenario_name(const char *name);
+
+#endif /* FLOW_H5_INT_H */
