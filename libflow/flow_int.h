@@ -8,7 +8,10 @@
  *   series.c   parameters: interpolation of series over the time axis
  *   stock.c    lifetimes and the dynamic stock model
  *   model.c    building a model: materials, params, processes, flows, look-ups
- *   compile.c  checks, Tarjan SCC order, layout of the result items
+ *   compile.c  compiling a model: its phases; edges, groups, step tables
+ *   compile_check.c  the checks of compiling (structure, amounts, routes)
+ *   compile_order.c  Tarjan SCC order of the processes, edges in that order
+ *   compile_typed.c  the tables of typed processes, the size of cycles
  *   items.c    the result items: their names (unique per kind), look-ups
  *   solve.c    the linear systems of cycles (dense LU / sparse GMRES)
  *   sim.c      simulations: the year step, results
@@ -373,14 +376,44 @@ int flow_indicator__compile(flow_model *m);
 /* Evaluates every indicator for year index t into row. */
 void flow_indicator__eval_year(const struct flow_sim *s, int t, double *row);
 
-/* compile.c ---------------------------------------------------------- */
+/* compile.c, compile_check.c, compile_order.c, compile_typed.c --------- */
 
+/* Frees the compiled tables (all of m->c) and marks m not compiled. */
 void flow_compile__free(flow_model *m);
 /* The same rule for one group whose shares add to sum. */
 int flow_compile__group_shares(const flow_model *m, int g, double sum, int t);
 /* 1 when a process must send on all it routes (source, split, in-use
  * stocks); 0 when it keeps the remainder (sink, accumulate, storage). */
 int flow_compile__routes_all(const flow_process *p);
+/* The phases of flow_model_compile kept in files of their own; each
+ * returns 0 or a negative FLOW_E... with the error set, and leaves what it
+ * allocated in m->c for flow_compile__free. check_structure: what may flow
+ * where, lifetimes, capacities, the owners of amounts, the ports of typed
+ * processes (and keeps the last of each (process, material) amount). */
+int flow_compile__check_structure(flow_model *m);
+/* Flows, generation, stock paths, capacities and typed parameters in
+ * every year; the shares of every routing group. Marks param_use. */
+int flow_compile__check_amounts(flow_model *m);
+/* Every material a process that routes all it receives can receive has a
+ * flow out (FLOW_EROUTE). */
+int flow_compile__check_routes(flow_model *m);
+/* order, c_start, c_cycle (Tarjan); the edges moved into that order. */
+int flow_compile__order(flow_model *m);
+/* The tables of the typed processes, their metric items, the size of
+ * each cycle's system. */
+int flow_compile__typed(flow_model *m);
+
+/* Allocates n zeroed elements into ptr from m's allocator; on failure
+ * sets rc to FLOW_ENOMEM ("the compiled model") and jumps to `fail`. For
+ * the phases of compiling: needs `m`, `rc` and a label `fail` in scope. */
+#define FLOW_COMPILE_ALLOC(ptr, n)                                            \
+    do {                                                                      \
+        (ptr) = flow_alloc__calloc(&m->alloc, (size_t)(n), sizeof *(ptr));   \
+        if (!(ptr)) {                                                         \
+            rc = flow_error__nomem("the compiled model");                     \
+            goto fail;                                                        \
+        }                                                                     \
+    } while (0)
 
 /* items.c ------------------------------------------------------------ */
 
