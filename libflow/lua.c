@@ -29,15 +29,11 @@
 #include "flow_plugin.h"
 #include "flow_lua.h"
 #include "flow_lua_src.h" /* flow.lua as the string flow_lua_source (generated) */
+#include "lua_int.h"
 
 #define MODEL_MT "flow.Model"
 #define SIM_MT "flow.Sim"
 #define ALLOC_KEY "flow.allocator" /* registry: the host's flow_allocator, a light userdata */
-
-/* Sets __metatable in the metatable at the top of the stack: getmetatable()
- * then hands a script a string, never the table with __gc (luatype.c,
- * luaresults.c, luadsm.c use it too). */
-void flow_lua__lock_metatable(lua_State *L);
 
 typedef struct lmodel {
     flow_model *m;
@@ -437,7 +433,6 @@ static int get_lifetime(lua_State *L, const flow_model *m, int i, flow_lifetime 
 }
 
 /* For luadsm.c: a lifetime outside a model (errors name no site). */
-int flow_lua__lifetime(lua_State *L, int i, flow_lifetime *lt);
 int flow_lua__lifetime(lua_State *L, int i, flow_lifetime *lt)
 {
     return get_lifetime(L, NULL, i, lt);
@@ -793,16 +788,6 @@ static const luaL_Reg sim_methods[] = {
     { NULL, NULL }
 };
 
-/* luatype.c: process types written in Lua; luaresults.c: results files */
-void flow_luatype__open(lua_State *L);
-int flow_luatype__new(lua_State *L);
-void flow_luaresults__open(lua_State *L);
-int flow_luaresults__create(lua_State *L);
-int flow_luaresults__open_file(lua_State *L);
-/* luadsm.c: flow.dsm */
-void flow_luadsm__open(lua_State *L);
-int flow_luadsm__dsm(lua_State *L);
-
 /* type_known(name): a process type the registry has or can load */
 static int l_type_known(lua_State *L)
 {
@@ -823,7 +808,7 @@ static const luaL_Reg core_funcs[] = {
     { NULL, NULL }
 };
 
-static void new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc)
+void flow_lua__new_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc)
 {
     luaL_newmetatable(L, mt);
     lua_pushcfunction(L, gc);
@@ -846,8 +831,8 @@ void flow_lua__lock_metatable(lua_State *L)
 int flow_lua_open(lua_State *L)
 {
     luaL_checkversion(L);
-    new_class(L, MODEL_MT, model_methods, l_model_gc);
-    new_class(L, SIM_MT, sim_methods, l_sim_gc);
+    flow_lua__new_class(L, MODEL_MT, model_methods, l_model_gc);
+    flow_lua__new_class(L, SIM_MT, sim_methods, l_sim_gc);
     flow_luatype__open(L);
     flow_luaresults__open(L);
     flow_luadsm__open(L);

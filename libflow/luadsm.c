@@ -13,15 +13,10 @@
 #include <math.h>
 
 #include "flow.h"
+#include "lua_int.h"
 
 #define DSM_MT "flow.Dsm"             /* owns a flow_dsm */
 #define COHORTS_MT "flow.DsmCohorts"  /* a by-cohort matrix, or one row of it */
-
-/* lua.c: a lifetime from the Lua table at index i (raises on error) */
-int flow_lua__lifetime(lua_State *L, int i, flow_lifetime *lt);
-
-int flow_luadsm__dsm(lua_State *L);
-void flow_luadsm__open(lua_State *L);
 
 typedef struct owner {
     flow_dsm *d; /* NULL until the model has run */
@@ -156,7 +151,6 @@ static int cohorts_tostring(lua_State *L)
     return 1;
 }
 
-void flow_lua__lock_metatable(lua_State *L); /* lua.c */
 void flow_luadsm__open(lua_State *L)
 {
     static const luaL_Reg cohorts_meta[] = {

@@ -14,6 +14,7 @@
 
 #include "flow.h"
 #include "flow_lua.h"
+#include "lua_int.h"
 
 #define RES_MT "flow.Results"
 
@@ -350,23 +351,9 @@ static const luaL_Reg methods[] = {
     { "sample", l_sample },  { NULL, NULL }
 };
 
-void flow_lua__lock_metatable(lua_State *L); /* lua.c */
-void flow_luaresults__open(lua_State *L);
-int flow_luaresults__create(lua_State *L);
-int flow_luaresults__open_file(lua_State *L);
-
 void flow_luaresults__open(lua_State *L)
 {
-    luaL_newmetatable(L, RES_MT);
-    lua_pushcfunction(L, l_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, l_gc);
-    lua_setfield(L, -2, "__close");
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    lua_setfield(L, -2, "__index");
-    flow_lua__lock_metatable(L);
-    lua_pop(L, 1);
+    flow_lua__new_class(L, RES_MT, methods, l_gc);
 }
 
 int flow_luaresults__create(lua_State *L)

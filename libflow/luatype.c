@@ -29,6 +29,7 @@
 #include "flow_int.h"
 #include "flow_lua.h"
 #include "flow_plugin.h"
+#include "lua_int.h"
 
 #define LTYPE_MT "flow.ProcessType"
 #define CTX_MT "flow.TypeContext"
@@ -516,10 +517,6 @@ static int l_process_type(lua_State *L)
     lua_pushstring(L, d->name);
     return 1;
 }
-
-void flow_lua__lock_metatable(lua_State *L); /* lua.c */
-void flow_luatype__open(lua_State *L);
-int flow_luatype__new(lua_State *L);
 
 void flow_luatype__open(lua_State *L)
 {

@@ -44,20 +44,16 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     return 0;
 }
 
-static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
-                double *met)
+/* throughput, biogas (Nm³), digestate */
+static void metrics_of(const flow_type_ctx *ctx, const double *p, double t, const double *out,
+                       double *met)
 {
-    (void)state;
-    double p[N_PARAMS];
-    int rc = fac_params(ctx, params, N_PARAMS, p);
-    if (rc < 0)
-        return rc;
     /* Nm³ from the tonnes on port biogas: the same as in × yield */
-    met[0] = fac_sum(in, (size_t)flow_type_ctx_n_materials(ctx));
+    met[0] = t;
     met[1] = fac_port_sum(ctx, out, P_BIOGAS) * 1000 / p[K_DENSITY];
     met[2] = fac_port_sum(ctx, out, P_DIGESTATE);
-    return 0;
 }
+FAC_DEFINE_STEP(metrics_of)
 
 FLOW_PLUGIN_DEFINE(anaerobic_digestion, "anaerobic_digestion",
     .description = "anaerobic digestion: biogas, digestate, pre-treatment residue",

@@ -43,20 +43,15 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     return 0;
 }
 
-static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
-                double *met)
+/* throughput, carbon regenerated, load of the capacity (%) */
+static void metrics_of(const flow_type_ctx *ctx, const double *p, double t, const double *out,
+                       double *met)
 {
-    (void)state;
-    double p[N_PARAMS];
-    int rc = fac_params(ctx, params, N_PARAMS, p);
-    if (rc < 0)
-        return rc;
-    double t = fac_sum(in, (size_t)flow_type_ctx_n_materials(ctx));
     met[0] = t;
     met[1] = fac_port_sum(ctx, out, P_CARBON);
     met[2] = fac_pct(t, p[K_CAPACITY]);
-    return 0;
 }
+FAC_DEFINE_STEP(metrics_of)
 
 FLOW_PLUGIN_DEFINE(carbon_regeneration, "carbon_regeneration",
     .description = "thermal regeneration of spent activated carbon: regenerated carbon, fines, off-gas",

@@ -1,8 +1,10 @@
 /*
  * facility.h — helpers shared by the facility types of plugins/: indexing
  * the transfer, finding the materials a type makes, re-checking parameter
- * values, matching material names. Everything is static inline, so each
- * module stays static throughout except the entry point its
+ * values, matching material names, and the step() of the facilities whose
+ * metrics follow from their parameters and throughput (FAC_DEFINE_STEP).
+ * Everything is static inline or a macro that defines a static function,
+ * so each module stays static throughout except the entry point its
  * FLOW_PLUGIN_DEFINE writes.
  *
  * Units: every flow is in tonnes per year (t/a) of wet mass as received;
@@ -83,6 +85,41 @@ static inline double fac_port_sum(const flow_type_ctx *ctx, const double *out, i
     size_t M = (size_t)flow_type_ctx_n_materials(ctx);
     return fac_sum(out + (size_t)port * M, M);
 }
+
+/* The most parameters a type of fac_step may declare. */
+#define FAC_MAX_PARAMS 16
+
+/* Fills met[] from this year's parameter values p[], the tonnes received
+ * t (the sum of in[]) and the tonnes sent out[port][material]. */
+typedef void fac_metrics_fn(const flow_type_ctx *ctx, const double *p, double t, const double *out,
+                            double *met);
+
+/* The step() of a facility whose metrics depend on this year's parameters
+ * and on what it received: the n declared parameters' values (checked as
+ * fac_params does: a bad one fails the step with its code), then
+ * metrics(ctx, p, t, out, met). */
+static inline int fac_step(const flow_type_ctx *ctx, const flow_param_decl *decl, int n,
+                           const double *in, const double *out, double *met,
+                           fac_metrics_fn *metrics)
+{
+    double p[FAC_MAX_PARAMS];
+    int rc = fac_params(ctx, decl, n, p);
+    if (rc < 0)
+        return rc;
+    metrics(ctx, p, fac_sum(in, (size_t)flow_type_ctx_n_materials(ctx)), out, met);
+    return 0;
+}
+
+/* Defines the module's static step() (its .step) as fac_step over the
+ * module's params[N_PARAMS] with the module's metrics function. */
+#define FAC_DEFINE_STEP(metrics)                                                        \
+    _Static_assert(N_PARAMS <= FAC_MAX_PARAMS, "too many parameters for fac_step");   \
+    static int step(const flow_type_ctx *ctx, void *state, const double *in,           \
+                    const double *out, double *met)                                     \
+    {                                                                                   \
+        (void)state;                                                                    \
+        return fac_step(ctx, params, N_PARAMS, in, out, met, metrics);                 \
+    }
 
 /* Does name contain word, ASCII case-insensitively? (No locale: material
  * names are identifiers.) */

@@ -51,21 +51,17 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     return 0;
 }
 
-static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
-                double *met)
+/* throughput, tonnes incinerated, tonnes disinfected */
+static void metrics_of(const flow_type_ctx *ctx, const double *p, double t, const double *out,
+                       double *met)
 {
-    (void)state;
+    (void)ctx;
     (void)out;
-    double p[N_PARAMS];
-    int rc = fac_params(ctx, params, N_PARAMS, p);
-    if (rc < 0)
-        return rc;
-    double t = fac_sum(in, (size_t)flow_type_ctx_n_materials(ctx));
     met[0] = t;
     met[1] = t * p[K_INCIN];
     met[2] = t * (1 - p[K_INCIN]);
-    return 0;
 }
+FAC_DEFINE_STEP(metrics_of)
 
 FLOW_PLUGIN_DEFINE(medical_waste, "medical_waste",
     .description = "medical-waste disposal: incineration (ash, fly ash, flue gas) or disinfection",

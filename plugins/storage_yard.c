@@ -45,14 +45,10 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     return 0;
 }
 
-static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
-                double *met)
+/* received, released from the stock, the stock at the end of the year */
+static void metrics_of(const flow_type_ctx *ctx, const double *p, double received, const double *out,
+                       double *met)
 {
-    (void)state;
-    double p[N_PARAMS];
-    int rc = fac_params(ctx, params, N_PARAMS, p);
-    if (rc < 0)
-        return rc;
     int M = flow_type_ctx_n_materials(ctx);
     double stock = 0, released = 0;
     for (int m = 0; m < M; m++) {
@@ -62,13 +58,13 @@ static int step(const flow_type_ctx *ctx, void *state, const double *in, const d
             released += p[K_DRAWDOWN] * s;
         }
     }
-    double received = fac_sum(in, (size_t)M), sent = fac_sum(out, (size_t)M);
+    double sent = fac_sum(out, (size_t)M);
     double end = stock + received - sent;
     met[0] = received;
     met[1] = released;
     met[2] = end > 0 ? end : 0;
-    return 0;
 }
+FAC_DEFINE_STEP(metrics_of)
 
 FLOW_PLUGIN_DEFINE(storage_yard, "storage_yard",
     .description = "storage yard: stores its input, releases a share of the stock each year",

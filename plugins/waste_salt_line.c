@@ -65,21 +65,16 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     return 0;
 }
 
-static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
-                double *met)
+/* throughput, salts recovered, load of the capacity (%) */
+static void metrics_of(const flow_type_ctx *ctx, const double *p, double t, const double *out,
+                       double *met)
 {
-    (void)state;
-    double p[N_PARAMS];
-    int rc = fac_params(ctx, params, N_PARAMS, p);
-    if (rc < 0)
-        return rc;
-    double t = fac_sum(in, (size_t)flow_type_ctx_n_materials(ctx));
     met[0] = t;
     met[1] = fac_port_sum(ctx, out, P_NACL) + fac_port_sum(ctx, out, P_SULFATE) +
              fac_port_sum(ctx, out, P_MIXED);
     met[2] = fac_pct(t, p[K_CAPACITY]);
-    return 0;
 }
+FAC_DEFINE_STEP(metrics_of)
 
 FLOW_PLUGIN_DEFINE(waste_salt_line, "waste_salt_line",
     .description = "industrial waste-salt refining: refined NaCl, Na2SO4, mixed salt, residue, off-gas",
