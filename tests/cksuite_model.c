@@ -741,6 +741,39 @@ END_TEST
  * refused, when set or at compile, naming the process and the option:
  * base_routed's landfill_stock is an accumulating stock, sorting a split,
  * landfill a sink. */
+/* compile checks every capacity and where its overflow goes: the
+ * overflow cannot enter a process that takes no flows (a source, a
+ * stock-driven in-use stock; the mode may be set after the capacity), and
+ * a capacity is an amount (>= 0 in every year, named with its parameter
+ * and year). */
+START_TEST(test_capacity_checks)
+{
+    base b = base_routed();
+    ck_assert_flow_error(add_or_compile(flow_model_set_capacity(b.m, b.sorting, b.gen, b.hh), b.m),
+                         FLOW_EINVAL, "process 'sorting': overflow cannot go to 'households', a source");
+    flow_model_free(b.m);
+
+    flow_lifetime lt = { FLOW_LT_FIXED, 10.0, 0.0 };
+    b = base_routed();
+    ck_assert_flow_ok(flow_model_set_capacity(b.m, b.sorting, b.gen, b.stock));
+    ck_assert_flow_ok(flow_model_set_stock_mode(b.m, b.stock, FLOW_STOCK_INUSE_DRIVEN));
+    ck_assert_flow_ok(flow_model_set_lifetime(b.m, b.stock, &lt));
+    ck_assert_flow_error(flow_model_compile(b.m), FLOW_EINVAL,
+                         "process 'sorting': overflow cannot go to 'landfill_stock', a stock");
+    flow_model_free(b.m);
+
+    /* a capacity of 40 t/a until 2022, -3 from 2023 (step series) */
+    b = base_routed();
+    int cap;
+    ck_assert_flow_ok(flow_model_add_param(b.m, "cap", "t/a", FLOW_INTERP_STEP, 2, (const int[]){ 2020, 2023 },
+                                           (const double[]){ 40, -3 }, &cap));
+    ck_assert_flow_ok(flow_model_set_capacity(b.m, b.sorting, cap, b.landfill));
+    ck_assert_flow_error(flow_model_compile(b.m), FLOW_EVALUE,
+                         "parameter 'cap', year 2023: capacity of 'sorting' -3 is negative");
+    flow_model_free(b.m);
+}
+END_TEST
+
 START_TEST(test_options_out_of_scope)
 {
     base b = base_routed();
@@ -1261,6 +1294,7 @@ Suite *flow_model_suite(void)
     tcase_add_test(tc, test_bad_lifetime_and_mode);
     tcase_add_test(tc, test_lifetime_not_inuse);
     tcase_add_test(tc, test_options_out_of_scope);
+    tcase_add_test(tc, test_capacity_checks);
     tcase_add_test(tc, test_inuse_driven_lifetime_zero);
     tcase_add_test(tc, test_flow_into_inuse_driven);
     tcase_add_test(tc, test_no_route);
