@@ -495,7 +495,11 @@ struct flow_sim {
     struct flow_plan *plan;   /* [C] what the step does for each component, in order */
     flow_edge_hot *genh;      /* [n_gens] the generation as sources() streams it: xi = p x M + material */
     flow_solver *solver;
-    gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
+    gsl_root_fsolver **brent; /* [n_brent] one per capacity of the cycle with most (cycle.c) */
+    int n_brent;
+    int *capi;                /* [2 max_cycle] positions of a cycle's capacity processes (cycle.c) */
+    unsigned char *cbind;     /* [n_brent] and */
+    double *cw;               /* [n_brent (2 n_brent + 9)] the Newton iteration's workspace (cycle.c) */
     flow_sim_stats stats;
 };
 

@@ -11,6 +11,7 @@
  * that the same code serves acyclic processes (x known) and cycles (x
  * solved for, see solve.c).
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,8 +28,10 @@
  * floor a rest flow that should be 0 but comes out -4e-16 would stop a
  * valid model as "outflows exceed input". */
 #define NOISE 1e-12
-#define CAP_MAX_ROUNDS 200
+#define CAP_MAX_ROUNDS 200 /* Brent iterations per capacity */
 #define CAP_TOL 1e-12
+#define CAP_NEWTON_MAX 60 /* Newton steps for the capacities of a cycle */
+#define CAP_NEST_MAX 4    /* capacities in a cycle the nested fallback takes */
 #define CORRUPT_REL 0.01 /* the test hook FLOW_SIM_CORRUPT */
 
 /* ---- creation ----------------------------------------------------------------- */
@@ -268,15 +271,24 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->sb, ncyc);
     SIM_ALLOC(s->sx, ncyc * M);
     SIM_ALLOC(s->xext, ncyc * M);
-    for (int k = 0; k < c->C && !s->brent; k++)
+    /* one Brent solver per capacity of the cycle with most (cycle.c);
+     * GSL allocates them (docs/architecture.md) */
+    for (int k = 0; k < c->C; k++) {
+        int ncap = 0;
         for (int i = c->c_start[k]; c->c_cycle[k] && i < c->c_start[k + 1]; i++)
-            if (m->procs[c->order[i]].cap_param != FLOW_NONE) {
-                /* GSL allocates it (docs/architecture.md) */
-                s->brent = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-                if (!s->brent)
-                    goto nomem;
-                break;
-            }
+            ncap += m->procs[c->order[i]].cap_param != FLOW_NONE;
+        if (ncap > s->n_brent)
+            s->n_brent = ncap;
+    }
+    if (s->n_brent) {
+        SIM_ALLOC(s->brent, s->n_brent);
+        SIM_ALLOC(s->capi, 2 * ncyc);
+        SIM_ALLOC(s->cbind, s->n_brent);
+        SIM_ALLOC(s->cw, (size_t)s->n_brent * (s->n_brent + 9) + (size_t)s->n_brent * s->n_brent);
+        for (int l = 0; l < s->n_brent; l++)
+            if (!(s->brent[l] = gsl_root_fsolver_alloc(gsl_root_fsolver_brent)))
+                goto nomem;
+    }
     int rc = flow_solver__new(&s->solver, m);
     if (!rc)
         rc = types_init(s);
@@ -308,8 +320,13 @@ void flow_sim_free(flow_sim *s)
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
-    if (s->brent)
-        gsl_root_fsolver_free(s->brent);
+    for (int l = 0; s->brent && l < s->n_brent; l++)
+        if (s->brent[l])
+            gsl_root_fsolver_free(s->brent[l]);
+    flow_alloc__free(a, s->brent);
+    flow_alloc__free(a, s->capi);
+    flow_alloc__free(a, s->cbind);
+    flow_alloc__free(a, s->cw);
     flow_alloc__free(a, s);
 }
 
@@ -1675,89 +1692,390 @@ static double cycle_avail(const step *st, int k, int i)
     return A;
 }
 
-/* f(rho) = rho x A(rho) - C for one capacity process of a cycle, the others
- * held: what it accepts minus its capacity. It rises with rho (accepting
- * more sends more round the cycle), from -C at 0. */
-typedef struct cap_fn {
-    const step *st;
-    int k, i, rc;
-    double C;
-    double last_x, last_f; /* the last evaluation */
-} cap_fn;
+/* ---- capacities inside a cycle (docs/architecture.md, "Capacities in a
+ * cycle") ---------------------------------------------------------------- */
 
-static double cap_f(double rho, void *params)
+/* What cap_level() reports besides 0 and the FLOW_E codes: no accepted
+ * fractions of the capacities from its level on keep within them. */
+#define CAP_INFEASIBLE 1
+
+/* The search over the accepted fractions of the capacity processes of
+ * cycle k: capi[0 .. n) are their positions in the cycle, level l solves
+ * for the fraction of capi[l] while those of capi[0 .. l) are held. */
+typedef struct cap_search {
+    const step *st;
+    int k, n, rc;
+    const int *capi;
+    int bad;                  /* the capacity found infeasible last (a position), or -1 */
+    double bad_min, bad_C;    /* what it must accept at least, and its capacity */
+} cap_search;
+
+typedef struct cap_arg {
+    cap_search *cs;
+    int l;
+    double last_x, last_f;    /* the last evaluation Brent's method asked for */
+    int last_code;
+} cap_arg;
+
+static int cap_level(cap_search *cs, int l);
+
+/* f(rho) of level l: what capi[l] accepts at fraction rho, the capacities
+ * after it solved for, minus its capacity; leaves the cycle solved there.
+ * *code: 0; or, meaning "too much" (f is then +1): FLOW_ESINGULAR (all
+ * goes round) or CAP_INFEASIBLE (a later capacity cannot keep within
+ * itself); or another error. */
+static double cap_eval(cap_search *cs, int l, double rho, int *code)
 {
-    cap_fn *f = params;
-    if (f->rc)
-        return 0; /* GSL aborts on a non-finite value: stop at a "root" instead */
-    int p = f->st->c->order[f->st->c->c_start[f->k] + f->i];
-    f->st->s->rho[p] = rho;
-    f->rc = cycle_solve(f->st, f->k);
-    f->st->s->stats.capacity_iters++;
-    f->last_x = rho;
-    f->last_f = f->rc ? 0 : rho * cycle_avail(f->st, f->k, f->i) - f->C;
-    return f->last_f;
+    const step *st = cs->st;
+    const int *procs = st->c->order + st->c->c_start[cs->k];
+    int i = cs->capi[l], p = procs[i];
+    st->s->rho[p] = rho;
+    *code = cap_level(cs, l + 1);
+    if (*code)
+        return 1;
+    double f = rho * cycle_avail(st, cs->k, i) - capacity_left(st, p);
+    if (!isfinite(f)) /* GSL must not see it (it would abort) */
+        *code = cycle_error(st, cs->k, 0, FLOW_ECONVERGE, -1);
+    return f;
+}
+
+/* The function Brent's method sees: an error stops the search at a
+ * "root" (cs->rc tells it apart). */
+static double cap_gsl(double rho, void *params)
+{
+    cap_arg *a = params;
+    if (a->cs->rc)
+        return 0;
+    int code;
+    double f = cap_eval(a->cs, a->l, rho, &code);
+    if (code < 0 && code != FLOW_ESINGULAR)
+        a->cs->rc = code;
+    a->last_x = rho;
+    a->last_f = f;
+    a->last_code = code;
+    return code < 0 && code != FLOW_ESINGULAR ? 0 : f;
+}
+
+/* Narrows [lo, hi] (f(lo) < 0 < f(hi)) to the root of level l with
+ * Brent's method, and leaves the cycle solved there. */
+static int cap_root(cap_search *cs, int l, double lo, double hi, double C)
+{
+    flow_sim *s = cs->st->s;
+    cap_arg arg = { cs, l, NAN, NAN, 0 };
+    gsl_function F = { cap_gsl, &arg };
+    gsl_root_fsolver *br = s->brent[l];
+    gsl_root_fsolver_set(br, &F, lo, hi);
+    int done = 0;
+    for (int it = 0; it < s->max_rounds && !done && !cs->rc; it++) {
+        gsl_root_fsolver_iterate(br);
+        double a = gsl_root_fsolver_x_lower(br), b = gsl_root_fsolver_x_upper(br);
+        /* the root to a few ulps, or the capacity met to rounding at the
+         * new estimate (evaluated last) */
+        done = b - a <= 4 * DBL_EPSILON * b ||
+               (arg.last_x == gsl_root_fsolver_root(br) && !arg.last_code && fabs(arg.last_f) <= CAP_TOL * C);
+    }
+    if (cs->rc)
+        return cs->rc;
+    if (!done)
+        return cycle_error(cs->st, cs->k, 0, FLOW_ECONVERGE, -1);
+    double r = gsl_root_fsolver_root(br), f = arg.last_f;
+    int code = arg.last_code;
+    if (arg.last_x != r)
+        f = cap_eval(cs, l, r, &code); /* the state at the root */
+    /* where a later capacity fails just past the root, f jumps there
+     * instead of crossing 0: no solution (that capacity is at fault) */
+    if (!code && fabs(f) > 1e-9 * C)
+        code = CAP_INFEASIBLE;
+    return code;
+}
+
+/* The fractions of capi[l ..] given those before: capi[l] accepts its
+ * capacity, or all at fraction 1 when that is within it. f rises with rho
+ * (docs/architecture.md), so f(1) <= 0 means it does not bind; else a
+ * fraction lo with f(lo) < 0 is found by steps of 1/8 from C / A(1) (not
+ * from 0: where every unit overflows back into the loop, the system at 0
+ * is singular), and Brent's method narrows [lo, hi] to the root. None:
+ * CAP_INFEASIBLE, the capacity at fault in cs. */
+static int cap_level(cap_search *cs, int l)
+{
+    const step *st = cs->st;
+    if (l == cs->n) {
+        st->s->stats.capacity_iters++;
+        return cycle_solve(st, cs->k);
+    }
+    const int *procs = st->c->order + st->c->c_start[cs->k];
+    int i = cs->capi[l], p = procs[i], code;
+    double C = capacity_left(st, p);
+    double f = cap_eval(cs, l, 1, &code);
+    if ((code < 0 && code != FLOW_ESINGULAR) || (!code && f <= 0))
+        return code;
+    int finite = !code;
+    double amin = f + C, hi = 1, lo = !code && C < f + C ? C / (f + C) : 0.5, flo = f;
+    if (C <= 0) {
+        /* accepts nothing: fraction 0, when the loop has an exit then */
+        f = cap_eval(cs, l, 0, &code);
+        if (code == 0 || (code < 0 && code != FLOW_ESINGULAR))
+            return code;
+        lo = 0.125;
+    }
+    for (int j = 0; j < 20; j++, lo /= 8) {
+        flo = cap_eval(cs, l, lo, &code);
+        if (code < 0 && code != FLOW_ESINGULAR)
+            return code;
+        if (code == FLOW_ESINGULAR && finite)
+            break; /* nearly all goes round: smaller fractions are no better */
+        if (!code && flo <= 0)
+            break;
+        if (!code) {
+            /* f falls by less than 1e-6 of what it accepts for a step
+             * of 1/8: at 0 it falls less than 1/7 of that more (the
+             * steps shrink at least as fast), and far smaller fractions
+             * would only show rounding (x ~ 1/rho) */
+            int stalled = finite && amin - (flo + C) <= 1e-6 * (flo + C) && flo > 1e-6 * (flo + C);
+            finite = 1;
+            amin = flo + C;
+            if (stalled)
+                break;
+        }
+        hi = lo;
+    }
+    if (!code && flo == 0)
+        return 0; /* the state holds the solve at lo */
+    if (!code && flo < 0)
+        return cap_root(cs, l, lo, hi, C);
+    if (!finite) /* a later capacity is at fault, or the loop has no exit */
+        return cs->bad >= 0 ? CAP_INFEASIBLE : cycle_error(st, cs->k, 0, FLOW_ESINGULAR, -1);
+    cs->bad = i;
+    cs->bad_C = C;
+    cs->bad_min = amin;
+    return CAP_INFEASIBLE;
+}
+
+/* The names of cycle k's processes, quoted, into buf (the first 12). */
+static void cycle_names(const step *st, int k, char *buf, size_t size)
+{
+    const flow_compiled *c = st->c;
+    int n = c->c_start[k + 1] - c->c_start[k];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && i < 12 && len < size - 80; i++) {
+        int w = snprintf(buf + len, size - len, "%s'%s'", i ? ", " : "", st->m->procs[c->order[c->c_start[k] + i]].name);
+        if (w > 0)
+            len += (size_t)w;
+    }
+    if (n > 12)
+        snprintf(buf + len, size - len, " and %d more", n - 12);
+}
+
+/* Solves a x = b in place (n x n, row-major) by elimination with
+ * partial pivoting; -1 when singular. */
+static int dense_solve(int n, double *a, double *b)
+{
+    for (int k = 0; k < n; k++) {
+        int r = k;
+        for (int i = k + 1; i < n; i++)
+            if (fabs(a[i * n + k]) > fabs(a[r * n + k]))
+                r = i;
+        if (!(fabs(a[r * n + k]) > 0))
+            return -1;
+        for (int j = 0; j < n; j++) {
+            double t = a[k * n + j];
+            a[k * n + j] = a[r * n + j];
+            a[r * n + j] = t;
+        }
+        double t = b[k];
+        b[k] = b[r];
+        b[r] = t;
+        for (int i = k + 1; i < n; i++) {
+            double f = a[i * n + k] / a[k * n + k];
+            for (int j = k; j < n; j++)
+                a[i * n + j] -= f * a[k * n + j];
+            b[i] -= f * b[k];
+        }
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        for (int j = i + 1; j < n; j++)
+            b[i] -= a[i * n + j] * b[j];
+        b[i] /= a[i * n + i];
+    }
+    return 0;
+}
+
+/* Solves cycle k at fractions rho[0 .. ncap) of its capacities (capi);
+ * acc[j]: what each accepts. */
+static int cap_solve_at(const step *st, int k, int ncap, const double *rho, double *acc)
+{
+    flow_sim *s = st->s;
+    const int *procs = st->c->order + st->c->c_start[k];
+    for (int j = 0; j < ncap; j++)
+        s->rho[procs[s->capi[j]]] = rho[j];
+    s->stats.capacity_iters++;
+    int rc = cycle_solve(st, k);
+    for (int j = 0; !rc && j < ncap; j++) {
+        acc[j] = rho[j] * cycle_avail(st, k, s->capi[j]);
+        if (!isfinite(acc[j]))
+            rc = FLOW_ECONVERGE;
+    }
+    return rc;
+}
+
+/* The residual of the conditions, phi_j = min(1 - rho_j, (C_j - a_j) / C_j):
+ * 0 for every capacity exactly at a solution. Returns sum phi^2; bind[j]:
+ * the capacity's row is its amount, not its fraction. */
+static double cap_phi(int ncap, const double *rho, const double *acc, const double *C, double *phi,
+                      unsigned char *bind)
+{
+    double m = 0;
+    for (int j = 0; j < ncap; j++) {
+        double r = (C[j] - acc[j]) / fmax(C[j], DBL_MIN);
+        bind[j] = r < 1 - rho[j];
+        phi[j] = bind[j] ? r : 1 - rho[j];
+        m += phi[j] * phi[j];
+    }
+    return m;
+}
+
+/* Newton's method on phi = 0 (a semismooth Newton method: each row is
+ * the amount or the fraction, whichever is smaller), from the fractions
+ * C / A that the solve at fraction 1 gives; the Jacobian of the accepted
+ * amounts by forward differences (one solve per column), steps damped
+ * by halving until sum phi^2 falls (Armijo), and a fraction never falls
+ * below 1/8 of its last value in one step (the system is singular at 0
+ * where the overflow stays in the loop). 0, or 1 when it did not
+ * converge (cap_level() is then the fallback), or an error. */
+static int cap_newton(const step *st, int k, int ncap, const double *C)
+{
+    flow_sim *s = st->s;
+    double *rho = s->cw, *acc = rho + ncap, *phi = acc + ncap, *d = phi + ncap, *rn = d + ncap, *an = rn + ncap;
+    double *J = an + ncap, *Jb = J + (size_t)ncap * ncap;
+    unsigned char *bind = s->cbind;
+    int *row = s->capi + ncap; /* the binding capacities, in order */
+    for (int j = 0; j < ncap; j++)
+        rho[j] = 1;
+    int rc = cap_solve_at(st, k, ncap, rho, acc);
+    if (rc)
+        return rc == FLOW_ESINGULAR || rc == FLOW_ECONVERGE ? 1 : rc;
+    for (int j = 0; j < ncap; j++)
+        rho[j] = acc[j] > C[j] ? (C[j] > 0 ? C[j] / acc[j] : 0) : 1;
+    if ((rc = cap_solve_at(st, k, ncap, rho, acc)))
+        return rc == FLOW_ESINGULAR || rc == FLOW_ECONVERGE ? 1 : rc;
+    double merit = cap_phi(ncap, rho, acc, C, phi, bind);
+    for (int it = 0; it < s->max_rounds && it < CAP_NEWTON_MAX; it++) {
+        double worst = 0;
+        for (int j = 0; j < ncap; j++)
+            worst = fmax(worst, fabs(phi[j]));
+        if (worst <= CAP_TOL)
+            return 0;
+        int nb = 0;
+        for (int j = 0; j < ncap; j++) {
+            d[j] = bind[j] ? 0 : 1 - rho[j];
+            if (bind[j])
+                row[nb++] = j;
+        }
+        /* columns of every fraction that moves: binding, or going to 1 */
+        for (int j = 0; j < ncap; j++) {
+            if (!bind[j] && d[j] == 0)
+                continue;
+            double h = 1e-7 * fmax(rho[j], 1e-6);
+            memcpy(rn, rho, (size_t)ncap * sizeof *rn);
+            rn[j] += h;
+            if ((rc = cap_solve_at(st, k, ncap, rn, an)))
+                return rc == FLOW_ESINGULAR || rc == FLOW_ECONVERGE ? 1 : rc;
+            for (int i = 0; i < ncap; i++)
+                J[(size_t)i * ncap + j] = (an[i] - acc[i]) / h;
+        }
+        /* binding rows: J_BB d_B = C_B - a_B - J_BN d_N */
+        for (int r = 0; r < nb; r++) {
+            int i = row[r];
+            double v = C[i] - acc[i];
+            for (int j = 0; j < ncap; j++)
+                if (!bind[j])
+                    v -= J[(size_t)i * ncap + j] * d[j];
+            rn[r] = v;
+            for (int c2 = 0; c2 < nb; c2++)
+                Jb[(size_t)r * nb + c2] = J[(size_t)i * ncap + row[c2]];
+        }
+        if (dense_solve(nb, Jb, rn))
+            return 1;
+        for (int r = 0; r < nb; r++)
+            d[row[r]] = rn[r];
+        int taken = 0;
+        for (double t = 1; t > 1e-9 && !taken; t /= 2) {
+            for (int j = 0; j < ncap; j++)
+                rn[j] = fmin(1, fmax(rho[j] + t * d[j], rho[j] / 8));
+            rc = cap_solve_at(st, k, ncap, rn, an);
+            if (rc && rc != FLOW_ESINGULAR && rc != FLOW_ECONVERGE)
+                return rc;
+            if (rc)
+                continue;
+            double mn = cap_phi(ncap, rn, an, C, phi, bind);
+            taken = mn < (1 - 1e-4 * t) * merit || mn <= CAP_TOL * CAP_TOL;
+            if (taken) {
+                memcpy(rho, rn, (size_t)ncap * sizeof *rho);
+                memcpy(acc, an, (size_t)ncap * sizeof *acc);
+                merit = mn;
+            }
+        }
+        if (!taken)
+            return 1;
+    }
+    double worst = 0;
+    for (int j = 0; j < ncap; j++)
+        worst = fmax(worst, fabs(phi[j]));
+    if (worst > CAP_TOL)
+        return 1;
+    return cap_solve_at(st, k, ncap, rho, acc); /* the state at rho */
 }
 
 /* Where capacities bind inside a cycle the accepted fraction rho of each
- * depends on the solution: for each capacity in turn, Brent's method
- * (gsl_root_fsolver_brent) finds rho in [0, 1] at which it accepts exactly
- * its capacity, the others held; rounds repeat until no rho moves. */
+ * depends on the solution: cap_newton() solves for all of them together;
+ * should it fail, and the cycle has at most CAP_NEST_MAX capacities,
+ * cap_level() does, by one-dimensional solves nested, one level per
+ * capacity, which always finds the solution or shows there is none.
+ * Then every binding capacity's fraction is set to C / A of the final
+ * solve, so that it accepts its capacity to rounding of C itself: the
+ * flows are formed from that solve, and the change, below the search's
+ * tolerance, shows in the balance only as rounding. */
 static int cycle_capacities(const step *st, int k)
 {
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
-    int n = c->c_start[k + 1] - c->c_start[k];
+    int n = c->c_start[k + 1] - c->c_start[k], ncap = 0;
     const int *procs = c->order + c->c_start[k];
-    int rc = cycle_solve(st, k);
-    for (int round = 0; round < s->max_rounds && !rc; round++) {
-        int moved = 0;
-        for (int i = 0; i < n && !rc; i++) {
-            int p = procs[i];
-            const flow_process *pr = &st->m->procs[p];
-            if (pr->cap_param == FLOW_NONE)
-                continue;
-            /* the state holds a solve at the current rho: is this
-             * capacity satisfied (binding exactly, or not binding)? */
-            double C = capacity_left(st, p), A = cycle_avail(st, k, i), rho = s->rho[p];
-            double tol = CAP_TOL * fmax(C, A);
-            if ((rho >= 1 && A <= C + tol) || fabs(rho * A - C) <= tol)
-                continue;
-            moved = 1;
-            cap_fn f = { st, k, i, 0, C, NAN, NAN };
-            double r = 1;
-            if (cap_f(1, &f) > 0) {
-                if (C <= 0) {
-                    r = 0;
-                } else {
-                    gsl_function F = { cap_f, &f };
-                    gsl_root_fsolver_set(s->brent, &F, 0, 1); /* f(0) = -C < 0 < f(1) */
-                    int status = GSL_CONTINUE;
-                    for (int it = 0; it < 200 && status == GSL_CONTINUE && !f.rc; it++) {
-                        gsl_root_fsolver_iterate(s->brent);
-                        /* done when the bracket is tight or the capacity
-                         * is met to the tolerance at the current root */
-                        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s->brent),
-                                                        gsl_root_fsolver_x_upper(s->brent), 1e-15, 0);
-                        if (f.last_x == gsl_root_fsolver_root(s->brent) && fabs(f.last_f) <= CAP_TOL * C)
-                            status = GSL_SUCCESS;
-                    }
-                    if (f.rc)
-                        return f.rc;
-                    if (status != GSL_SUCCESS)
-                        return cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
-                    r = gsl_root_fsolver_root(s->brent);
-                }
-            }
-            if (f.rc)
-                return f.rc;
-            s->rho[p] = r;
-            rc = cycle_solve(st, k); /* the state at the new rho */
-        }
-        if (!moved)
-            return rc;
+    for (int i = 0; i < n; i++)
+        if (st->m->procs[procs[i]].cap_param != FLOW_NONE)
+            s->capi[ncap++] = i;
+    double *C = s->cw + (size_t)ncap * (2 * ncap + 6); /* after cap_newton's */
+    for (int j = 0; j < ncap; j++) {
+        int p = procs[s->capi[j]];
+        if (st->c->p_backlog[p] >= 0)
+            backlog_take(st, p);
+        C[j] = capacity_left(st, p);
     }
-    return rc ? rc : cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
+    int rc = cap_newton(st, k, ncap, C);
+    if (rc == 1 && ncap > CAP_NEST_MAX)
+        return cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
+    cap_search cs = { st, k, ncap, 0, s->capi, -1, 0, 0 };
+    if (rc == 1)
+        rc = cap_level(&cs, 0);
+    if (rc == CAP_INFEASIBLE) {
+        char names[600];
+        cycle_names(st, k, names, sizeof names);
+        const flow_process *pr = &st->m->procs[procs[cs.bad]];
+        return flow_model__err(&pr->origin, FLOW_EVALUE, "year %d: the cycle of processes %s must accept more "
+                               "than its capacities allow: process '%s' must accept at least %.6g t, over its "
+                               "capacity %.6g t: %.6g t too much (its overflow cannot leave the loop)",
+                               st->m->first + st->t, names, pr->name, cs.bad_min, cs.bad_C, cs.bad_min - cs.bad_C);
+    }
+    if (rc)
+        return rc;
+    for (int j = 0; j < ncap; j++) {
+        int i = s->capi[j], p = procs[i];
+        double A = cycle_avail(st, k, i);
+        if (s->rho[p] < 1 && A > C[j])
+            s->rho[p] = C[j] / A;
+    }
+    return 0;
 }
 
 /* A cycle: solve (I - A) x = b per material; then flows, outside inputs,
