@@ -432,6 +432,8 @@ int flow_balance__check(struct flow_sim *s, int t);
 
 /* sim.c -------------------------------------------------------------- */
 
+typedef struct flow_bqcur flow_bqcur;
+
 struct flow_sim {
     const flow_model *m;
     const flow_allocator *alloc;
@@ -453,6 +455,11 @@ struct flow_sim {
     double *bqueue;           /* [(S - bl0) * T] what of each year's input went into each
                                  backlog item: the queue, oldest first */
     double *btake;            /* [S - bl0] what each backlog item gives up this year */
+    struct flow_bqcur {       /* [S - bl0] at a backlog's first item (route.c, backlog_take): */
+        double all;           /* the sum of its queue's parts of the years before upto */
+        double start;         /* the sum of the parts before v, */
+        int upto, v;          /* v: the first part not taken in full */
+    } *bqcur;
     int *loc;                 /* [P] position within the current cycle or -1 */
     int *tri_r, *tri_c;       /* triplets of a cycle system */
     double *tri_v;

@@ -83,7 +83,7 @@ int flow_route__err_pm(const flow_step *st, int p, int mat, int code, const char
 void flow_route__backlog_take(const flow_step *st, int p)
 {
     const flow_compiled *c = st->c;
-    const flow_sim *s = st->s;
+    flow_sim *s = st->s;
     const int M = st->M, T = c->T, bl = c->p_backlog[p];
     const double *queue = s->bqueue + (size_t)(bl - s->bl0) * T;
     double *take = s->btake + (bl - s->bl0), waiting = 0;
@@ -93,15 +93,18 @@ void flow_route__backlog_take(const flow_step *st, int p)
     if (waiting <= C)
         return;
     /* what waits is the end [lo, all) of all that ever entered the queue;
-     * the capacity takes [lo, lo + C) */
-    double all = 0;
-    for (int m = 0; m < M; m++)
-        for (int v = 0; v < st->t; v++)
-            all += queue[(size_t)m * T + v];
-    double lo = all - waiting, hi = lo + C, start = 0;
+     * the capacity takes [lo, lo + C). all is kept as a running sum, and
+     * the walk starts at the first part not taken in full before (lo
+     * never falls): O(M) a year, not O(M t) */
+    flow_bqcur *cur = s->bqcur + (bl - s->bl0);
+    for (; cur->upto < st->t; cur->upto++)
+        for (int m = 0; m < M; m++)
+            cur->all += queue[(size_t)m * T + cur->upto];
+    double lo = cur->all - waiting, hi = lo + C;
     for (int m = 0; m < M; m++)
         take[m] = 0;
-    for (int v = 0; v < st->t && start < hi; v++) {
+    double start = cur->start;
+    for (int v = cur->v; v < st->t && start < hi; v++) {
         double part = 0;
         for (int m = 0; m < M; m++)
             part += queue[(size_t)m * T + v];
@@ -109,6 +112,10 @@ void flow_route__backlog_take(const flow_step *st, int p)
         if (to > from)
             for (int m = 0; m < M; m++)
                 take[m] += (to - from) / part * queue[(size_t)m * T + v];
+        if (start + part <= lo && v == cur->v) { /* taken in full before this year */
+            cur->v = v + 1;
+            cur->start = start + part;
+        }
         start += part;
     }
 }

@@ -92,6 +92,7 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
             s->bl0 = c->p_backlog[p];
     SIM_ALLOC(s->bqueue, (size_t)(c->S - s->bl0) * T);
     SIM_ALLOC(s->btake, (size_t)(c->S - s->bl0));
+    SIM_ALLOC(s->bqcur, (size_t)(c->S - s->bl0));
     SIM_ALLOC(s->loc, P);
     for (size_t p = 0; p < P; p++)
         s->loc[p] = -1;
@@ -221,7 +222,7 @@ void flow_sim_free(flow_sim *s)
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++)
         flow_alloc__free(a, s->data[k]);
     void *arrs[] = { s->ovr, s->nodeval, s->x, s->gen, s->rho, s->alpha, s->beta, s->bin, s->bout, s->cohort,
-                     s->bqueue, s->btake, s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
+                     s->bqueue, s->btake, s->bqcur, s->loc, s->tri_r, s->tri_c, s->tri_v, s->tri_r0, s->tri_c0, s->tri_v0, s->sb, s->sx, s->xext,
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
                      s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan, s->tzr, s->tzc, s->tzv,
@@ -350,6 +351,7 @@ int flow_sim_reset(flow_sim *s)
     memset(s->data[FLOW_ITEM_METRIC], 0, T * (size_t)c->NMET * sizeof(double));
     memset(s->cohort, 0, (size_t)c->NI * c->M * T * sizeof(double));
     memset(&s->stats, 0, sizeof s->stats);
+    memset(s->bqcur, 0, (size_t)(c->S - s->bl0) * sizeof *s->bqcur);
     /* all zero between two typed processes; a failed year may have left
      * some of it set */
     memset(s->tout, 0, (size_t)c->ty_maxrel * sizeof *s->tout);
