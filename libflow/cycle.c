@@ -489,96 +489,134 @@ static double cap_phi(int ncap, const double *rho, const double *acc, const doub
     return m;
 }
 
+/* The workspace of cap_newton (s->cw, s->cbind, the second half of
+ * s->capi), laid out for ncap capacities. */
+typedef struct cap_nw {
+    double *rho, *acc, *phi, *d, *rn, *an, *J, *Jb;
+    unsigned char *bind;
+    int *row;
+} cap_nw;
+
+static cap_nw cap_nw_of(flow_sim *s, int ncap)
+{
+    cap_nw w;
+    w.rho = s->cw;
+    w.acc = w.rho + ncap;
+    w.phi = w.acc + ncap;
+    w.d = w.phi + ncap;
+    w.rn = w.d + ncap;
+    w.an = w.rn + ncap;
+    w.J = w.an + ncap;
+    w.Jb = w.J + (size_t)ncap * ncap;
+    w.bind = s->cbind;
+    w.row = s->capi + ncap;
+    return w;
+}
+
+/* A failed solve during the search: a reason to hand over to cap_level
+ * (1), or an error that ends the year. */
+static int cap_handover(int rc)
+{
+    return rc == FLOW_ESINGULAR || rc == FLOW_ECONVERGE ? 1 : rc;
+}
+
+/* The Newton direction w.d at w.rho: the fractions that do not bind go to
+ * 1; the binding ones solve J_BB d_B = C_B - a_B - J_BN d_N, the Jacobian
+ * of the accepted amounts by forward differences (one solve per moving
+ * fraction). */
+static int cap_direction(const flow_step *st, int k, int ncap, const double *C, cap_nw w)
+{
+    int nb = 0, rc;
+    for (int j = 0; j < ncap; j++) {
+        w.d[j] = w.bind[j] ? 0 : 1 - w.rho[j];
+        if (w.bind[j])
+            w.row[nb++] = j;
+    }
+    for (int j = 0; j < ncap; j++) {
+        if (!w.bind[j] && w.d[j] == 0)
+            continue;
+        double h = 1e-7 * fmax(w.rho[j], 1e-6);
+        memcpy(w.rn, w.rho, (size_t)ncap * sizeof *w.rn);
+        w.rn[j] += h;
+        if ((rc = cap_solve_at(st, k, ncap, w.rn, w.an)))
+            return cap_handover(rc);
+        for (int i = 0; i < ncap; i++)
+            w.J[(size_t)i * ncap + j] = (w.an[i] - w.acc[i]) / h;
+    }
+    for (int r = 0; r < nb; r++) {
+        int i = w.row[r];
+        double v = C[i] - w.acc[i];
+        for (int j = 0; j < ncap; j++)
+            if (!w.bind[j])
+                v -= w.J[(size_t)i * ncap + j] * w.d[j];
+        w.rn[r] = v;
+        for (int c2 = 0; c2 < nb; c2++)
+            w.Jb[(size_t)r * nb + c2] = w.J[(size_t)i * ncap + w.row[c2]];
+    }
+    if (dense_solve(nb, w.Jb, w.rn))
+        return 1;
+    for (int r = 0; r < nb; r++)
+        w.d[w.row[r]] = w.rn[r];
+    return 0;
+}
+
+/* The damped step along w.d: halved until sum phi^2 falls below
+ * (1 - 1e-4 t) of *merit (Armijo); a fraction falls at most to 1/8 of
+ * its value. 0 (w.rho, w.acc, w.phi, w.bind, *merit at the new point,
+ * the cycle solved there), 1 (no step lowers it), or an error. */
+static int cap_damped(const flow_step *st, int k, int ncap, const double *C, cap_nw w, double *merit)
+{
+    for (double t = 1; t > 1e-9; t /= 2) {
+        for (int j = 0; j < ncap; j++)
+            w.rn[j] = fmin(1, fmax(w.rho[j] + t * w.d[j], w.rho[j] / 8));
+        int rc = cap_solve_at(st, k, ncap, w.rn, w.an);
+        if (rc && cap_handover(rc) != 1)
+            return rc;
+        if (rc)
+            continue;
+        double mn = cap_phi(ncap, w.rn, w.an, C, w.phi, w.bind);
+        if (mn < (1 - 1e-4 * t) * *merit || mn <= CAP_TOL * CAP_TOL) {
+            memcpy(w.rho, w.rn, (size_t)ncap * sizeof *w.rho);
+            memcpy(w.acc, w.an, (size_t)ncap * sizeof *w.acc);
+            *merit = mn;
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Newton's method on phi = 0 (a semismooth Newton method: each row is
  * the amount or the fraction, whichever is smaller), from the fractions
- * C / A that the solve at fraction 1 gives; the Jacobian of the accepted
- * amounts by forward differences (one solve per column), steps damped
- * by halving until sum phi^2 falls (Armijo), and a fraction never falls
- * below 1/8 of its last value in one step (the system is singular at 0
- * where the overflow stays in the loop). 0, or 1 when it did not
- * converge (cap_level() is then the fallback), or an error. */
+ * C / A that the solve at fraction 1 gives (docs/architecture.md,
+ * "Capacities in a cycle"). 0 with the cycle solved at the solution, or
+ * 1 when it did not converge (cap_level() is then the fallback), or an
+ * error. */
 static int cap_newton(const flow_step *st, int k, int ncap, const double *C)
 {
     flow_sim *s = st->s;
-    double *rho = s->cw, *acc = rho + ncap, *phi = acc + ncap, *d = phi + ncap, *rn = d + ncap, *an = rn + ncap;
-    double *J = an + ncap, *Jb = J + (size_t)ncap * ncap;
-    unsigned char *bind = s->cbind;
-    int *row = s->capi + ncap; /* the binding capacities, in order */
+    cap_nw w = cap_nw_of(s, ncap);
     for (int j = 0; j < ncap; j++)
-        rho[j] = 1;
-    int rc = cap_solve_at(st, k, ncap, rho, acc);
+        w.rho[j] = 1;
+    int rc = cap_solve_at(st, k, ncap, w.rho, w.acc);
     if (rc)
-        return rc == FLOW_ESINGULAR || rc == FLOW_ECONVERGE ? 1 : rc;
+        return cap_handover(rc);
     for (int j = 0; j < ncap; j++)
-        rho[j] = acc[j] > C[j] ? (C[j] > 0 ? C[j] / acc[j] : 0) : 1;
-    if ((rc = cap_solve_at(st, k, ncap, rho, acc)))
-        return rc == FLOW_ESINGULAR || rc == FLOW_ECONVERGE ? 1 : rc;
-    double merit = cap_phi(ncap, rho, acc, C, phi, bind);
-    for (int it = 0; it < s->max_rounds && it < CAP_NEWTON_MAX; it++) {
+        w.rho[j] = w.acc[j] > C[j] ? (C[j] > 0 ? C[j] / w.acc[j] : 0) : 1;
+    if ((rc = cap_solve_at(st, k, ncap, w.rho, w.acc)))
+        return cap_handover(rc);
+    double merit = cap_phi(ncap, w.rho, w.acc, C, w.phi, w.bind);
+    for (int it = 0; it <= s->max_rounds && it <= CAP_NEWTON_MAX; it++) {
         double worst = 0;
         for (int j = 0; j < ncap; j++)
-            worst = fmax(worst, fabs(phi[j]));
-        if (worst <= CAP_TOL)
+            worst = fmax(worst, fabs(w.phi[j]));
+        if (worst <= CAP_TOL) /* the last solve was at w.rho */
             return 0;
-        int nb = 0;
-        for (int j = 0; j < ncap; j++) {
-            d[j] = bind[j] ? 0 : 1 - rho[j];
-            if (bind[j])
-                row[nb++] = j;
-        }
-        /* columns of every fraction that moves: binding, or going to 1 */
-        for (int j = 0; j < ncap; j++) {
-            if (!bind[j] && d[j] == 0)
-                continue;
-            double h = 1e-7 * fmax(rho[j], 1e-6);
-            memcpy(rn, rho, (size_t)ncap * sizeof *rn);
-            rn[j] += h;
-            if ((rc = cap_solve_at(st, k, ncap, rn, an)))
-                return rc == FLOW_ESINGULAR || rc == FLOW_ECONVERGE ? 1 : rc;
-            for (int i = 0; i < ncap; i++)
-                J[(size_t)i * ncap + j] = (an[i] - acc[i]) / h;
-        }
-        /* binding rows: J_BB d_B = C_B - a_B - J_BN d_N */
-        for (int r = 0; r < nb; r++) {
-            int i = row[r];
-            double v = C[i] - acc[i];
-            for (int j = 0; j < ncap; j++)
-                if (!bind[j])
-                    v -= J[(size_t)i * ncap + j] * d[j];
-            rn[r] = v;
-            for (int c2 = 0; c2 < nb; c2++)
-                Jb[(size_t)r * nb + c2] = J[(size_t)i * ncap + row[c2]];
-        }
-        if (dense_solve(nb, Jb, rn))
-            return 1;
-        for (int r = 0; r < nb; r++)
-            d[row[r]] = rn[r];
-        int taken = 0;
-        for (double t = 1; t > 1e-9 && !taken; t /= 2) {
-            for (int j = 0; j < ncap; j++)
-                rn[j] = fmin(1, fmax(rho[j] + t * d[j], rho[j] / 8));
-            rc = cap_solve_at(st, k, ncap, rn, an);
-            if (rc && rc != FLOW_ESINGULAR && rc != FLOW_ECONVERGE)
-                return rc;
-            if (rc)
-                continue;
-            double mn = cap_phi(ncap, rn, an, C, phi, bind);
-            taken = mn < (1 - 1e-4 * t) * merit || mn <= CAP_TOL * CAP_TOL;
-            if (taken) {
-                memcpy(rho, rn, (size_t)ncap * sizeof *rho);
-                memcpy(acc, an, (size_t)ncap * sizeof *acc);
-                merit = mn;
-            }
-        }
-        if (!taken)
-            return 1;
+        if (it == s->max_rounds || it == CAP_NEWTON_MAX)
+            break;
+        if ((rc = cap_direction(st, k, ncap, C, w)) || (rc = cap_damped(st, k, ncap, C, w, &merit)))
+            return rc;
     }
-    double worst = 0;
-    for (int j = 0; j < ncap; j++)
-        worst = fmax(worst, fabs(phi[j]));
-    if (worst > CAP_TOL)
-        return 1;
-    return cap_solve_at(st, k, ncap, rho, acc); /* the state at rho */
+    return 1;
 }
 
 /* Where capacities bind inside a cycle the accepted fraction rho of each
