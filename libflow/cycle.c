@@ -645,6 +645,7 @@ static int cycle_capacities(const flow_step *st, int k)
         C[j] = flow_route__capacity_left(st, p);
     }
     int rc = cap_newton(st, k, ncap, C);
+    s->stats.capacity_iters--; /* its first solve, at fraction 1, is the one any cycle makes */
     if (rc == 1 && ncap > CAP_NEST_MAX)
         return cycle_error(st, k, 0, FLOW_ECONVERGE, -1);
     cap_search cs = { st, k, ncap, 0, s->capi, -1, 0, 0 };
