@@ -665,7 +665,7 @@ static int cycle_capacities(const flow_step *st, int k)
     for (int j = 0; j < ncap; j++) {
         int i = s->capi[j], p = procs[i];
         double A = cycle_avail(st, k, i);
-        if (s->rho[p] < 1 && A > C[j])
+        if (A > C[j]) /* binding, or at 1 within the tolerance: C exactly */
             s->rho[p] = C[j] / A;
     }
     return 0;
