@@ -262,14 +262,14 @@ static double get(const flow_sim *s, int i, const char *arrow, const char *to, i
 }
 
 /* Compares libflow's flows with the reference's. Tolerance: 1e-9 of the
- * mass going round (sum of all inputs). The reference's fractions are
- * found to ~1e-15 relative; the flows then carry the loop's condition
- * number (the loops keep at most ~0.98 of a material going round at
- * fraction 1, more where the overflow stays inside: we accept 1e-9,
- * which leaves six orders of magnitude for it), and libflow's own
- * stopping rule holds each capacity to 1e-12 of C. The capacity bound
- * itself is strict: accepted <= C (1 + 1e-12); four flows summed add at
- * most a few ulps. */
+ * mass going round (the sum of all inputs). Both solvers stop with each
+ * binding capacity met to about 1e-12 of C (libflow: 1e-12, the
+ * reference: 1e-15, or its bracket 1e-15 wide); an error e in an
+ * accepted amount moves the flows by e times the loop's amplification
+ * (how much more goes round than enters), so 1e-9 leaves a factor of
+ * 1000 for it; Gaussian elimination adds a few ulps times the same
+ * factor. The capacity bound itself is strict: accepted <= C (1 + 1e-12);
+ * the four flows summed for it add a few ulps at most. */
 static int compare(const loop *L, const flow_sim *s, char *why, size_t size)
 {
     static const char *mn[2] = { "a", "b" };
