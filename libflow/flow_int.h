@@ -465,6 +465,8 @@ int flow_balance__check(struct flow_sim *s, int t);
 
 /* sim.c -------------------------------------------------------------- */
 
+typedef struct flow_bqcur flow_bqcur;
+
 struct flow_sim {
     const flow_model *m;
     const flow_allocator *alloc;
@@ -486,6 +488,11 @@ struct flow_sim {
     double *bqueue;           /* [(S - bl0) * T] what of each year's input went into each
                                  backlog item: the queue, oldest first */
     double *btake;            /* [S - bl0] what each backlog item gives up this year */
+    struct flow_bqcur {       /* [S - bl0] at a backlog's first item (route.c, backlog_take): */
+        double all;           /* the sum of its queue's parts of the years before upto */
+        double start;         /* the sum of the parts before v, */
+        int upto, v;          /* v: the first part not taken in full */
+    } *bqcur;
     int *loc;                 /* [P] position within the current cycle or -1 */
     int *tri_r, *tri_c;       /* triplets of a cycle system */
     double *tri_v;
@@ -528,7 +535,11 @@ struct flow_sim {
     struct flow_plan *plan;   /* [C] what the step does for each component, in order */
     flow_edge_hot *genh;      /* [n_gens] the generation as sources() streams it: xi = p x M + material */
     flow_solver *solver;
-    gsl_root_fsolver *brent;  /* capacities inside cycles, or NULL */
+    gsl_root_fsolver **brent; /* [n_brent] one per capacity of the cycle with most (cycle.c) */
+    int n_brent;
+    int *capi;                /* [2 max_cycle] positions of a cycle's capacity processes (cycle.c) */
+    unsigned char *cbind;     /* [n_brent] and */
+    double *cw;               /* [n_brent (2 n_brent + 9)] the Newton iteration's workspace (cycle.c) */
     flow_sim_stats stats;
 };
 

@@ -1,0 +1,548 @@
+/*
+ * typed.c — the year step of a process of a plugin type: its transfer
+ * (asked again only when its parameters change), its capacity, its port
+ * flows, stock and balance, its init() / step() / fini() and metrics.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
+#include "sim_int.h"
+
+/* The values of a typed process's parameters in year t: the model's, else
+ * the declared defaults. */
+static void type_params(const flow_model *m, const flow_typed *ty, const double *pv, double *par)
+{
+    const flow_process *pr = &m->procs[ty->p];
+    for (int i = 0; i < ty->n_params; i++)
+        par[i] = !pr->tset[i]                  ? ty->t->params[i].def
+                 : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i]
+                                              : pr->tcoef[i] * pv[pr->tparam[i]];
+}
+
+/* The bits of n doubles ORed together: 0 when all are +0 (a -0 or a NaN
+ * is not; callers look at the values then). Four at a time, no branch per
+ * value. */
+static inline uint64_t any_bits(const double *v, int n)
+{
+    uint64_t b0 = 0, b1 = 0, w[4];
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(w, v + i, sizeof w);
+        b0 |= w[0] | w[1];
+        b1 |= w[2] | w[3];
+    }
+    for (; i < n; i++) {
+        memcpy(w, v + i, sizeof *w);
+        b0 |= w[0];
+    }
+    return b0 | b1;
+}
+
+/* Calls fini() of every typed process whose init() ran. */
+void flow_typed__fini(flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    for (int k = 0; s->tinit && k < c->NT; k++) {
+        if (s->tinit[k] && c->ty[k].t->fini)
+            c->ty[k].t->fini(s->tstate + c->ty[k].state0);
+        s->tinit[k] = 0;
+    }
+}
+
+/* Zeroes the state of every typed process and calls its init(), with the
+ * parameters of the first year. */
+int flow_typed__init(flow_sim *s)
+{
+    const flow_model *m = s->m;
+    const flow_compiled *c = &m->c;
+    flow_typed__fini(s);
+    memset(s->tstate, 0, c->ty_state);
+    memset(s->tvalid, 0, (size_t)c->NT);
+    /* the rows of the transfers are laid out again, in the order of this
+     * run's first transfers */
+    memset(s->trcap, 0, (size_t)c->NT * sizeof *s->trcap);
+    s->trtop = 0;
+    memset(s->tzcap, 0, (size_t)c->NT * sizeof *s->tzcap);
+    s->tztop = 0;
+    for (int k = 0; k < c->NT; k++)
+        s->tszero[k] = any_bits(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) == 0;
+    for (int k = 0; k < c->NT; k++) {
+        const flow_typed *ty = &c->ty[k];
+        const flow_process *pr = &m->procs[ty->p];
+        if (!ty->t->init) {
+            s->tinit[k] = 1;
+            continue;
+        }
+        double *par = s->tpar + ty->par0;
+        type_params(m, ty, s->data[FLOW_ITEM_PARAM], par);
+        char misuse[FLOW_MISUSE_LEN] = "";
+        flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL, misuse };
+        flow_error_clear();
+        int rc = ty->t->init(&ctx, s->tstate + ty->state0);
+        if (misuse[0]) {
+            s->tinit[k] = rc == 0; /* its fini() is due when init() thought it succeeded */
+            return flow_model__err(&pr->origin, FLOW_EPLUGIN, "process '%s' (type '%s'): its init() made a wrong call: %s",
+                                   pr->name, ty->t->name, misuse);
+        }
+        if (rc) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s", flow_error_last());
+            return flow_model__err(&pr->origin, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN,
+                                   "process '%s' (type '%s'): its init() failed (%s)%s%s", pr->name, ty->t->name,
+                                   flow_strerror(rc), msg[0] ? ": " : "", msg);
+        }
+        s->tinit[k] = 1;
+    }
+    return 0;
+}
+
+/* The same for a typed process that balances as it routes (typed_lean):
+ * what it is found to have received of all materials together, beyond
+ * what it routed. */
+static double corrupt_lean(const flow_step *st, int p)
+{
+    flow_sim *s = st->s;
+    int e = s->corrupt_e;
+    if (s->corrupt_t != st->t || s->corrupted || st->c->E == 0 || st->c->e_to[e] != p)
+        return 0;
+    s->corrupted = 1;
+    return CORRUPT_REL * st->flows[e];
+}
+
+
+/* ---- typed processes (plugin types) ---------------------------------------------- */
+
+static int err_typed(const flow_step *st, int p, int code, const char *fmt, ...) FLOW_PRINTF(4, 5);
+static int err_typed(const flow_step *st, int p, int code, const char *fmt, ...)
+{
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const flow_process *pr = &st->m->procs[p];
+    return flow_model__err(&pr->origin, code, "process '%s' (type '%s'), year %d: %s", pr->name, pr->type->name,
+                           st->m->first + st->t, msg);
+}
+
+/* Makes the transfer of typed process k current for year t: asks its type
+ * again only when a parameter changed, or when the last answer may
+ * depend on more than the parameters (a type with state, or one that read
+ * the year or its stock). Checks what the type gave: coefficients and
+ * releases finite and >= 0, no column sending more than 1. */
+int flow_typed__coefs(const flow_step *st, int k)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int M = st->M, p = ty->p;
+    double *par = s->tpar + ty->par0;
+    /* constant parameters cannot have changed: nothing to compare */
+    if (s->tvalid[k] && ty->par_const)
+        return 0;
+    int changed = !s->tvalid[k];
+    const flow_process *pr = &st->m->procs[p];
+    for (int i = 0; i < ty->n_params; i++) {
+        double v = !pr->tset[i] ? ty->t->params[i].def
+                   : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i] : pr->tcoef[i] * st->pv[pr->tparam[i]];
+        if (v != par[i]) {
+            changed = 1;
+            par[i] = v;
+        }
+    }
+    if (!changed)
+        return 0;
+    s->tvalid[k] = 0;
+    for (int i = 0; i < ty->n_params; i++) {
+        const flow_param_decl *d = &ty->t->params[i];
+        if (!(par[i] >= d->lo && par[i] <= d->hi))
+            return err_typed(st, p, FLOW_EVALUE, "parameter '%s' is %g, outside its bounds [%g, %g]%s%s%s", d->name,
+                             par[i], d->lo, d->hi, pr->tset[i] && pr->tparam[i] != FLOW_NONE ? " (parameter '" : "",
+                             pr->tset[i] && pr->tparam[i] != FLOW_NONE ? st->m->params[pr->tparam[i]].name : "",
+                             pr->tset[i] && pr->tparam[i] != FLOW_NONE ? "')" : "");
+    }
+    const int NR = ty->n_ports * M;
+    /* coef (scratch shared by all typed processes, read only here) is all
+     * zeros: flow_sim_new allocates it so, and every call
+     * below leaves it so (the rows it finds set are cleared once read, the
+     * whole block when it fails), which saves clearing n_ports x M x M
+     * values before each call */
+    double *coef = s->tcoef, *rel = s->trel + ty->rel0;
+    memset(rel, 0, (size_t)NR * sizeof *rel);
+    int touched = ty->t->state_size > 0;
+    const double *prev = st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * M;
+    char misuse[FLOW_MISUSE_LEN];
+    misuse[0] = '\0';
+    flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched, misuse };
+    flow_transfer T = { ty->n_ports, M, coef, rel };
+    s->stats.type_transfers++;
+    flow_error_clear(); /* a type written in Lua leaves its message there */
+    int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
+    if (misuse[0]) {
+        rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer() made a wrong call: %s", misuse);
+        goto fail;
+    }
+    if (rc) {
+        rc = err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its transfer() failed (%s)%s%s",
+                       flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
+        goto fail;
+    }
+    double *col = s->tcol + (size_t)k * M;
+    for (int m = 0; m < M; m++)
+        col[m] = 0;
+    int *nr = s->tzr, *nc = s->tzc; /* found in scratch, then moved to the pool */
+    double *nv = s->tzv;
+    flow_trow *tr = s->trtmp;
+    const int *to = c->ty_port_to + ty->port0, *te = c->ty_edge + ty->edge0;
+    int nnz = 0, nrow = 0;
+    /* most types release nothing: then the releases need no look each */
+    const int rel_any = any_bits(rel, NR) != 0;
+    s->trel_any[k] = 0;
+    for (int r = 0; r < NR; r++) {
+        double *row = coef + (size_t)r * M;
+        const int z0 = nnz;
+        /* most rows are all zeros: one test of the bits of the whole row
+         * (no branch per value; a -0 passes on to the values, which skip it) */
+        if (any_bits(row, M)) {
+            for (int m = 0; m < M; m++) {
+                double v = row[m];
+                if (v == 0)
+                    continue;
+                if (!(v > 0) || !isfinite(v)) {
+                    rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material '%s' "
+                                   "of port '%s' (coefficients must be finite and >= 0)", v, st->m->mats[m].name,
+                                   st->m->mats[r % M].name, ty->t->ports[r / M]);
+                    goto fail;
+                }
+                col[m] += v;
+                nr[nnz] = r;
+                nc[nnz] = m;
+                nv[nnz++] = v;
+            }
+            memset(row, 0, (size_t)M * sizeof *row);
+        }
+        if (rel_any) {
+            if (!(rel[r] >= 0) || !isfinite(rel[r])) {
+                rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases %g of material '%s' on port '%s' "
+                               "(releases must be finite and >= 0)", rel[r], st->m->mats[r % M].name,
+                               ty->t->ports[r / M]);
+                goto fail;
+            }
+            if (rel[r] != 0)
+                s->trel_any[k] = 1;
+        }
+        /* the rows that send something, for typed_lean: a structurally
+         * zero row's flows stay at the 0 the result row holds; a row that
+         * takes every material at one rate is that rate times the total
+         * input */
+        if (nnz == z0 && !(rel_any && rel[r] != 0))
+            continue;
+        double u = nnz - z0 == M ? nv[z0] : -1;
+        for (int i = z0 + 1; u >= 0 && i < nnz; i++)
+            if (nv[i] != u)
+                u = -1;
+        tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, z0, nnz, u, rel[r] };
+    }
+    for (int m = 0; m < M; m++)
+        if (col[m] > 1 + 1e-9)
+            return err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %.10g of each tonne of material '%s' "
+                             "(more than it receives: a column may add up to 1 at most)", col[m],
+                             st->m->mats[m].name);
+    s->tnnz[k] = nnz;
+    /* the non-zeros and the rows go to pools, one process after the
+     * other in the order of the step: room for as many as there are
+     * first, for all there can be (n_ports x M x M, n_ports x M) when a
+     * later transfer needs more; so a pool needs twice the all at most */
+    if ((size_t)nnz > s->tzcap[k]) {
+        s->tzcap[k] = s->tzcap[k] ? (size_t)NR * M : (size_t)nnz;
+        s->tz0[k] = s->tztop;
+        s->tztop += s->tzcap[k];
+    }
+    memcpy(s->tnz_row + s->tz0[k], nr, (size_t)nnz * sizeof *nr);
+    memcpy(s->tnz_col + s->tz0[k], nc, (size_t)nnz * sizeof *nc);
+    memcpy(s->tnz_v + s->tz0[k], nv, (size_t)nnz * sizeof *nv);
+    /* room for its rows: first as many as it has (the pool then holds
+     * the rows of all typed processes one after the other, in the order
+     * the step visits them), and all it can ever have (n_ports x M) when
+     * a later transfer needs more; so the pool needs 2 x ty_nrel at most */
+    if (nrow > s->trcap[k]) {
+        s->trcap[k] = s->trcap[k] ? NR : nrow;
+        s->tr0[k] = s->trtop;
+        s->trtop += s->trcap[k];
+    }
+    memcpy(s->trow + s->tr0[k], tr, (size_t)nrow * sizeof *tr);
+    s->tnrow[k] = nrow;
+    /* stock = last year's + acc x (1 - column) - releases: unchanged when
+     * every column sends all (exactly) and nothing is released */
+    s->tkeeps[k] = s->trel_any[k];
+    for (int m = 0; m < M; m++)
+        if (1 - col[m] != 0)
+            s->tkeeps[k] = 1;
+    s->tvalid[k] = !touched;
+    return 0;
+fail:
+    memset(coef, 0, (size_t)NR * M * sizeof *coef);
+    return rc;
+}
+
+/* The type's step(): the metrics of the year (and its state). */
+static int typed_step(const flow_step *st, int k, const double *acc, const double *out, const double *prev)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int p = ty->p;
+    if (ty->t->step) {
+        const flow_process *pr = &st->m->procs[p];
+        double *met = s->data[FLOW_ITEM_METRIC] + (size_t)st->t * c->NMET + ty->metric0;
+        char misuse[FLOW_MISUSE_LEN];
+        misuse[0] = '\0';
+        flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, s->tpar + ty->par0,
+                              prev, NULL, misuse };
+        /* a failing step() is reported with the message it left, so none
+         * may be there before: clear it when there is one (the common case
+         * costs one load, not a thread-local look-up) */
+        if (st->err[0])
+            flow_error_clear();
+        int rc = ty->t->step(&ctx, s->tstate + ty->state0, acc, out, met);
+        if (misuse[0])
+            return err_typed(st, p, FLOW_EPLUGIN, "its step() made a wrong call: %s", misuse);
+        if (rc)
+            return err_typed(st, p, rc < 0 && rc >= FLOW_EPLUGIN ? rc : FLOW_EPLUGIN, "its step() failed (%s)%s%s",
+                             flow_strerror(rc), flow_error_last()[0] ? ": " : "", flow_error_last());
+        for (int i = 0; i < ty->n_metrics; i++)
+            if (!isfinite(met[i]))
+                return err_typed(st, p, FLOW_EPLUGIN, "its metric '%s' is %g (metrics must be finite)",
+                                 ty->t->metrics[i], met[i]);
+    }
+    return 0;
+}
+
+/* out += T·acc over the non-zeros of typed process k, which lie row by
+ * row: each row's sum is kept in a register, not stored and reloaded per
+ * term. */
+static inline void apply_T(const flow_sim *s, int k, const double *acc, double *out)
+{
+    const int *nr = s->tnz_row + s->tz0[k], *nc = s->tnz_col + s->tz0[k];
+    const double *nv = s->tnz_v + s->tz0[k];
+    int nnz = s->tnnz[k];
+    for (int z = 0; z < nnz;) {
+        int r = nr[z];
+        double sum = 0;
+        for (; z < nnz && nr[z] == r; z++)
+            sum += nv[z] * acc[nc[z]];
+        out[r] += sum;
+    }
+}
+
+/* Where a typed process's output of material mat goes: into the input of
+ * the process, or, inside the cycle being solved, only into its balance
+ * (the cycle's solution holds the inputs already). */
+static void send(const flow_step *st, int to, int mat, double v)
+{
+    flow_sim *s = st->s;
+    size_t q = (size_t)to * st->M + mat;
+    if (s->loc[to] >= 0)
+        s->bin[q] += v;
+    else
+        s->x[q] += v;
+}
+
+/* The lean case of typed_emit: no capacity, not in a cycle; acc is the
+ * process's input. Only the rows that send something are computed and
+ * written (typed_coefs lists them): the flow row of the year is all zeros
+ * until the step writes it (flow_sim_new, flow_sim_reset; a failed year
+ * must be reset before the next), so a row that sends nothing is 0
+ * already. Its balance over all materials is checked here, not in
+ * balance.c. s->tout is all zeros on entry and is left so. */
+static int typed_lean(const flow_step *st, int k, const double *acc, const double *prev)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int M = st->M, p = ty->p, nrow = s->tnrow[k];
+    const flow_trow *tr = s->trow + s->tr0[k];
+    const int *nc = s->tnz_col + s->tz0[k];
+    const double *nv = s->tnz_v + s->tz0[k];
+    double *out = s->tout, *flows = st->flows, *x = s->x;
+    double tin = 0, tout = 0, tds = 0, big = 0;
+    int rc = 0;
+    {
+        /* two sums: half the chain of dependent additions */
+        double a0 = 0, a1 = 0;
+        int m = 0;
+        for (; m + 2 <= M; m += 2) {
+            a0 += acc[m];
+            a1 += acc[m + 1];
+        }
+        if (m < M)
+            a0 += acc[m];
+        tin = a0 + a1;
+    }
+    for (int i = 0; i < nrow; i++) {
+        double v = tr[i].rel;
+        if (tr[i].u >= 0) {
+            v += tr[i].u * tin;
+        } else {
+            double sum = 0;
+            for (int z = tr[i].z0; z < tr[i].z1; z++)
+                sum += nv[z] * acc[nc[z]];
+            v += sum;
+        }
+        flows[tr[i].e] = v;
+        x[tr[i].xi] += v;
+        out[tr[i].r] = v;
+        tout += v;
+    }
+    double *stk = st->stocks + c->p_stock[p];
+    if (!s->tkeeps[k]) {
+        /* every column sends all, nothing is released: the stock stays;
+         * a stock that has always been 0 is 0 in the row already */
+        if (!s->tszero[k])
+            for (int m = 0; m < M; m++)
+                stk[m] = prev[m];
+    } else {
+        s->tszero[k] = 0;
+        const double *col = s->tcol + (size_t)k * M, *rel = s->trel + ty->rel0;
+        for (int m = 0; m < M; m++) {
+            stk[m] = prev[m] + acc[m] * (1 - col[m]);
+            double b = acc[m] > prev[m] ? acc[m] : prev[m]; /* not fmax: a libm call */
+            big = b > big ? b : big;
+        }
+        if (s->trel_any[k]) {
+            for (int r = 0; r < ty->n_ports * M; r++)
+                stk[r % M] -= rel[r];
+            for (int m = 0; m < M; m++)
+                if (stk[m] < 0) {
+                    double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                    if (stk[m] < -tol) {
+                        rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
+                                       "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
+                        goto done;
+                    }
+                    stk[m] = 0;
+                }
+        }
+        for (int m = 0; m < M; m++)
+            tds += stk[m] - prev[m];
+    }
+    if (FLOW_TESTHOOK_ON)
+        tin += corrupt_lean(st, p);
+    double res = tin - tout - tds, scale = tin > tout ? tin : tout;
+    if (big > scale)
+        scale = big;
+    /* written so that a NaN anywhere fails it */
+    if (!(fabs(res) <= 100 * st->floor || fabs(res) <= s->tol * scale)) {
+        rc = flow_model__err(&st->m->procs[p].origin, FLOW_EBALANCE,
+                             "process '%s', all materials, year %d: mass balance off by %.6g (in %.10g, "
+                             "out %.10g, stock change %.10g)", st->m->procs[p].name, st->m->first + st->t,
+                             res, tin, tout, tds);
+        goto done;
+    }
+    rc = typed_step(st, k, acc, out, prev);
+done:
+    for (int i = 0; i < nrow; i++)
+        out[tr[i].r] = 0;
+    return rc;
+}
+
+/* Typed process k with input xp (per material, received this year):
+ * capacity (overflow or backlog), outputs T·accepted + releases on its
+ * port flows, its stock, its balance, and its type's step() with the
+ * metrics. The transfer is current (typed_coefs). */
+int flow_typed__emit(const flow_step *st, int k, const double *xp)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int M = st->M, p = ty->p, NR = ty->n_ports * M;
+    const double rho = s->rho[p];
+    double *acc = s->tacc, *out = s->tout;
+    const double *rel = s->trel + ty->rel0;
+    const int bl = c->p_backlog[p], ovf = c->p_ovf[p], in_cycle = s->loc[p] >= 0, sb = c->p_stock[p];
+    /* last year's stock (before the first year: the initial stock) */
+    const double *prev = st->sprev ? st->sprev + sb : c->pm_init + (size_t)p * M;
+    double *bin = s->bin + (size_t)p * M, *bout = s->bout + (size_t)p * M;
+    if (!in_cycle && bl < 0 && ovf < 0 && rho == 1)
+        return typed_lean(st, k, xp, prev);
+    if (bl < 0 && ovf < 0 && rho == 1) {
+        memcpy(acc, xp, (size_t)M * sizeof *acc);
+        memset(bout, 0, (size_t)M * sizeof *bout);
+    } else {
+        for (int m = 0; m < M; m++) {
+            double taken = flow_route__backlog_taken(st, p, m);
+            acc[m] = taken + rho * xp[m];
+            if (bl >= 0)
+                flow_route__backlog_keep(st, p, m, taken, (1 - rho) * xp[m]);
+            bout[m] = 0;
+            if (ovf >= 0) {
+                double v = (1 - rho) * xp[m];
+                st->flows[ovf + m] = v;
+                send(st, c->e_to[ovf + m], m, v);
+                bout[m] = v;
+            }
+        }
+    }
+    if (!in_cycle)
+        memcpy(bin, xp, (size_t)M * sizeof *bin);
+    memcpy(out, rel, (size_t)NR * sizeof *out);
+    apply_T(s, k, acc, out);
+    const int *te = c->ty_edge + ty->edge0;
+    for (int r = 0; r < NR; r++) {
+        double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
+        int e = te[r];
+        st->flows[e] = v;
+        if (v == 0) {
+            out[r] = 0;
+            continue;
+        }
+        send(st, c->e_to[e], r % M, v);
+        bout[r % M] += v;
+    }
+    /* the stock: what the columns keep, less what was released */
+    const double *col = s->tcol + (size_t)k * M;
+    double *stk = st->stocks + sb;
+    for (int m = 0; m < M; m++)
+        stk[m] = prev[m] + acc[m] * (1 - col[m]);
+    if (s->trel_any[k]) {
+        for (int r = 0; r < NR; r++)
+            stk[r % M] -= rel[r];
+        for (int m = 0; m < M; m++)
+            if (stk[m] < 0) {
+                double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                if (stk[m] < -tol)
+                    return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
+                                     "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
+                stk[m] = 0;
+            }
+    }
+    int rc = typed_step(st, k, acc, out, prev);
+    memset(out, 0, (size_t)NR * sizeof *out); /* typed_lean expects it clear */
+    return rc;
+}
+
+/* A typed process outside cycles. */
+int flow_typed__run(const flow_step *st, int p)
+{
+    flow_sim *s = st->s;
+    const flow_compiled *c = st->c;
+    const int k = c->p_typed[p];
+    const flow_typed *ty = &c->ty[k];
+    const double *xp = s->x + (size_t)p * st->M;
+    int rc;
+    if (ty->lean) {
+        /* most typed processes: no capacity, constant parameters */
+        s->rho[p] = 1;
+        if (!(s->tvalid[k] && ty->par_const) && (rc = flow_typed__coefs(st, k)))
+            return rc;
+        return typed_lean(st, k, xp, st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * st->M);
+    }
+    s->rho[p] = flow_route__capacity_rho(st, p, xp);
+    rc = flow_typed__coefs(st, k);
+    return rc ? rc : flow_typed__emit(st, k, xp);
+}
