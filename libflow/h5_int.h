@@ -119,6 +119,8 @@ int flow_h5__valid_scenario_name(const char *name);
  * that writes version 2 refuses to read version 1. (Only a build whose
  * writer still writes version 1 reads it.) */
 #define FLOW_H5_READS_V1 (FLOW_RESULTS_FORMAT_VERSION < 2)
+/* The newest version the reader reads (the writer's, once it writes 2). */
+#define FLOW_H5_READ_VERSION 2
 /* Bytes of one string (attribute or table cell), its terminator included. */
 #define FLOW_H5_STR_MAX 65536
 /* Bytes of the format attribute. */

@@ -320,6 +320,27 @@ static int read_column(const flow_results *r, hid_t d, const char *path, flow_h5
     return rc;
 }
 
+/* Whether type t holds variable-length data or references anywhere (whose
+ * bytes HDF5 keeps in the global heap). */
+static int heap_type(hid_t t)
+{
+    H5T_class_t c = H5Tget_class(t);
+    if (c == H5T_STRING)
+        return H5Tis_variable_str(t) != 0;
+    if (c == H5T_VLEN || c == H5T_REFERENCE || c == H5T_NO_CLASS)
+        return 1;
+    if (c != H5T_COMPOUND && c != H5T_ARRAY)
+        return 0;
+    int n = c == H5T_ARRAY ? 1 : H5Tget_nmembers(t), yes = n < 0;
+    for (int i = 0; !yes && i < n; i++) {
+        hid_t m = c == H5T_ARRAY ? H5Tget_super(t) : H5Tget_member_type(t, (unsigned)i);
+        yes = m < 0 || heap_type(m);
+        if (m >= 0)
+            H5Tclose(m);
+    }
+    return yes;
+}
+
 /* Checks the table: compound, rank 1, no bigger than the file. */
 static int table_shape(const flow_results *r, hid_t d, hid_t t, const char *path, size_t *n)
 {
@@ -327,6 +348,9 @@ static int table_shape(const flow_results *r, hid_t d, hid_t t, const char *path
     int rc = flow_h5__shape(r, d, path, H5T_COMPOUND, 1, dims);
     if (rc)
         return rc;
+    if (!(FLOW_H5_READS_V1 && r->version == 1) && heap_type(t))
+        return flow_h5__corrupt(r, "%s holds variable-length data or references (version %d has none)", path,
+                                r->version);
     /* a table is stored whole (unfiltered): it cannot hold more bytes than the file */
     size_t rec = H5Tget_size(t);
     if (rec == 0 || dims[0] > (hsize_t)INT_MAX || dims[0] > r->fsize / rec)

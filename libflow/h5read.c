@@ -68,16 +68,16 @@ static int check_identity(flow_results *r)
     }
     flow_alloc__free(FLOW_H5_A, format);
     if ((rc = flow_h5__attr_int(r, r->file, "format_version", &version)))
-        return flow_error__set(FLOW_EINVAL, "%s: libflow results without a readable format_version (%s)", r->path,
-                               flow_error_last());
+        return rc == FLOW_ENOTFOUND ? flow_error__set(FLOW_EINVAL, "%s: libflow results without a format_version", r->path)
+                                    : rc;
     if (version == 1 && !FLOW_H5_READS_V1)
         return flow_error__set(FLOW_EINVAL, "%s: results format version 1 (an older libflow) keeps its strings in "
                                "HDF5's global heap, which libflow no longer reads; run the model again to write version %d",
-                               r->path, FLOW_RESULTS_FORMAT_VERSION);
-    if (version < 1 || version > FLOW_RESULTS_FORMAT_VERSION)
+                               r->path, FLOW_H5_READ_VERSION);
+    if (version < 1 || version > FLOW_H5_READ_VERSION)
         return flow_error__set(FLOW_EINVAL, "%s: results format version %lld; this libflow (%s) reads version %d%s",
-                               r->path, version, flow_version(), FLOW_RESULTS_FORMAT_VERSION,
-                               FLOW_H5_READS_V1 ? " and older" : "");
+                               r->path, version, flow_version(), FLOW_H5_READ_VERSION,
+                               FLOW_H5_READS_V1 ? " and 1" : "");
     r->version = (int)version;
     if (vlen) { /* now read as the version says (refused in version 2) */
         if ((rc = flow_h5__attr_str(r, r->file, "format", FLOW_H5_FORMAT_MAX, &format)))
@@ -493,8 +493,11 @@ static int open_samples(flow_results *r, int s, const char *what, hid_t *d, hsiz
         return rc ? rc : flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no samples '%s'", r->path, sc, what);
     rc = flow_h5__shape(r, *d, path, H5T_FLOAT, 3, dims);
     /* a scenario of samples only has no years: then they are not compared */
-    int years = !rc && load_years(r, s) == 0;
-    flow_error_clear();
+    int years = 0;
+    if (!rc) {
+        years = load_years(r, s) == 0;
+        flow_error_clear();
+    }
     if (!rc && (dims[0] < 1 || dims[1] < 1 || dims[0] > INT_MAX || dims[1] > INT_MAX || dims[2] > INT_MAX ||
                 (years && dims[1] != (hsize_t)r->sc[s].T)))
         rc = flow_error__set(FLOW_EIO, "%s: scenario '%s': samples/%s is not float64[samples][years][items] of its years",
