@@ -777,7 +777,10 @@ int flow_results_target(flow_results *r, int scenario, int target, flow_results_
 /* A string attribute of the file (scenario -1: "format", "libflow_version",
  * "created") or of a scenario ("model_file", "model_sha256",
  * "scenario_file", "scenario_sha256", "plugin_versions", "created",
- * "description"); NULL when absent. Borrowed until the next call. */
+ * "description"); NULL when absent or not a string, and also when it
+ * cannot be read (not one fixed-length string of at most 64 KiB: then
+ * flow_error_last_code() is FLOW_EIO, else 0). Borrowed until the next
+ * call. */
 const char *flow_results_attr(flow_results *r, int scenario, const char *name);
 
 #ifdef __cplusplus

@@ -634,6 +634,7 @@ int flow_results_target(flow_results *r, int scenario, int target, flow_results_
 
 const char *flow_results_attr(flow_results *r, int scenario, const char *name)
 {
+    flow_error_clear();
     if (r->writing || !name || (scenario != -1 && (scenario < 0 || scenario >= r->n_scen)))
         return NULL;
     flow_h5__quiet q;
