@@ -26,6 +26,9 @@ import numpy as np
 from h5py import h5a, h5d, h5s, h5t
 
 YEARS = [2020, 2021, 2022]
+# the version written into "valid"-style files (H5CRAFT_VERSION=1 labels
+# them version 1, to try a reader that refuses version 2)
+VERSION = int(os.environ.get("H5CRAFT_VERSION", "2"))
 
 
 def fstr(n, vlen=False):
@@ -114,11 +117,11 @@ def write(path, case="valid"):
     attr_str(f, "format", "libflow-results" if case != "format_long" else "x" * 1048576, vlen=v1 or case == "vlen_attr",
              shape=(100000,) if case == "format_array" else None)
     if case == "version_array":
-        f.attrs.create("format_version", np.full(100000, 2, dtype="<i4"))
+        f.attrs.create("format_version", np.full(100000, VERSION, dtype="<i4"))
     elif case == "version_float":
-        f.attrs.create("format_version", np.float64(2.0))
+        f.attrs.create("format_version", np.float64(VERSION))
     else:
-        f.attrs.create("format_version", np.int32(1 if v1 else 2))
+        f.attrs.create("format_version", np.int32(1 if v1 else VERSION))
     attr_str(f, "libflow_version", "h5craft", vlen=v1)
     attr_str(f, "created", "2026-01-01T00:00:00Z", vlen=v1)
     sg = f.create_group("scenarios", track_order=True)
