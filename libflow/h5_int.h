@@ -147,7 +147,8 @@ int flow_h5__attr_int(const flow_results *r, hid_t loc, const char *name, long l
  * a file of known version), or 1 when it is variable-length and the file's
  * version is not known yet (r->version 0: nothing read). */
 int flow_h5__attr_str(const flow_results *r, hid_t loc, const char *name, size_t max, char **out);
-/* Checks dataset d (path names it): values of class cls (float: 8 bytes;
+/* Checks dataset d (path names it): its data in this file (no external
+ * raw-data files, not virtual), values of class cls (float: 8 bytes;
  * integer: at most 8), a simple dataspace of rank rank; its dims into dims. */
 int flow_h5__shape(const flow_results *r, hid_t d, const char *path, H5T_class_t cls, int rank, hsize_t *dims);
 

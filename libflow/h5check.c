@@ -47,6 +47,24 @@ int flow_h5__corrupt(const flow_results *r, const char *fmt, ...)
 
 /* ---- reaching objects ---------------------------------------------------------- */
 
+/* Opens dataset name of loc so that no other file can be opened for its
+ * data, whatever its layout says (external raw-data files and a virtual
+ * dataset's sources are looked for in a folder that does not exist; such
+ * a dataset is refused before it is read: local_data). */
+static hid_t open_dataset(hid_t loc, const char *name)
+{
+    static const char nowhere[] = "/nonexistent/libflow-reads-no-other-file";
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (dapl < 0)
+        return -1;
+    hid_t d = -1;
+    if (H5Pset_efile_prefix(dapl, nowhere) >= 0 && H5Pset_virtual_prefix(dapl, nowhere) >= 0 &&
+        H5Pset_virtual_view(dapl, H5D_VDS_FIRST_MISSING) >= 0)
+        d = H5Dopen2(loc, name, dapl);
+    H5Pclose(dapl);
+    return d;
+}
+
 /* One step from loc to its member name: a hard link, else refused. */
 static hid_t step(const flow_results *r, hid_t loc, const char *name, const char *path, int *rc)
 {
@@ -63,7 +81,16 @@ static hid_t step(const flow_results *r, hid_t loc, const char *name, const char
                                li.type == H5L_TYPE_SOFT ? "a soft" : li.type == H5L_TYPE_EXTERNAL ? "an external" : "a user-defined");
         return -1;
     }
-    hid_t o = H5Oopen(loc, name, H5P_DEFAULT);
+    H5O_info_t oi;
+    if (H5Oget_info_by_name2(loc, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+        *rc = flow_h5__corrupt(r, "cannot open %s", path);
+        return -1;
+    }
+    if (oi.type != H5O_TYPE_GROUP && oi.type != H5O_TYPE_DATASET) {
+        *rc = flow_h5__corrupt(r, "%s is neither a group nor a dataset", path);
+        return -1;
+    }
+    hid_t o = oi.type == H5O_TYPE_GROUP ? H5Gopen2(loc, name, H5P_DEFAULT) : open_dataset(loc, name);
     if (o < 0)
         *rc = flow_h5__corrupt(r, "cannot open %s", path);
     return o;
@@ -204,8 +231,29 @@ int flow_h5__attr_str(const flow_results *r, hid_t loc, const char *name, size_t
 
 /* ---- datasets ------------------------------------------------------------------ */
 
+/* Refuses a dataset whose data lie in other files: external raw-data
+ * files (which could be a FIFO, or any file the reader may read, copied
+ * into an export) or a virtual dataset's sources. */
+static int local_data(const flow_results *r, hid_t d, const char *path)
+{
+    hid_t dcpl = H5Dget_create_plist(d);
+    if (dcpl < 0)
+        return flow_h5__corrupt(r, "cannot read the layout of %s", path);
+    int ext = H5Pget_external_count(dcpl);
+    H5D_layout_t lay = H5Pget_layout(dcpl);
+    H5Pclose(dcpl);
+    if (ext != 0 || lay == H5D_VIRTUAL || lay < 0)
+        return flow_h5__corrupt(r, "%s keeps its data %s (refused)", path,
+                                ext != 0 ? "in external files" : lay == H5D_VIRTUAL ? "in a virtual dataset's sources"
+                                                                                     : "in an unknown layout");
+    return 0;
+}
+
 int flow_h5__shape(const flow_results *r, hid_t d, const char *path, H5T_class_t cls, int rank, hsize_t *dims)
 {
+    int lrc = local_data(r, d, path);
+    if (lrc)
+        return lrc;
     hid_t t = H5Dget_type(d), sp = H5Dget_space(d);
     int rc = 0;
     H5T_class_t c = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
@@ -290,6 +338,10 @@ static int read_column(const flow_results *r, hid_t d, const char *path, flow_h5
     if (mt < 0)
         return rc ? rc : flow_h5__corrupt(r, "%s: cannot make the type of column %s", path, c->name);
     size_t size = H5Tget_size(mt);
+    if ((unsigned long long)n * size > FLOW_H5_READ_MAX) {
+        H5Tclose(mt);
+        return flow_h5__corrupt(r, "%s: column %s holds more than %llu bytes", path, c->name, FLOW_H5_READ_MAX);
+    }
     int vlen = c->type == FLOW_H5_COL_STR && H5Tis_variable_str(mt) > 0;
     char *buf = flow_alloc__calloc(FLOW_H5_A, n ? n : 1, size);
     if (!buf)
@@ -378,8 +430,10 @@ int flow_h5__table(const flow_results *r, const char *scen, const char *sub, flo
         if (m < 0)
             continue;
         hid_t ft = H5Tget_member_type(t, (unsigned)m);
-        rc = ft < 0 ? flow_h5__corrupt(r, "cannot read the type of column %s of %s", cols[i].name, path)
-                    : read_column(r, d, path, &cols[i], ft, *n);
+        if (ft < 0 || H5Tget_member_offset(t, (unsigned)m) + H5Tget_size(ft) > H5Tget_size(t))
+            rc = flow_h5__corrupt(r, "%s: column %s does not fit its record", path, cols[i].name);
+        else
+            rc = read_column(r, d, path, &cols[i], ft, *n);
         if (ft >= 0)
             H5Tclose(ft);
     }

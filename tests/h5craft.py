@@ -101,6 +101,11 @@ TARGET = [("indicator", "s"), ("year", "i4"), ("cmp", "s"), ("value", "f8"), ("a
           ("source", "s")]
 
 
+def fifo(path):
+    """The FIFO beside the crafted files (tests/h5read.sh makes it)."""
+    return os.path.join(os.path.dirname(os.path.abspath(path)), "fifo")
+
+
 def values(g, data, dtype="<f8"):
     a = np.array(data, dtype=dtype)
     g.create_dataset("values", data=a, chunks=a.shape if a.size else None, compression="gzip" if a.size else None,
@@ -143,6 +148,12 @@ def write(path, case="valid"):
     elif case == "years_soft_link":
         g.create_dataset("years_real", data=years)
         g["years"] = h5py.SoftLink("/scenarios/plan/years_real")
+    elif case == "years_external":  # raw data in another file: the FIFO
+        g.create_dataset("years", shape=(3,), dtype="<i4", external=[(fifo(path), 0, 12)])
+    elif case == "years_virtual":  # a virtual dataset whose source is the FIFO
+        lay = h5py.VirtualLayout(shape=(3,), dtype="<i4")
+        lay[:] = h5py.VirtualSource(fifo(path), "years", shape=(3,))
+        g.create_virtual_dataset("years", lay)
     elif case == "years_group":
         g.create_group("years")
     else:
@@ -195,7 +206,7 @@ def write(path, case="valid"):
 
 CASES = ["valid", "v1", "vlen_column", "vlen_attr", "format_array", "format_long", "version_array",
          "version_float", "years_float", "years_2d", "years_minmax", "years_gap", "years_huge", "years_ext_link",
-         "years_soft_link", "years_group", "scenario_dataset", "ext_link_scenario", "index_no_name",
+         "years_external", "years_virtual", "years_soft_link", "years_group", "scenario_dataset", "ext_link_scenario", "index_no_name",
          "index_name_int", "index_rows_huge", "index_not_compound", "index_str_huge", "values_int", "values_shape",
          "targets_cmp_bad", "samples_rank2"]
 

@@ -119,6 +119,8 @@ refused samples_rank2 "/scenarios/plan/samples/x is not of rank 3" samples
 # (the external links point at a FIFO: following one would hang)
 refused ext_link_scenario "/scenarios/evil is an external link (refused)" report export diff
 refused years_ext_link "/scenarios/plan/years is an external link; a results file holds only groups and datasets" report export
+refused years_external "/scenarios/plan/years keeps its data in external files (refused)" report export
+refused years_virtual "/scenarios/plan/years keeps its data in a virtual dataset's sources (refused)" report export
 refused years_soft_link "/scenarios/plan/years is a soft link" report
 refused years_group "/scenarios/plan/years is not a dataset" report
 refused scenario_dataset "/scenarios/evil is not a group" report
