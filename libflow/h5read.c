@@ -492,11 +492,16 @@ static int open_samples(flow_results *r, int s, const char *what, hid_t *d, hsiz
     if (*d < 0)
         return rc ? rc : flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no samples '%s'", r->path, sc, what);
     rc = flow_h5__shape(r, *d, path, H5T_FLOAT, 3, dims);
-    /* a scenario of samples only has no years: then they are not compared */
+    /* a scenario of samples only has no years: then they are not compared
+     * (years that are there must read) */
     int years = 0;
     if (!rc) {
-        years = load_years(r, s) == 0;
-        flow_error_clear();
+        hid_t y = flow_h5__open(r, sc, "years", H5I_DATASET, &rc);
+        if (y >= 0) {
+            H5Oclose(y);
+            rc = load_years(r, s);
+            years = !rc;
+        }
     }
     if (!rc && (dims[0] < 1 || dims[1] < 1 || dims[0] > INT_MAX || dims[1] > INT_MAX || dims[2] > INT_MAX ||
                 (years && dims[1] != (hsize_t)r->sc[s].T)))
