@@ -31,7 +31,7 @@ static herr_t add_name(hid_t g, const char *name, const H5L_info_t *info, void *
     (void)g;
     scen_list *l = data;
     flow_results *r = l->r;
-    if (info->type != H5L_TYPE_HARD || !flow_h5__valid_scenario_name(name)) {
+    if (info->type != H5L_TYPE_HARD || !flow_h5__valid_scenario_name(name) || strlen(name) > 1000) {
         l->rc = flow_h5__corrupt(r, "/scenarios/%s is %s (refused)", name,
                                  info->type == H5L_TYPE_EXTERNAL ? "an external link"
                                  : info->type != H5L_TYPE_HARD  ? "a soft or user-defined link"
