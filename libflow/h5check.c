@@ -333,7 +333,7 @@ static int copy_strings(flow_h5__col *c, const char *buf, size_t size, size_t n,
  * in memory: HDF5 picks it out of the file's records by name). */
 static int read_column(const flow_results *r, hid_t d, const char *path, flow_h5__col *c, hid_t ft, size_t n)
 {
-    int rc = 0, got = 0;
+    int rc = 0;
     hid_t mt = column_type(r, path, c, ft, &rc), ct = -1;
     if (mt < 0)
         return rc ? rc : flow_h5__corrupt(r, "%s: cannot make the type of column %s", path, c->name);
@@ -350,13 +350,13 @@ static int read_column(const flow_results *r, hid_t d, const char *path, flow_h5
              (n > 0 && H5Dread(d, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
         rc = flow_h5__corrupt(r, "cannot read column %s of %s", c->name, path);
     else if (c->type == FLOW_H5_COL_STR)
-        rc = copy_strings(c, buf, size, n, vlen), got = 1;
+        rc = copy_strings(c, buf, size, n, vlen);
     else {
         c->data = buf;
         buf = NULL;
     }
 #if FLOW_H5_READS_V1
-    if (vlen && got && n > 0) {
+    if (vlen && c->data && n > 0) { /* read: HDF5 allocated the strings */
         hsize_t hn = n;
         hid_t sp = H5Screate_simple(1, &hn, NULL);
         if (sp >= 0)
