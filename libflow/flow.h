@@ -717,8 +717,10 @@ int flow_results_commit(flow_results *r);
 
 /* Opens a results file for reading. Errors, each one line naming the
  * file: FLOW_EIO (missing, unreadable, not an HDF5 file, truncated or
- * corrupt), FLOW_EINVAL (an HDF5 file but not libflow results, or a
- * newer format version). */
+ * corrupt: every object is checked before it is read, and a link to
+ * another file, an object of the wrong type, rank or size is "corrupt
+ * results file"; docs/results-format.md), FLOW_EINVAL (an HDF5 file but
+ * not libflow results, format version 1, or a newer format version). */
 int flow_results_open(flow_results **out, const char *path);
 /* Closes a file opened for reading, or abandons one being written (its
  * temporary file is removed; nothing appears at its path). NULL is a
@@ -777,7 +779,10 @@ int flow_results_target(flow_results *r, int scenario, int target, flow_results_
 /* A string attribute of the file (scenario -1: "format", "libflow_version",
  * "created") or of a scenario ("model_file", "model_sha256",
  * "scenario_file", "scenario_sha256", "plugin_versions", "created",
- * "description"); NULL when absent. Borrowed until the next call. */
+ * "description"); NULL when absent or not a string, and also when it
+ * cannot be read (not one fixed-length string of at most 64 KiB: then
+ * flow_error_last_code() is FLOW_EIO, else 0). Borrowed until the next
+ * call. */
 const char *flow_results_attr(flow_results *r, int scenario, const char *name);
 
 #ifdef __cplusplus

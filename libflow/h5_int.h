@@ -58,6 +58,8 @@ struct flow_results {
     char **scen;
     scen_cache *sc;
     char *attr;             /* the last attribute read */
+    int version;            /* reader: the file's format version (0 until known) */
+    unsigned long long fsize; /* reader: the file's size in bytes, a bound of its tables */
 };
 
 #define FLOW_H5_A (&flow_alloc__default)
@@ -109,5 +111,61 @@ hid_t flow_h5__target_type(hid_t str);
 void flow_h5__free_kind(kind_cache *k);
 /* Whether name can name a scenario group. */
 int flow_h5__valid_scenario_name(const char *name);
+
+/* ---- the reader's checks (h5check.c; docs/results-format.md, Limits) ------- */
+
+/* Version 1 keeps its strings as variable-length data in HDF5's global
+ * heap, which crafted files use to overflow libhdf5's heap: a libflow
+ * that writes version 2 refuses to read version 1. (Only a build whose
+ * writer still writes version 1 reads it.) */
+#define FLOW_H5_READS_V1 (FLOW_RESULTS_FORMAT_VERSION < 2)
+/* The newest version the reader reads (the writer's, once it writes 2). */
+#define FLOW_H5_READ_VERSION 2
+/* Bytes of one string (attribute or table cell), its terminator included. */
+#define FLOW_H5_STR_MAX 65536
+/* Bytes of the format attribute. */
+#define FLOW_H5_FORMAT_MAX 64
+/* Years of a scenario: four-digit calendar years. */
+#define FLOW_H5_YEARS_MAX (FLOW_YEAR_MAX - FLOW_YEAR_MIN + 1)
+/* Bytes of values read at once (one kind's values, one sample). */
+#define FLOW_H5_READ_MAX ((unsigned long long)1 << 30)
+
+/* FLOW_EIO "FILE: corrupt results file: <what>". */
+int flow_h5__corrupt(const flow_results *r, const char *fmt, ...);
+/* Opens /scenarios/<scen>/<sub> (scen NULL: /<sub>; sub "" or NULL: the
+ * scenario's group), reached through hard links only, and checks that it
+ * is want (H5I_GROUP or H5I_DATASET). Returns the object (H5Oclose it), or
+ * -1: *rc 0 when a link on the way is absent, else the error (a soft or
+ * external link, an object of another kind, unreadable metadata). */
+hid_t flow_h5__open(const flow_results *r, const char *scen, const char *sub, H5I_type_t want, int *rc);
+/* The scalar integer attribute name of loc into *out. FLOW_ENOTFOUND when
+ * absent; FLOW_EIO when not a scalar integer. */
+int flow_h5__attr_int(const flow_results *r, hid_t loc, const char *name, long long *out);
+/* The scalar string attribute name of loc, a fixed-length string of at
+ * most max bytes, into a fresh allocation *out (NULL when absent or not a
+ * string). Returns 0, an error (not scalar, too long, variable-length in
+ * a file of known version), or 1 when it is variable-length and the file's
+ * version is not known yet (r->version 0: nothing read). */
+int flow_h5__attr_str(const flow_results *r, hid_t loc, const char *name, size_t max, char **out);
+/* Checks dataset d (path names it): its data in this file (no external
+ * raw-data files, not virtual), values of class cls (float: 8 bytes;
+ * integer: at most 8), a simple dataspace of rank rank; its dims into dims. */
+int flow_h5__shape(const flow_results *r, hid_t d, const char *path, H5T_class_t cls, int rank, hsize_t *dims);
+
+/* A column to read from a compound table, by name. */
+typedef enum { FLOW_H5_COL_STR, FLOW_H5_COL_I32, FLOW_H5_COL_I8, FLOW_H5_COL_F64 } flow_h5__coltype;
+typedef struct flow_h5__col {
+    const char *name;
+    flow_h5__coltype type;
+    int optional;   /* absent: data stays NULL */
+    void *data;     /* out: char *[n], int32_t[n], int8_t[n] or double[n] */
+} flow_h5__col;
+/* Reads the columns of the rank-1 compound dataset /scenarios/<scen>/<sub>
+ * (*n records, no more than the file's size holds). String columns must be
+ * fixed-length strings of at most FLOW_H5_STR_MAX bytes. On error every
+ * column's data is freed; free them with flow_h5__table_free. */
+int flow_h5__table(const flow_results *r, const char *scen, const char *sub, flow_h5__col *cols, int ncols,
+                   size_t *n);
+void flow_h5__table_free(flow_h5__col *cols, int ncols, size_t n);
 
 #endif /* FLOW_H5_INT_H */

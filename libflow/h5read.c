@@ -19,52 +19,120 @@
 
 #include "h5_int.h"
 
-/* A string attribute of loc into a fresh allocation, or NULL (absent or
- * not a string). */
-static char *get_attr_str(hid_t loc, const char *name)
-{
-    if (H5Aexists(loc, name) <= 0)
-        return NULL;
-    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = a >= 0 ? H5Aget_type(a) : -1;
-    char *out = NULL;
-    if (t >= 0 && H5Tget_class(t) == H5T_STRING) {
-        if (H5Tis_variable_str(t) > 0) {
-            hid_t mt = flow_h5__str_type();
-            char *v = NULL;
-            if (mt >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
-                out = flow_alloc__strdup(FLOW_H5_A, v);
-                H5free_memory(v);
-            }
-            if (mt >= 0)
-                H5Tclose(mt);
-        } else {
-            size_t n = H5Tget_size(t);
-            out = flow_alloc__calloc(FLOW_H5_A, n + 1, 1);
-            if (out && H5Aread(a, t, out) < 0) {
-                flow_alloc__free(FLOW_H5_A, out);
-                out = NULL;
-            }
-        }
-    }
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
-    return out;
-}
+/* The scenarios' names, in the order listed; a link that is not a hard
+ * link, or a name that cannot name a scenario, ends the listing with rc. */
+typedef struct scen_list {
+    flow_results *r;
+    int rc;
+} scen_list;
 
 static herr_t add_name(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
     (void)g;
-    (void)info;
-    flow_results *r = data;
+    scen_list *l = data;
+    flow_results *r = l->r;
+    if (info->type != H5L_TYPE_HARD || !flow_h5__valid_scenario_name(name) || strlen(name) > 1000) {
+        l->rc = flow_h5__corrupt(r, "/scenarios/%s is %s (refused)", name,
+                                 info->type == H5L_TYPE_EXTERNAL ? "an external link"
+                                 : info->type != H5L_TYPE_HARD  ? "a soft or user-defined link"
+                                                                : "not a name of a scenario");
+        return -1;
+    }
     char **nv = flow_alloc__realloc(FLOW_H5_A, r->scen, (size_t)(r->n_scen + 1) * sizeof *nv);
-    if (!nv)
+    if (nv)
+        r->scen = nv;
+    if (!nv || !(r->scen[r->n_scen] = flow_alloc__strdup(FLOW_H5_A, name))) {
+        l->rc = flow_error__nomem("a results file");
         return -1;
-    r->scen = nv;
-    if (!(r->scen[r->n_scen] = flow_alloc__strdup(FLOW_H5_A, name)))
-        return -1;
+    }
     r->n_scen++;
+    return 0;
+}
+
+/* The file is libflow results of a version this libflow reads: the
+ * 'format' attribute, then 'format_version' (read first when 'format' is
+ * variable-length, as in version 1, so that nothing is read from the
+ * global heap of a file that is not version 1). */
+static int check_identity(flow_results *r)
+{
+    char *format = NULL;
+    long long version = 0;
+    int rc = flow_h5__attr_str(r, r->file, "format", FLOW_H5_FORMAT_MAX, &format), vlen = rc == 1;
+    if (rc < 0)
+        return rc;
+    if (!vlen && (!format || strcmp(format, FORMAT_NAME) != 0)) {
+        rc = flow_error__set(FLOW_EINVAL, "%s: an HDF5 file, but not libflow results (its 'format' attribute is %s%s%s)",
+                             r->path, format ? "'" : "missing", format ? format : "", format ? "'" : "");
+        flow_alloc__free(FLOW_H5_A, format);
+        return rc;
+    }
+    flow_alloc__free(FLOW_H5_A, format);
+    if ((rc = flow_h5__attr_int(r, r->file, "format_version", &version)))
+        return rc == FLOW_ENOTFOUND ? flow_error__set(FLOW_EINVAL, "%s: libflow results without a format_version", r->path)
+                                    : rc;
+    if (version == 1 && !FLOW_H5_READS_V1)
+        return flow_error__set(FLOW_EINVAL, "%s: results format version 1 (an older libflow) keeps its strings in "
+                               "HDF5's global heap, which libflow no longer reads; run the model again to write version %d",
+                               r->path, FLOW_H5_READ_VERSION);
+    if (version < 1 || version > FLOW_H5_READ_VERSION)
+        return flow_error__set(FLOW_EINVAL, "%s: results format version %lld; this libflow (%s) reads version %d%s",
+                               r->path, version, flow_version(), FLOW_H5_READ_VERSION,
+                               FLOW_H5_READS_V1 ? " and 1" : "");
+    r->version = (int)version;
+    if (vlen) { /* now read as the version says (refused in version 2) */
+        if ((rc = flow_h5__attr_str(r, r->file, "format", FLOW_H5_FORMAT_MAX, &format)))
+            return rc;
+        rc = !format || strcmp(format, FORMAT_NAME) != 0
+                 ? flow_error__set(FLOW_EINVAL, "%s: an HDF5 file, but not libflow results (its 'format' attribute is '%s')",
+                                   r->path, format ? format : "")
+                 : 0;
+        flow_alloc__free(FLOW_H5_A, format);
+    }
+    return rc;
+}
+
+/* Lists the scenarios of /scenarios, in the order written where the file
+ * tracks it. */
+static int list_scenarios(flow_results *r)
+{
+    int rc;
+    hid_t sg = flow_h5__open(r, NULL, "scenarios", H5I_GROUP, &rc);
+    if (sg < 0)
+        return rc ? rc : flow_h5__io_error(r, "has no scenarios group: truncated or corrupt");
+    hid_t gcpl = H5Gget_create_plist(sg);
+    unsigned crt = 0;
+    if (gcpl >= 0) {
+        H5Pget_link_creation_order(gcpl, &crt);
+        H5Pclose(gcpl);
+    }
+    hsize_t idx = 0;
+    scen_list l = { r, 0 };
+    if (H5Literate(sg, (crt & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME, H5_ITER_INC, &idx,
+                   add_name, &l) < 0)
+        rc = l.rc ? l.rc : flow_h5__io_error(r, "cannot list its scenarios: truncated or corrupt");
+    H5Oclose(sg);
+    if (!rc && !(r->sc = flow_alloc__calloc(FLOW_H5_A, r->n_scen ? (size_t)r->n_scen : 1, sizeof *r->sc)))
+        rc = flow_error__nomem("a results file");
+    return rc;
+}
+
+/* Opens path read-only, every object closed with the file (also after a
+ * failed read of corrupted metadata). */
+static int open_file(flow_results *r)
+{
+    htri_t is = H5Fis_hdf5(r->path);
+    if (is == 0)
+        return flow_error__set(FLOW_EIO, "%s: not an HDF5 file (so not a libflow results file)", r->path);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0)
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    r->file = is > 0 ? H5Fopen(r->path, H5F_ACC_RDONLY, fapl >= 0 ? fapl : H5P_DEFAULT) : -1;
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (r->file < 0)
+        return flow_h5__io_error(r, "cannot be read: truncated or corrupt");
+    if (H5Aexists(r->file, "format") < 0)
+        return flow_h5__io_error(r, "cannot be read: its metadata are corrupt");
     return 0;
 }
 
@@ -89,77 +157,14 @@ int flow_results_open(flow_results **out, const char *path)
         return flow_error__nomem("a results file");
     }
     r->file = r->samples = -1;
+    r->fsize = (unsigned long long)st.st_size;
     flow_h5__quiet q;
     flow_h5__quiet_on(&q);
-    int rc = 0;
-    char *format = NULL;
-    hid_t sg = -1;
-    htri_t is = H5Fis_hdf5(path);
-    if (is == 0) {
-        rc = flow_error__set(FLOW_EIO, "%s: not an HDF5 file (so not a libflow results file)", path);
-        goto done;
-    }
-    /* closing the file closes whatever is still open in it, also after a
-     * failed read of corrupted metadata */
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl >= 0)
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
-    r->file = is > 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl >= 0 ? fapl : H5P_DEFAULT) : -1;
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    if (r->file < 0) {
-        rc = flow_h5__io_error(r, "cannot be read: truncated or corrupt");
-        goto done;
-    }
-    if (H5Aexists(r->file, "format") < 0) {
-        rc = flow_h5__io_error(r, "cannot be read: its metadata are corrupt");
-        goto done;
-    }
-    format = get_attr_str(r->file, "format");
-    if (!format || strcmp(format, FORMAT_NAME) != 0) {
-        rc = flow_error__set(FLOW_EINVAL, "%s: an HDF5 file, but not libflow results (its 'format' attribute is %s%s%s)",
-                             path, format ? "'" : "missing", format ? format : "", format ? "'" : "");
-        goto done;
-    }
-    int version = 0;
-    hid_t a = H5Aexists(r->file, "format_version") > 0 ? H5Aopen(r->file, "format_version", H5P_DEFAULT) : -1;
-    if (a < 0 || H5Aread(a, H5T_NATIVE_INT, &version) < 0) {
-        if (a >= 0)
-            H5Aclose(a);
-        rc = flow_error__set(FLOW_EINVAL, "%s: libflow results without a readable format_version", path);
-        goto done;
-    }
-    H5Aclose(a);
-    if (version > FLOW_RESULTS_FORMAT_VERSION || version < 1) {
-        rc = flow_error__set(FLOW_EINVAL, "%s: results format version %d; this libflow (%s) reads versions 1 to %d",
-                             path, version, flow_version(), FLOW_RESULTS_FORMAT_VERSION);
-        goto done;
-    }
-    sg = H5Gopen2(r->file, "scenarios", H5P_DEFAULT);
-    if (sg < 0) {
-        rc = flow_h5__io_error(r, "has no scenarios group: truncated or corrupt");
-        goto done;
-    }
-    /* in the order written, where the file tracks it */
-    hid_t gcpl = H5Gget_create_plist(sg);
-    unsigned crt = 0;
-    if (gcpl >= 0) {
-        H5Pget_link_creation_order(gcpl, &crt);
-        H5Pclose(gcpl);
-    }
-    hsize_t idx = 0;
-    if (H5Literate(sg, (crt & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME, H5_ITER_INC, &idx,
-                    add_name, r) < 0) {
-        rc = flow_h5__io_error(r, "cannot list its scenarios: truncated or corrupt");
-        goto done;
-    }
-    r->sc = flow_alloc__calloc(FLOW_H5_A, r->n_scen ? (size_t)r->n_scen : 1, sizeof *r->sc);
-    if (!r->sc)
-        rc = flow_error__nomem("a results file");
-done:
-    if (sg >= 0)
-        H5Gclose(sg);
-    flow_alloc__free(FLOW_H5_A, format);
+    int rc = open_file(r);
+    if (!rc)
+        rc = check_identity(r);
+    if (!rc)
+        rc = list_scenarios(r);
     flow_h5__quiet_off(&q);
     if (rc) {
         flow_results_close(r);
@@ -212,14 +217,28 @@ static int check_scen(const flow_results *r, int s)
     return 0;
 }
 
-/* Opens /scenarios/<name>/<sub> (a group or dataset path). */
-static hid_t open_in(const flow_results *r, int s, const char *sub, int dataset)
+/* Checks the years: consecutive four-digit calendar years, 1 to
+ * FLOW_H5_YEARS_MAX of them (checked before they are read). */
+static int check_years(flow_results *r, int s, hid_t d, int32_t **y, hsize_t *T)
 {
-    char p[1200];
-    snprintf(p, sizeof p, "/scenarios/%s/%s", r->scen[s], sub);
-    if (H5Lexists(r->file, "/scenarios", H5P_DEFAULT) <= 0)
-        return -1;
-    return dataset ? H5Dopen2(r->file, p, H5P_DEFAULT) : H5Gopen2(r->file, p, H5P_DEFAULT);
+    char path[1100];
+    snprintf(path, sizeof path, "/scenarios/%s/years", r->scen[s]);
+    int rc = flow_h5__shape(r, d, path, H5T_INTEGER, 1, T);
+    if (!rc && (*T < 1 || *T > FLOW_H5_YEARS_MAX))
+        rc = flow_h5__corrupt(r, "%s holds %llu years (1 to %d)", path, (unsigned long long)*T, FLOW_H5_YEARS_MAX);
+    if (rc)
+        return rc;
+    if (!(*y = flow_alloc__malloc(FLOW_H5_A, (size_t)*T * sizeof **y)))
+        return flow_error__nomem("the years");
+    if (H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, *y) < 0)
+        return flow_h5__corrupt(r, "cannot read %s", path);
+    for (hsize_t i = 0; i < *T; i++)
+        if ((*y)[i] < FLOW_YEAR_MIN || (*y)[i] > FLOW_YEAR_MAX || (*y)[i] != (*y)[0] + (int32_t)i)
+            return flow_h5__corrupt(r, "%s: year %lld at %llu is not %s", path, (long long)(*y)[i],
+                                    (unsigned long long)i,
+                                    (*y)[i] < FLOW_YEAR_MIN || (*y)[i] > FLOW_YEAR_MAX ? "a four-digit year"
+                                                                                        : "the year after the one before");
+    return 0;
 }
 
 static int load_years(flow_results *r, int s)
@@ -227,89 +246,58 @@ static int load_years(flow_results *r, int s)
     scen_cache *c = &r->sc[s];
     if (c->loaded)
         return 0;
-    hid_t d = open_in(r, s, "years", 1);
-    int rc = 0;
-    hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
+    int rc;
+    hid_t d = flow_h5__open(r, r->scen[s], "years", H5I_DATASET, &rc);
+    if (d < 0)
+        return rc ? rc : flow_error__set(FLOW_EIO, "%s: scenario '%s' has no years: truncated or corrupt", r->path,
+                                         r->scen[s]);
+    int32_t *y = NULL;
     hsize_t T = 0;
-    if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, &T, NULL) < 0 || T < 1) {
-        rc = flow_error__set(FLOW_EIO, "%s: scenario '%s' has no readable years: truncated or corrupt", r->path,
-                             r->scen[s]);
-    } else {
-        int32_t *y = flow_alloc__malloc(FLOW_H5_A, (size_t)T * sizeof *y);
-        if (!y)
-            rc = flow_error__nomem("the years");
-        else if (H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, y) < 0)
-            rc = flow_h5__io_error(r, "cannot read the years");
-        else {
-            c->first = y[0];
-            c->last = y[T - 1];
-            c->T = (int)T;
-            if (c->last - c->first + 1 != c->T)
-                rc = flow_error__set(FLOW_EIO, "%s: scenario '%s': years are not consecutive", r->path, r->scen[s]);
-        }
-        flow_alloc__free(FLOW_H5_A, y);
-    }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (d >= 0)
-        H5Dclose(d);
-    if (!rc)
+    rc = check_years(r, s, d, &y, &T);
+    if (!rc) {
+        c->first = y[0];
+        c->last = y[T - 1];
+        c->T = (int)T;
         c->loaded = 1;
+    }
+    flow_alloc__free(FLOW_H5_A, y);
+    H5Dclose(d);
     return rc;
 }
 
-/* Reads the one-dimensional compound table sub of scenario s with the
- * memory type mt (records of size bytes) into *rec, a fresh array of *n
- * records (at least one allocated); what names the table in errors. Free
- * it with free_table(), which also frees the strings HDF5 allocated. */
-static int read_table(flow_results *r, int s, const char *sub, hid_t mt, size_t size, void **rec, hsize_t *n,
-                      const char *what)
+/* Takes the strings of a table column (the column keeps none). */
+static char **take_strings(flow_h5__col *c)
 {
-    char msg[120];
-    int rc = 0;
-    *rec = NULL;
-    *n = 0;
-    hid_t d = open_in(r, s, sub, 1), sp = d >= 0 ? H5Dget_space(d) : -1;
-    snprintf(msg, sizeof msg, "cannot read %s: truncated or corrupt", what);
-    if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, n, NULL) < 0)
-        rc = flow_h5__io_error(r, msg);
-    else if (!(*rec = flow_alloc__calloc(FLOW_H5_A, *n ? (size_t)*n : 1, size)))
-        rc = flow_error__nomem(what);
-    else if (*n > 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *rec) < 0) {
-        flow_alloc__free(FLOW_H5_A, *rec); /* nothing read: no strings to free */
-        *rec = NULL;
-        rc = flow_h5__io_error(r, msg);
-    }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (d >= 0)
-        H5Dclose(d);
+    char **s = c->data;
+    c->data = NULL;
+    return s;
+}
+
+/* Reads <kind>/values of scenario s: float64[T][n], into k->values. */
+static int load_values(flow_results *r, int s, flow_item_kind kind, size_t n)
+{
+    char sub[64], path[1100];
+    const scen_cache *c = &r->sc[s];
+    kind_cache *k = &r->sc[s].k[kind];
+    snprintf(sub, sizeof sub, "%s/values", flow_h5__kind_group[kind]);
+    snprintf(path, sizeof path, "/scenarios/%s/%s", r->scen[s], sub);
+    int rc;
+    hid_t v = flow_h5__open(r, r->scen[s], sub, H5I_DATASET, &rc);
+    hsize_t dims[2] = { 0, 0 };
+    if (v < 0)
+        return rc ? rc : flow_h5__corrupt(r, "%s is missing", path);
+    rc = flow_h5__shape(r, v, path, H5T_FLOAT, 2, dims);
+    if (!rc && (dims[0] != (hsize_t)c->T || dims[1] != n))
+        rc = flow_h5__corrupt(r, "%s is [%llu][%llu], not [%d years][%zu items of its index]", path,
+                              (unsigned long long)dims[0], (unsigned long long)dims[1], c->T, n);
+    else if (!rc && (unsigned long long)c->T * n > FLOW_H5_READ_MAX / sizeof(double))
+        rc = flow_h5__corrupt(r, "%s holds more than %llu bytes", path, FLOW_H5_READ_MAX);
+    else if (!rc && !(k->values = flow_alloc__calloc(FLOW_H5_A, (size_t)c->T * (n ? n : 1), sizeof *k->values)))
+        rc = flow_error__nomem("the values");
+    else if (!rc && n > 0 && H5Dread(v, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, k->values) < 0)
+        rc = flow_h5__corrupt(r, "cannot read %s", path);
+    H5Dclose(v);
     return rc;
-}
-
-static void free_table(hid_t mt, hsize_t n, void *rec)
-{
-    if (rec && n > 0) {
-        hid_t sp = H5Screate_simple(1, &n, NULL);
-        if (sp >= 0) {
-            H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, rec);
-            H5Sclose(sp);
-        }
-    }
-    flow_alloc__free(FLOW_H5_A, rec);
-}
-
-/* 1 when the compound table sub of scenario s has a field called field
- * (a column added within format version 1, such as indicators' title). */
-static int has_field(const flow_results *r, int s, const char *sub, const char *field)
-{
-    hid_t d = open_in(r, s, sub, 1), t = d >= 0 ? H5Dget_type(d) : -1;
-    int yes = t >= 0 && H5Tget_class(t) == H5T_COMPOUND && H5Tget_member_index(t, field) >= 0;
-    if (t >= 0)
-        H5Tclose(t);
-    if (d >= 0)
-        H5Dclose(d);
-    return yes;
 }
 
 /* Loads the names, units (titles) and values of one kind of a scenario. */
@@ -318,78 +306,42 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
     int rc = load_years(r, s);
     if (rc)
         return rc;
-    scen_cache *c = &r->sc[s];
-    kind_cache *k = &c->k[kind];
+    kind_cache *k = &r->sc[s].k[kind];
     if (k->loaded)
         return 0;
+    hid_t g = flow_h5__open(r, r->scen[s], flow_h5__kind_group[kind], H5I_GROUP, &rc);
+    if (g < 0) { /* a kind the file does not have: no items (an older writer) */
+        k->loaded = !rc;
+        return rc;
+    }
+    H5Oclose(g);
     char sub[64];
     snprintf(sub, sizeof sub, "%s/index", flow_h5__kind_group[kind]);
-    hid_t g = open_in(r, s, flow_h5__kind_group[kind], 0);
-    if (g < 0) { /* a kind the file does not have: no items (an older writer) */
-        k->loaded = 1;
-        return 0;
-    }
-    H5Gclose(g);
-    hid_t v = -1, str = flow_h5__str_type(), mt = -1;
-    rec_item *rec = NULL;
-    hsize_t n = 0;
     /* indicators' titles when the file has them (files written before the
      * column was added have none: the titles read as absent) */
-    int titled = kind == FLOW_ITEM_INDICATOR && has_field(r, s, sub, "title");
-    const char *ni[3] = { "name", "unit", "title" };
-    size_t oi[3] = { offsetof(rec_item, name), offsetof(rec_item, unit), offsetof(rec_item, title) };
-    hid_t ti[3] = { str, str, str };
-    mt = str >= 0 ? flow_h5__compound(sizeof(rec_item), titled ? 3 : 2, ni, oi, ti) : -1;
-    if (mt < 0) {
-        rc = flow_h5__io_error(r, "cannot make the item table's type");
-        goto done;
-    }
-    if ((rc = read_table(r, s, sub, mt, sizeof *rec, (void **)&rec, &n, "an item table")))
-        goto done;
-    k->names = flow_alloc__calloc(FLOW_H5_A, n ? (size_t)n : 1, sizeof *k->names);
-    k->units = flow_alloc__calloc(FLOW_H5_A, n ? (size_t)n : 1, sizeof *k->units);
-    k->values = flow_alloc__calloc(FLOW_H5_A, (size_t)c->T * (n ? (size_t)n : 1), sizeof *k->values);
-    if (titled)
-        k->titles = flow_alloc__calloc(FLOW_H5_A, n ? (size_t)n : 1, sizeof *k->titles);
-    if (!k->names || !k->units || !k->values || (titled && !k->titles)) {
-        rc = flow_error__nomem("an item table");
-        goto done;
-    }
+    flow_h5__col col[3] = { { "name", FLOW_H5_COL_STR, 0, NULL },
+                            { "unit", FLOW_H5_COL_STR, 0, NULL },
+                            { "title", FLOW_H5_COL_STR, 1, NULL } };
+    int ncol = kind == FLOW_ITEM_INDICATOR ? 3 : 2;
+    size_t n = 0;
+    if ((rc = flow_h5__table(r, r->scen[s], sub, col, ncol, &n)))
+        return rc;
     k->n = (int)n;
-    for (hsize_t i = 0; i < n; i++) {
-        k->names[i] = flow_alloc__strdup(FLOW_H5_A, rec[i].name ? rec[i].name : "");
-        const char *unit = rec[i].unit ? rec[i].unit : "";
-        if (kind == FLOW_ITEM_METRIC && !*unit && rec[i].name) /* written before metrics had units */
-            unit = flow_h5__metric_unit(rec[i].name);
-        k->units[i] = flow_alloc__strdup(FLOW_H5_A, unit);
-        if (titled)
-            k->titles[i] = flow_alloc__strdup(FLOW_H5_A, rec[i].title ? rec[i].title : "");
-        if (!k->names[i] || !k->units[i] || (titled && !k->titles[i]))
-            rc = flow_error__nomem("an item table");
-    }
-    if (rc)
-        goto done;
-    snprintf(sub, sizeof sub, "%s/values", flow_h5__kind_group[kind]);
-    v = open_in(r, s, sub, 1);
-    hsize_t dims[2] = { 0, 0 };
-    hid_t vs = v >= 0 ? H5Dget_space(v) : -1;
-    int okdims = vs >= 0 && H5Sget_simple_extent_ndims(vs) == 2 && H5Sget_simple_extent_dims(vs, dims, NULL) >= 0 &&
-                 dims[0] == (hsize_t)c->T && dims[1] == n;
-    if (vs >= 0)
-        H5Sclose(vs);
-    if (!okdims)
-        rc = flow_error__set(FLOW_EIO, "%s: scenario '%s': %s/values is missing or does not match its table", r->path,
-                             r->scen[s], flow_h5__kind_group[kind]);
-    else if (n > 0 && H5Dread(v, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, k->values) < 0)
-        rc = flow_h5__io_error(r, "cannot read values: truncated or corrupt");
-done:
-    free_table(mt, n, rec);
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (str >= 0)
-        H5Tclose(str);
-    if (v >= 0)
-        H5Dclose(v);
+    k->names = take_strings(&col[0]);
+    k->units = take_strings(&col[1]);
+    k->titles = take_strings(&col[2]);
+    for (size_t i = 0; kind == FLOW_ITEM_METRIC && i < n; i++)
+        if (!k->units[i][0]) { /* written before metrics had units */
+            const char *unit = flow_h5__metric_unit(k->names[i]);
+            char *u = unit[0] ? flow_alloc__strdup(FLOW_H5_A, unit) : NULL;
+            if (u) {
+                flow_alloc__free(FLOW_H5_A, k->units[i]);
+                k->units[i] = u;
+            } else if (unit[0])
+                rc = flow_error__nomem("an item table");
+        }
+    if (!rc)
+        rc = load_values(r, s, kind, n);
     if (rc)
         flow_h5__free_kind(k);
     else
@@ -533,31 +485,31 @@ static int open_samples(flow_results *r, int s, const char *what, hid_t *d, hsiz
     const char *sc = r->scen[s];
     if (!flow_h5__valid_scenario_name(what))
         return flow_error__set(FLOW_EINVAL, "%s: '%s' is not a name of samples", r->path, what ? what : "(null)");
-    hid_t g = open_in(r, s, "samples", 0);
-    int found = g >= 0 && H5Lexists(g, what, H5P_DEFAULT) > 0;
-    if (g >= 0)
-        H5Gclose(g);
-    if (!found)
-        return flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no samples '%s'", r->path, sc, what);
-    char sub[1100];
+    char sub[1100], path[1200];
     snprintf(sub, sizeof sub, "samples/%s", what);
-    *d = open_in(r, s, sub, 1);
-    hid_t sp = *d >= 0 ? H5Dget_space(*d) : -1, ty = *d >= 0 ? H5Dget_type(*d) : -1;
-    int ok = sp >= 0 && ty >= 0 && H5Tget_class(ty) == H5T_FLOAT && H5Sget_simple_extent_ndims(sp) == 3 &&
-             H5Sget_simple_extent_dims(sp, dims, NULL) >= 0;
-    for (int i = 0; ok && i < 3; i++)
-        ok = dims[i] <= (hsize_t)INT_MAX && (i == 2 || dims[i] >= 1);
-    if (ok && load_years(r, s) == 0 && dims[1] != (hsize_t)r->sc[s].T)
-        ok = 0;
-    flow_error_clear(); /* a scenario of samples only has no years: not an error here */
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ty >= 0)
-        H5Tclose(ty);
-    if (!ok)
-        return flow_error__set(FLOW_EIO, "%s: scenario '%s': samples/%s is not float64[samples][years][items]%s",
-                               r->path, sc, what, *d >= 0 ? " of its years" : ": truncated or corrupt");
-    return 0;
+    snprintf(path, sizeof path, "/scenarios/%s/%s", sc, sub);
+    *d = flow_h5__open(r, sc, sub, H5I_DATASET, &rc);
+    if (*d < 0)
+        return rc ? rc : flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no samples '%s'", r->path, sc, what);
+    rc = flow_h5__shape(r, *d, path, H5T_FLOAT, 3, dims);
+    /* a scenario of samples only has no years: then they are not compared
+     * (years that are there must read) */
+    int years = 0;
+    if (!rc) {
+        hid_t y = flow_h5__open(r, sc, "years", H5I_DATASET, &rc);
+        if (y >= 0) {
+            H5Oclose(y);
+            rc = load_years(r, s);
+            years = !rc;
+        }
+    }
+    if (!rc && (dims[0] < 1 || dims[1] < 1 || dims[0] > INT_MAX || dims[1] > INT_MAX || dims[2] > INT_MAX ||
+                (years && dims[1] != (hsize_t)r->sc[s].T)))
+        rc = flow_error__set(FLOW_EIO, "%s: scenario '%s': samples/%s is not float64[samples][years][items] of its years",
+                             r->path, sc, what);
+    else if (!rc && dims[1] * dims[2] > FLOW_H5_READ_MAX / sizeof(double))
+        rc = flow_h5__corrupt(r, "%s: one sample holds more than %llu bytes", path, FLOW_H5_READ_MAX);
+    return rc;
 }
 
 int flow_results_samples_size(flow_results *r, int scenario, const char *what, int *n_samples, int *n_years,
@@ -607,52 +559,57 @@ int flow_results_samples_read(flow_results *r, int scenario, const char *what, i
     return rc;
 }
 
+/* Fills the targets of c from the table's columns (n rows). */
+static int take_targets(flow_results *r, int s, flow_h5__col *col, size_t n)
+{
+    scen_cache *c = &r->sc[s];
+    c->targets = flow_alloc__calloc(FLOW_H5_A, n ? n : 1, sizeof *c->targets);
+    c->tstr = flow_alloc__calloc(FLOW_H5_A, 2 * (n ? n : 1), sizeof *c->tstr);
+    if (!c->targets || !c->tstr)
+        return flow_error__nomem("the targets");
+    c->n_targets = (int)n;
+    char **ind = col[0].data, **cmp = col[2].data, **src = col[6].data;
+    for (size_t i = 0; i < n; i++) {
+        flow_results_target_info *t = &c->targets[i];
+        t->indicator = c->tstr[2 * i] = ind[i];
+        t->source = c->tstr[2 * i + 1] = src[i];
+        ind[i] = src[i] = NULL; /* owned by the cache now */
+        t->year = ((int32_t *)col[1].data)[i];
+        t->value = ((double *)col[3].data)[i];
+        t->achieved = ((double *)col[4].data)[i];
+        t->met = ((int8_t *)col[5].data)[i];
+        if (flow_cmp_parse(cmp[i], &t->cmp))
+            return flow_error__set(FLOW_EIO, "%s: scenario '%s': target %zu has comparator '%s'", r->path,
+                                   r->scen[s], i, cmp[i]);
+    }
+    return 0;
+}
+
 static int load_targets(flow_results *r, int s)
 {
     scen_cache *c = &r->sc[s];
     if (c->tloaded)
         return 0;
-    int rc = 0;
-    hid_t str = flow_h5__str_type(), mt = str >= 0 ? flow_h5__target_type(str) : -1;
-    rec_target *rec = NULL;
-    hsize_t n = 0;
-    if (mt < 0) {
-        rc = flow_h5__io_error(r, "cannot make the targets' type");
-        goto done;
-    }
-    if ((rc = read_table(r, s, "targets", mt, sizeof *rec, (void **)&rec, &n, "the targets")))
-        goto done;
-    c->targets = flow_alloc__calloc(FLOW_H5_A, n ? (size_t)n : 1, sizeof *c->targets);
-    c->tstr = flow_alloc__calloc(FLOW_H5_A, 2 * (n ? (size_t)n : 1), sizeof *c->tstr);
-    if (!c->targets || !c->tstr) {
-        rc = flow_error__nomem("the targets");
-        goto done;
-    }
-    c->n_targets = (int)n;
-    for (hsize_t i = 0; i < n && !rc; i++) {
-        flow_results_target_info *t = &c->targets[i];
-        c->tstr[2 * i] = flow_alloc__strdup(FLOW_H5_A, rec[i].indicator ? rec[i].indicator : "");
-        c->tstr[2 * i + 1] = flow_alloc__strdup(FLOW_H5_A, rec[i].source ? rec[i].source : "");
-        if (!c->tstr[2 * i] || !c->tstr[2 * i + 1])
-            rc = flow_error__nomem("the targets");
-        t->indicator = c->tstr[2 * i];
-        t->source = c->tstr[2 * i + 1];
-        t->year = rec[i].year;
-        t->value = rec[i].value;
-        t->achieved = rec[i].achieved;
-        t->met = rec[i].met;
-        if (flow_cmp_parse(rec[i].cmp ? rec[i].cmp : "", &t->cmp))
-            rc = flow_error__set(FLOW_EIO, "%s: scenario '%s': target %d has comparator '%s'", r->path, r->scen[s],
-                                 (int)i, rec[i].cmp ? rec[i].cmp : "");
-    }
-done:
-    free_table(mt, n, rec);
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (str >= 0)
-        H5Tclose(str);
+    flow_h5__col col[7] = { { "indicator", FLOW_H5_COL_STR, 0, NULL }, { "year", FLOW_H5_COL_I32, 0, NULL },
+                            { "cmp", FLOW_H5_COL_STR, 0, NULL },       { "value", FLOW_H5_COL_F64, 0, NULL },
+                            { "achieved", FLOW_H5_COL_F64, 0, NULL },  { "met", FLOW_H5_COL_I8, 0, NULL },
+                            { "source", FLOW_H5_COL_STR, 0, NULL } };
+    size_t n = 0;
+    int rc = flow_h5__table(r, r->scen[s], "targets", col, 7, &n);
     if (!rc)
+        rc = take_targets(r, s, col, n);
+    flow_h5__table_free(col, 7, n);
+    if (!rc) {
         c->tloaded = 1;
+        return 0;
+    }
+    for (int t = 0; c->tstr && t < 2 * c->n_targets; t++)
+        flow_alloc__free(FLOW_H5_A, c->tstr[t]);
+    flow_alloc__free(FLOW_H5_A, c->tstr);
+    flow_alloc__free(FLOW_H5_A, c->targets);
+    c->tstr = NULL;
+    c->targets = NULL;
+    c->n_targets = 0;
     return rc;
 }
 
@@ -682,15 +639,19 @@ int flow_results_target(flow_results *r, int scenario, int target, flow_results_
 
 const char *flow_results_attr(flow_results *r, int scenario, const char *name)
 {
+    flow_error_clear();
     if (r->writing || !name || (scenario != -1 && (scenario < 0 || scenario >= r->n_scen)))
         return NULL;
     flow_h5__quiet q;
     flow_h5__quiet_on(&q);
-    hid_t loc = scenario < 0 ? r->file : open_in(r, scenario, ".", 0);
+    int rc = 0;
+    hid_t loc = scenario < 0 ? r->file : flow_h5__open(r, r->scen[scenario], "", H5I_GROUP, &rc);
     flow_alloc__free(FLOW_H5_A, r->attr);
-    r->attr = loc >= 0 ? get_attr_str(loc, name) : NULL;
+    r->attr = NULL;
+    if (loc >= 0)
+        flow_h5__attr_str(r, loc, name, FLOW_H5_STR_MAX, &r->attr);
     if (scenario >= 0 && loc >= 0)
-        H5Gclose(loc);
+        H5Oclose(loc);
     flow_h5__quiet_off(&q);
     return r->attr;
 }

@@ -335,7 +335,10 @@ static int l_attr(lua_State *L)
 {
     lres *u = check(L, 0);
     int s = scenario_of(L, u, 2);
+    flow_error_clear();
     const char *v = flow_results_attr(u->r, s, luaL_checkstring(L, 3));
+    if (!v && flow_error_last_code())
+        return fail(L); /* present but unreadable: a corrupt file */
     if (v)
         lua_pushstring(L, v);
     else
