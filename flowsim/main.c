@@ -18,6 +18,7 @@
 #endif
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,10 @@ static const char *default_job(void)
 
 int main(int argc, char **argv)
 {
+    /* past a file size limit (ulimit -f) a write fails with EFBIG, which
+     * the results writer reports in one line, keeping the previous file;
+     * the default SIGXFSZ would kill flowsim mid-write instead */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) { /* the main job, run as `flowsim exec SCRIPT` would */
         char *args[] = { "exec", (char *)default_job(), NULL };
         return fs_cmd_exec(2, args);

@@ -50,6 +50,7 @@ struct flow_results {
     int level;
     int checksums;          /* Fletcher-32 on every value chunk */
     long writes, fault_at;
+    int io_err;             /* writer: errno of the first failed write (h5vfd.c), or 0 */
     /* samples being streamed */
     hid_t samples;
     int s_n, s_T, s_items;
@@ -109,5 +110,27 @@ hid_t flow_h5__target_type(hid_t str);
 void flow_h5__free_kind(kind_cache *k);
 /* Whether name can name a scenario group. */
 int flow_h5__valid_scenario_name(const char *name);
+
+/* A column of a packed table (h5pack.c): its name, the offset of its
+ * value in the caller's record, and its kind: 's' a string (a const char
+ * pointer, NULL read as ""), 'i' int32, 'b' int8, 'd' double. */
+typedef struct flow_h5__col {
+    const char *name;
+    size_t off;
+    char kind;
+} flow_h5__col;
+#define FLOW_H5_MAX_COLS 8
+/* A fixed-length, null-terminated UTF-8 string type of size bytes, or -1. */
+hid_t flow_h5__fixed_str(size_t size);
+/* Writes n records (recsize bytes apart at recs) as the dataset name of
+ * loc: a packed compound of the columns, each string column as wide as
+ * its longest value + 1. 0, or FLOW_EIO / FLOW_ENOMEM naming r's file. */
+int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow_h5__col *cols, int ncols,
+                        const void *recs, size_t recsize, size_t n);
+
+/* Sets the writer's file driver (h5vfd.c) on the file access list fapl:
+ * POSIX I/O that records the first failure's errno in *err (which must
+ * outlive the file) and never reports an I/O error to HDF5. 0 or -1. */
+int flow_h5__vfd_use(hid_t fapl, int *err);
 
 #endif /* FLOW_H5_INT_H */
