@@ -133,4 +133,13 @@ int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow
  * outlive the file) and never reports an I/O error to HDF5. 0 or -1. */
 int flow_h5__vfd_use(hid_t fapl, int *err);
 
+/* Creates the temporary file of a writer of path (h5temp.c), after
+ * removing this user's stale ones (older than a day) from its folder:
+ * the path of the new, empty file (free with flow_alloc__free), or NULL
+ * and the errno in *err. */
+char *flow_h5__temp_create(const char *path, int *err);
+/* Gives tmp the permission bits of the file at path, if there is one:
+ * 0 or an errno. */
+int flow_h5__temp_keep_mode(const char *tmp, const char *path);
+
 #endif /* FLOW_H5_INT_H */

@@ -101,27 +101,21 @@ int flow_results_create(flow_results **out, const char *path)
     r->checksums = 1;
     r->fault_at = FLOW_TESTHOOK("FLOW_RESULTS_FAULT");
     r->path = flow_alloc__strdup(FLOW_H5_A, path);
-    /* the temporary file: same folder, hidden, unique */
-    const char *slash = strrchr(path, '/');
-    size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t tlen = dlen + strlen(base) + 16;
-    r->tmp = flow_alloc__malloc(FLOW_H5_A, tlen);
-    if (!r->path || !r->tmp) {
+    if (!r->path) {
         flow_results_close(r);
         return flow_error__nomem("a results file");
     }
-    snprintf(r->tmp, tlen, "%.*s.%s.tmp-XXXXXX", (int)dlen, path, base);
-    int fd = mkstemp(r->tmp);
-    if (fd < 0) {
-        int e = errno;
+    /* the temporary file: same folder, hidden, unique (h5temp.c) */
+    int e = 0;
+    if (!(r->tmp = flow_h5__temp_create(path, &e))) {
+        const char *slash = strrchr(path, '/');
         char dir[PATH_MAX];
-        snprintf(dir, sizeof dir, "%.*s", dlen ? (int)dlen : 1, dlen ? path : ".");
-        r->tmp[0] = '\0';
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
         flow_results_close(r);
+        if (e == ENOMEM)
+            return flow_error__nomem("a results file");
         return flow_error__set(FLOW_EIO, "%s: cannot write in the folder %s: %s", path, dir, strerror(e));
     }
-    close(fd);
     flow_h5__quiet q;
     flow_h5__quiet_on(&q);
     int rc = 0;
@@ -625,6 +619,9 @@ int flow_results_commit(flow_results *r)
     if (!rc)
         rc = io_check(r); /* a write that failed while closing */
     int e;
+    if (!rc && (e = flow_h5__temp_keep_mode(r->tmp, r->path)) != 0)
+        rc = flow_error__set(FLOW_EIO, "%s: cannot give the new file the permissions of the old: %s", r->path,
+                             strerror(e));
     if (!rc && (e = sync_path(r->tmp, 0)) != 0)
         rc = flow_error__set(FLOW_EIO, "%s: cannot sync it to disk: %s", r->path, strerror(e));
     if (!rc && rename(r->tmp, r->path) != 0)
