@@ -43,6 +43,15 @@ return { flow.scenario { name = "second", model = "$srcdir/models/demo.lua" } }
 LUA
 "$FLOWSIM" run m.lua -o r.h5 > /dev/null 2> err || bad "a first results file"
 
+# --- format version 2: fixed-length strings only -----------------------------
+h5dump -H r.h5 > header 2>&1
+grep -q "H5T_VARIABLE" header && bad "a variable-length string in the file" || ok "no variable-length string"
+h5dump -a /format_version r.h5 | grep -q "(0): 2$" && ok "format_version 2" || bad "format_version is not 2"
+# "libflow-results" is 15 bytes: the attribute is 16 wide, null-terminated
+h5dump -a /format r.h5 | tr -d ' ' | grep -q "STRSIZE16;" && ok "a string attribute is its length + 1 wide" \
+  || bad "the width of the format attribute"
+grep -q "H5T_STR_NULLTERM" header && ok "null-terminated strings" || bad "no null-terminated strings"
+
 # --- item 13: the inputs and other files are never overwritten -------------
 refused 1 "run m.lua -o m.lua" m.lua run m.lua -o m.lua
 refused 1 "run m.lua -o m.lua --force" m.lua run m.lua -o m.lua --force
