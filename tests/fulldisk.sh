@@ -33,7 +33,7 @@ check_failure() {
   dir=$1 what=$2; shift 2
   "$FLOWSIM" run "$srcdir/models/demo.lua" -o "$dir/prev.h5" > /dev/null 2>&1 || { bad "$what: no previous file"; return; }
   cp "$dir/prev.h5" "$tmp/prev.copy"
-  "$@" "$FLOWSIM" run "$srcdir/scripts/plan.lua" -o "$dir/prev.h5" > /dev/null 2> "$tmp/err"
+  "$@" "$FLOWSIM" run "$srcdir/scripts/plan.lua" -o "$dir/prev.h5" --force > /dev/null 2> "$tmp/err"
   rc=$?
   ran=$((ran + 1))
   test "$rc" -eq 1 && ok "$what: exit 1" || bad "$what: exit $rc, expected 1 (139: a segfault, 153: killed by SIGXFSZ)"

@@ -29,8 +29,8 @@ def open_results(path):
     fmt = text(f.attrs.get("format", b""))
     if fmt != "libflow-results":
         sys.exit(f"{path}: not a libflow results file (format {fmt!r})")
-    if int(f.attrs["format_version"]) > 1:
-        sys.exit(f"{path}: results format version {int(f.attrs['format_version'])}; this script reads version 1")
+    if int(f.attrs["format_version"]) > 2:  # 2: fixed-length strings, read alike
+        sys.exit(f"{path}: results format version {int(f.attrs['format_version'])}; this script reads versions 1 and 2")
     return f
 
 
