@@ -1,7 +1,10 @@
 /*
- * h5write.c — the results store's writer: a temporary file next to the
- * target, scenarios and streamed samples written into it, and commit
- * (close, fsync, rename, fsync of the folder). See h5.c.
+ * h5write.c — the results store's writer, format version 2: a temporary
+ * file next to the target (h5temp.c) written through libflow's own file
+ * driver (h5vfd.c), scenarios (tables packed with fixed-length strings,
+ * h5pack.c) and streamed samples written into it, and commit (close, the
+ * driver's error checked, the replaced file's mode, fsync, rename, fsync
+ * of the folder). See h5.c.
  */
 #include <errno.h>
 #include <fcntl.h>
