@@ -63,6 +63,40 @@ struct flow_results {
 
 #define FLOW_H5_A (&flow_alloc__default)
 
+/* ---- the writer's parts (h5pack.c, h5vfd.c, h5temp.c) -------------------------- */
+
+/* A column of a packed table (h5pack.c): its name, the offset of its
+ * value in the caller's record, and its kind: 's' a string (a const char
+ * pointer, NULL read as ""), 'i' int32, 'b' int8, 'd' double. */
+typedef struct flow_h5__col {
+    const char *name;
+    size_t off;
+    char kind;
+} flow_h5__col;
+#define FLOW_H5_MAX_COLS 8
+/* A fixed-length, null-terminated UTF-8 string type of size bytes, or -1. */
+hid_t flow_h5__fixed_str(size_t size);
+/* Writes n records (recsize bytes apart at recs) as the dataset name of
+ * loc: a packed compound of the columns, each string column as wide as
+ * its longest value + 1. 0, or FLOW_EIO / FLOW_ENOMEM naming r's file. */
+int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow_h5__col *cols, int ncols,
+                        const void *recs, size_t recsize, size_t n);
+
+/* Sets the writer's file driver (h5vfd.c) on the file access list fapl:
+ * POSIX I/O that records the first failure's errno in *err (which must
+ * outlive the file) and never reports an I/O error to HDF5. 0 or -1. */
+int flow_h5__vfd_use(hid_t fapl, int *err);
+
+/* Creates the temporary file of a writer of path (h5temp.c), after
+ * removing this user's stale ones (older than a day) from its folder:
+ * the path of the new, empty file (free with flow_alloc__free), or NULL
+ * and the errno in *err. */
+char *flow_h5__temp_create(const char *path, int *err);
+/* Gives tmp the permission bits of the file at path, if there is one:
+ * 0 or an errno. */
+int flow_h5__temp_keep_mode(const char *tmp, const char *path);
+
+
 /* Records of the tables: strings are borrowed char pointers. */
 typedef struct rec_material {
     const char *name, *category, *unit;
@@ -110,36 +144,5 @@ hid_t flow_h5__target_type(hid_t str);
 void flow_h5__free_kind(kind_cache *k);
 /* Whether name can name a scenario group. */
 int flow_h5__valid_scenario_name(const char *name);
-
-/* A column of a packed table (h5pack.c): its name, the offset of its
- * value in the caller's record, and its kind: 's' a string (a const char
- * pointer, NULL read as ""), 'i' int32, 'b' int8, 'd' double. */
-typedef struct flow_h5__col {
-    const char *name;
-    size_t off;
-    char kind;
-} flow_h5__col;
-#define FLOW_H5_MAX_COLS 8
-/* A fixed-length, null-terminated UTF-8 string type of size bytes, or -1. */
-hid_t flow_h5__fixed_str(size_t size);
-/* Writes n records (recsize bytes apart at recs) as the dataset name of
- * loc: a packed compound of the columns, each string column as wide as
- * its longest value + 1. 0, or FLOW_EIO / FLOW_ENOMEM naming r's file. */
-int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow_h5__col *cols, int ncols,
-                        const void *recs, size_t recsize, size_t n);
-
-/* Sets the writer's file driver (h5vfd.c) on the file access list fapl:
- * POSIX I/O that records the first failure's errno in *err (which must
- * outlive the file) and never reports an I/O error to HDF5. 0 or -1. */
-int flow_h5__vfd_use(hid_t fapl, int *err);
-
-/* Creates the temporary file of a writer of path (h5temp.c), after
- * removing this user's stale ones (older than a day) from its folder:
- * the path of the new, empty file (free with flow_alloc__free), or NULL
- * and the errno in *err. */
-char *flow_h5__temp_create(const char *path, int *err);
-/* Gives tmp the permission bits of the file at path, if there is one:
- * 0 or an errno. */
-int flow_h5__temp_keep_mode(const char *tmp, const char *path);
 
 #endif /* FLOW_H5_INT_H */

@@ -20,7 +20,9 @@ import pandas as pd
 
 
 def text(x):
-    """h5py gives variable-length strings inside compound tables as bytes."""
+    """h5py gives the strings of compound tables as bytes (version 2:
+    fixed-length, numpy drops their null padding; version 1:
+    variable-length)."""
     return x.decode("utf-8") if isinstance(x, bytes) else str(x)
 
 
@@ -29,8 +31,10 @@ def open_results(path):
     fmt = text(f.attrs.get("format", b""))
     if fmt != "libflow-results":
         sys.exit(f"{path}: not a libflow results file (format {fmt!r})")
-    if int(f.attrs["format_version"]) > 2:  # 2: fixed-length strings, read alike
-        sys.exit(f"{path}: results format version {int(f.attrs['format_version'])}; this script reads versions 1 and 2")
+    # versions 1 and 2 differ only in how strings are stored, which h5py
+    # reads alike (docs/results-format.md, Versions)
+    if int(f.attrs["format_version"]) > 2:
+        sys.exit(f"{path}: results format version {int(f.attrs['format_version'])}; this script reads 1 and 2")
     return f
 
 
