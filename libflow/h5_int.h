@@ -68,18 +68,18 @@ struct flow_results {
 /* A column of a packed table (h5pack.c): its name, the offset of its
  * value in the caller's record, and its kind: 's' a string (a const char
  * pointer, NULL read as ""), 'i' int32, 'b' int8, 'd' double. */
-typedef struct flow_h5__col {
+typedef struct flow_h5__pack_col {
     const char *name;
     size_t off;
     char kind;
-} flow_h5__col;
+} flow_h5__pack_col;
 #define FLOW_H5_MAX_COLS 8
 /* A fixed-length, null-terminated UTF-8 string type of size bytes, or -1. */
 hid_t flow_h5__fixed_str(size_t size);
 /* Writes n records (recsize bytes apart at recs) as the dataset name of
  * loc: a packed compound of the columns, each string column as wide as
  * its longest value + 1. 0, or FLOW_EIO / FLOW_ENOMEM naming r's file. */
-int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow_h5__col *cols, int ncols,
+int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow_h5__pack_col *cols, int ncols,
                         const void *recs, size_t recsize, size_t n);
 
 /* Sets the writer's file driver (h5vfd.c) on the file access list fapl:

@@ -46,7 +46,7 @@ hid_t flow_h5__fixed_str(size_t size)
 }
 
 /* The packed compound type of the columns at their offsets off[], or -1. */
-static hid_t packed_type(const flow_h5__col *cols, int ncols, const size_t *width, const size_t *off, size_t rec,
+static hid_t packed_type(const flow_h5__pack_col *cols, int ncols, const size_t *width, const size_t *off, size_t rec,
                          int file)
 {
     hid_t t = H5Tcreate(H5T_COMPOUND, rec);
@@ -64,7 +64,7 @@ static hid_t packed_type(const flow_h5__col *cols, int ncols, const size_t *widt
 }
 
 /* Copies n records of size recsize at recs into buf, packed at off[]. */
-static void pack(char *buf, size_t rec, const flow_h5__col *cols, int ncols, const size_t *off, const void *recs,
+static void pack(char *buf, size_t rec, const flow_h5__pack_col *cols, int ncols, const size_t *off, const void *recs,
                  size_t recsize, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -83,7 +83,7 @@ static void pack(char *buf, size_t rec, const flow_h5__col *cols, int ncols, con
     }
 }
 
-int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow_h5__col *cols, int ncols, const void *recs,
+int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow_h5__pack_col *cols, int ncols, const void *recs,
                         size_t recsize, size_t n)
 {
     size_t width[FLOW_H5_MAX_COLS], off[FLOW_H5_MAX_COLS], rec = 0;

@@ -247,23 +247,23 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
 
 /* The columns of the tables (docs/results-format.md, The tables). */
 #define COL(rec, f, kind) { #f, offsetof(rec, f), kind }
-static const flow_h5__col mat_cols[] = { COL(rec_material, name, 's'), COL(rec_material, category, 's'),
+static const flow_h5__pack_col mat_cols[] = { COL(rec_material, name, 's'), COL(rec_material, category, 's'),
                                          COL(rec_material, unit, 's') };
-static const flow_h5__col proc_cols[] = { COL(rec_process, name, 's'), COL(rec_process, kind, 's'),
+static const flow_h5__pack_col proc_cols[] = { COL(rec_process, name, 's'), COL(rec_process, kind, 's'),
                                           COL(rec_process, type, 's'), COL(rec_process, type_version, 's') };
 /* indicators/index has a 7th column, title */
-static const flow_h5__col item_cols[] = { COL(rec_item, name, 's'),     COL(rec_item, from, 'i'),
+static const flow_h5__pack_col item_cols[] = { COL(rec_item, name, 's'),     COL(rec_item, from, 'i'),
                                           COL(rec_item, to, 'i'),       COL(rec_item, material, 'i'),
                                           COL(rec_item, unit, 's'),     COL(rec_item, detail, 's'),
                                           COL(rec_item, title, 's') };
-static const flow_h5__col target_cols[] = { COL(rec_target, indicator, 's'), COL(rec_target, year, 'i'),
+static const flow_h5__pack_col target_cols[] = { COL(rec_target, indicator, 's'), COL(rec_target, year, 'i'),
                                             COL(rec_target, cmp, 's'),       COL(rec_target, value, 'd'),
                                             COL(rec_target, achieved, 'd'),  COL(rec_target, met, 'b'),
                                             COL(rec_target, source, 's') };
 #define NCOLS(c) ((int)(sizeof c / sizeof c[0]))
 
 /* A table of n records: the test hook's count, then the packed write. */
-static int put_table(flow_results *r, hid_t loc, const char *name, const flow_h5__col *cols, int ncols,
+static int put_table(flow_results *r, hid_t loc, const char *name, const flow_h5__pack_col *cols, int ncols,
                      const void *recs, size_t recsize, size_t n)
 {
     int rc = fault(r);
