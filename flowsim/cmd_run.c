@@ -55,7 +55,7 @@ static int run_or_report(int argc, char **argv, int report)
 {
     fs_opts o = { 0 };
     const char *scenario = NULL, *out = NULL;
-    int strict = 0, nfiles = 0;
+    int strict = 0, force = 0, nfiles = 0;
     char **files = calloc((size_t)argc + 1, sizeof *files);
     if (!files) {
         fs_error("out of memory");
@@ -76,29 +76,33 @@ static int run_or_report(int argc, char **argv, int report)
                    "comparator, target, projected value (for rises: the smallest rise from one\n"
                    "year to the next), met or not, margin, source; without targets, the\n"
                    "indicators in the last year.%s\n",
-                   report ? "report" : "run", report ? " | FILE.h5..." : "", report ? " [--strict]" : " [-o FILE.h5]",
+                   report ? "report" : "run", report ? " | FILE.h5..." : "", report ? " [--strict]" : " [-o FILE.h5 [--force]]",
                    report ? "\nA results file (.h5) is read, not run: its scenarios' target tables.\n"
                             "--strict: exit 3 when a target is missed."
                           : "\n-o FILE.h5: write every scenario run into one results file (HDF5,\n"
-                            "docs/results-format.md); nothing is written there if any run fails.");
+                            "docs/results-format.md); nothing is written there if any run fails.\n"
+                            "An existing FILE.h5 is replaced only with --force, and only when it is a\n"
+                            "results file; never an input file.");
             free(files);
             return FS_OK;
-        } else if (strcmp(argv[i], "--scenario") == 0 || strcmp(argv[i], "-s") == 0) {
+        } else if (strcmp(argv[i], "--scenario") == 0) {
             if (i + 1 >= argc) {
                 fs_error("--scenario needs a name");
                 free(files);
                 return FS_USAGE;
             }
             scenario = argv[++i];
-        } else if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+        } else if (!report && strcmp(argv[i], "-o") == 0) {
             if (i + 1 >= argc) {
-                fs_error("%s: -o needs a file name (results.h5)", report ? "report" : "run");
+                fs_error("run: -o needs a file name (results.h5)");
                 free(files);
                 return FS_USAGE;
             }
             out = argv[++i];
         } else if (report && strcmp(argv[i], "--strict") == 0) {
             strict = 1;
+        } else if (!report && strcmp(argv[i], "--force") == 0) {
+            force = 1;
         } else if (argv[i][0] == '-') {
             fs_error("%s: unknown option '%s' (flowsim %s --help)", report ? "report" : "run", argv[i],
                      report ? "report" : "run");
@@ -113,6 +117,16 @@ static int run_or_report(int argc, char **argv, int report)
                  report ? "report" : "run");
         free(files);
         return FS_USAGE;
+    }
+    if (force && !out) {
+        fs_error("run: --force without -o FILE.h5 (flowsim run --help)");
+        free(files);
+        return FS_USAGE;
+    }
+    int oc = out ? fs_check_output("run", out, files, nfiles, force) : FS_OK;
+    if (oc != FS_OK) {
+        free(files);
+        return oc;
     }
     char root[4096];
     o.root = fs_dir_of(files[0], root, sizeof root); /* the sandbox's folder: the first file's */

@@ -82,6 +82,14 @@ int fs_cmd_export(int argc, char **argv);
  * error. */
 int fs_parse_common(fs_opts *o, int argc, char **argv, int i);
 
+/* Whether command cmd ("run") may write its results file to out
+ * (output.c): FS_OK when out does not exist, or is an existing libflow
+ * results file and force is set; else one line on stderr and FS_ERROR:
+ * out is one of the n_inputs input files (compared by device and inode),
+ * not a regular file, not a results file, a results file without force,
+ * or cannot be examined. */
+int fs_check_output(const char *cmd, const char *out, char *const *inputs, int n_inputs, int force);
+
 /* The main job, the script flowsim runs with no command, a file of
  * scripts/: from the source tree for the uninstalled program, else from
  * the installed $(pkgdatadir)/scripts (main.c). It runs bau and plan on

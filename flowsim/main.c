@@ -19,6 +19,7 @@
 
 #include <hdf5.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,11 @@ int main(int argc, char **argv)
      * print "infinite loop closing library" after flowsim's one line, so
      * the handler is not installed (docs/reliability.md) */
     H5dont_atexit();
+
+    /* past a file size limit (ulimit -f) a write fails with EFBIG, which
+     * the results writer reports in one line, keeping the previous file;
+     * the default SIGXFSZ would kill flowsim mid-write instead */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) { /* the main job, run as `flowsim exec SCRIPT` would */
         char *args[] = { "exec", (char *)default_job(), NULL };
         return fs_cmd_exec(2, args);

@@ -663,7 +663,7 @@ int flow_sim_target(const flow_sim *s, int target, double *achieved, int *met);
 typedef struct flow_results flow_results;
 
 /* The format this libflow writes, and the newest it reads. */
-#define FLOW_RESULTS_FORMAT_VERSION 1
+#define FLOW_RESULTS_FORMAT_VERSION 2
 
 /* Where a scenario came from; every field may be NULL / 0. Files given are
  * read for their SHA-256 (a file that cannot be read is FLOW_EIO). */

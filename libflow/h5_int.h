@@ -50,6 +50,7 @@ struct flow_results {
     int level;
     int checksums;          /* Fletcher-32 on every value chunk */
     long writes, fault_at;
+    int io_err;             /* writer: errno of the first failed write (h5vfd.c), or 0 */
     /* samples being streamed */
     hid_t samples;
     int s_n, s_T, s_items;
@@ -63,6 +64,40 @@ struct flow_results {
 };
 
 #define FLOW_H5_A (&flow_alloc__default)
+
+/* ---- the writer's parts (h5pack.c, h5vfd.c, h5temp.c) -------------------------- */
+
+/* A column of a packed table (h5pack.c): its name, the offset of its
+ * value in the caller's record, and its kind: 's' a string (a const char
+ * pointer, NULL read as ""), 'i' int32, 'b' int8, 'd' double. */
+typedef struct flow_h5__pack_col {
+    const char *name;
+    size_t off;
+    char kind;
+} flow_h5__pack_col;
+#define FLOW_H5_MAX_COLS 8
+/* A fixed-length, null-terminated UTF-8 string type of size bytes, or -1. */
+hid_t flow_h5__fixed_str(size_t size);
+/* Writes n records (recsize bytes apart at recs) as the dataset name of
+ * loc: a packed compound of the columns, each string column as wide as
+ * its longest value + 1. 0, or FLOW_EIO / FLOW_ENOMEM naming r's file. */
+int flow_h5__put_packed(flow_results *r, hid_t loc, const char *name, const flow_h5__pack_col *cols, int ncols,
+                        const void *recs, size_t recsize, size_t n);
+
+/* Sets the writer's file driver (h5vfd.c) on the file access list fapl:
+ * POSIX I/O that records the first failure's errno in *err (which must
+ * outlive the file) and never reports an I/O error to HDF5. 0 or -1. */
+int flow_h5__vfd_use(hid_t fapl, int *err);
+
+/* Creates the temporary file of a writer of path (h5temp.c), after
+ * removing this user's stale ones (older than a day) from its folder:
+ * the path of the new, empty file (free with flow_alloc__free), or NULL
+ * and the errno in *err. */
+char *flow_h5__temp_create(const char *path, int *err);
+/* Gives tmp the permission bits of the file at path, if there is one:
+ * 0 or an errno. */
+int flow_h5__temp_keep_mode(const char *tmp, const char *path);
+
 
 /* Records of the tables: strings are borrowed char pointers. */
 typedef struct rec_material {
@@ -114,12 +149,9 @@ int flow_h5__valid_scenario_name(const char *name);
 
 /* ---- the reader's checks (h5check.c; docs/results-format.md, Limits) ------- */
 
-/* Version 1 keeps its strings as variable-length data in HDF5's global
- * heap, which crafted files use to overflow libhdf5's heap: a libflow
- * that writes version 2 refuses to read version 1. (Only a build whose
- * writer still writes version 1 reads it.) */
-#define FLOW_H5_READS_V1 (FLOW_RESULTS_FORMAT_VERSION < 2)
-/* The newest version the reader reads (the writer's, once it writes 2). */
+/* Version 1 kept its strings as variable-length data in HDF5's global
+ * heap, which crafted files use to overflow libhdf5's heap: the reader
+ * refuses version 1 and reads only the version the writer writes. */
 #define FLOW_H5_READ_VERSION 2
 /* Bytes of one string (attribute or table cell), its terminator included. */
 #define FLOW_H5_STR_MAX 65536

@@ -176,24 +176,6 @@ int flow_h5__attr_int(const flow_results *r, hid_t loc, const char *name, long l
     return rc;
 }
 
-#if FLOW_H5_READS_V1
-/* Version 1's variable-length string attribute (global heap). */
-static int vlen_attr(const flow_results *r, hid_t a, const char *name, char **out)
-{
-    hid_t mt = flow_h5__str_type();
-    char *v = NULL;
-    int rc = 0;
-    if (mt < 0 || H5Aread(a, mt, &v) < 0)
-        rc = flow_h5__corrupt(r, "cannot read the attribute %s", name);
-    else if (!(*out = flow_alloc__strdup(FLOW_H5_A, v ? v : "")))
-        rc = flow_error__nomem("an attribute");
-    if (v)
-        H5free_memory(v);
-    if (mt >= 0)
-        H5Tclose(mt);
-    return rc;
-}
-#endif
 
 int flow_h5__attr_str(const flow_results *r, hid_t loc, const char *name, size_t max, char **out)
 {
@@ -206,14 +188,9 @@ int flow_h5__attr_str(const flow_results *r, hid_t loc, const char *name, size_t
     }
     size_t n = H5Tget_size(t);
     if (H5Tis_variable_str(t) != 0) {
-#if FLOW_H5_READS_V1
-        if (r->version == 1)
-            rc = vlen_attr(r, a, name, out);
-        else
-#endif
-            rc = r->version ? flow_h5__corrupt(r, "the attribute %s is a variable-length string (version %d has none)",
-                                               name, r->version)
-                            : 1;
+        rc = r->version ? flow_h5__corrupt(r, "the attribute %s is a variable-length string (version %d has none)",
+                                           name, r->version)
+                        : 1;
     } else if (n == 0 || n > max) {
         rc = flow_h5__corrupt(r, "the attribute %s is a string of %zu bytes (at most %zu)", name, n, max);
     } else if (!(*out = flow_alloc__calloc(FLOW_H5_A, n + 1, 1))) {
@@ -296,10 +273,6 @@ static hid_t column_type(const flow_results *r, const char *path, const flow_h5_
     if (c->type == FLOW_H5_COL_F64)
         return H5Tcopy(H5T_NATIVE_DOUBLE);
     if (H5Tis_variable_str(ft) != 0) {
-#if FLOW_H5_READS_V1
-        if (r->version == 1)
-            return flow_h5__str_type();
-#endif
         *rc = flow_h5__corrupt(r, "%s: column %s holds variable-length strings (version %d has none)", path, c->name,
                                r->version);
         return -1;
@@ -314,16 +287,16 @@ static hid_t column_type(const flow_results *r, const char *path, const flow_h5_
 }
 
 /* Copies n strings of size bytes each (maybe unterminated) into c->data. */
-static int copy_strings(flow_h5__col *c, const char *buf, size_t size, size_t n, int vlen)
+static int copy_strings(flow_h5__col *c, const char *buf, size_t size, size_t n)
 {
     char **s = flow_alloc__calloc(FLOW_H5_A, n ? n : 1, sizeof *s);
     c->data = s;
     for (size_t i = 0; s && i < n; i++) {
-        const char *v = vlen ? ((char *const *)(const void *)buf)[i] : buf + i * size;
-        size_t len = vlen ? (v ? strlen(v) : 0) : strnlen(v, size);
+        const char *v = buf + i * size;
+        size_t len = strnlen(v, size);
         if (!(s[i] = flow_alloc__malloc(FLOW_H5_A, len + 1)))
             return flow_error__nomem("a table's strings");
-        memcpy(s[i], v ? v : "", len);
+        memcpy(s[i], v, len);
         s[i][len] = '\0';
     }
     return s ? 0 : flow_error__nomem("a table's strings");
@@ -342,7 +315,6 @@ static int read_column(const flow_results *r, hid_t d, const char *path, flow_h5
         H5Tclose(mt);
         return flow_h5__corrupt(r, "%s: column %s holds more than %llu bytes", path, c->name, FLOW_H5_READ_MAX);
     }
-    int vlen = c->type == FLOW_H5_COL_STR && H5Tis_variable_str(mt) > 0;
     char *buf = flow_alloc__calloc(FLOW_H5_A, n ? n : 1, size);
     if (!buf)
         rc = flow_error__nomem("a table");
@@ -350,21 +322,11 @@ static int read_column(const flow_results *r, hid_t d, const char *path, flow_h5
              (n > 0 && H5Dread(d, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
         rc = flow_h5__corrupt(r, "cannot read column %s of %s", c->name, path);
     else if (c->type == FLOW_H5_COL_STR)
-        rc = copy_strings(c, buf, size, n, vlen);
+        rc = copy_strings(c, buf, size, n);
     else {
         c->data = buf;
         buf = NULL;
     }
-#if FLOW_H5_READS_V1
-    if (vlen && c->data && n > 0) { /* read: HDF5 allocated the strings */
-        hsize_t hn = n;
-        hid_t sp = H5Screate_simple(1, &hn, NULL);
-        if (sp >= 0)
-            H5Dvlen_reclaim(ct, sp, H5P_DEFAULT, buf);
-        if (sp >= 0)
-            H5Sclose(sp);
-    }
-#endif
     flow_alloc__free(FLOW_H5_A, buf);
     if (ct >= 0)
         H5Tclose(ct);
@@ -400,7 +362,7 @@ static int table_shape(const flow_results *r, hid_t d, hid_t t, const char *path
     int rc = flow_h5__shape(r, d, path, H5T_COMPOUND, 1, dims);
     if (rc)
         return rc;
-    if (!(FLOW_H5_READS_V1 && r->version == 1) && heap_type(t))
+    if (heap_type(t))
         return flow_h5__corrupt(r, "%s holds variable-length data or references (version %d has none)", path,
                                 r->version);
     /* a table is stored whole (unfiltered): it cannot hold more bytes than the file */

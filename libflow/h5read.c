@@ -70,14 +70,13 @@ static int check_identity(flow_results *r)
     if ((rc = flow_h5__attr_int(r, r->file, "format_version", &version)))
         return rc == FLOW_ENOTFOUND ? flow_error__set(FLOW_EINVAL, "%s: libflow results without a format_version", r->path)
                                     : rc;
-    if (version == 1 && !FLOW_H5_READS_V1)
+    if (version == 1)
         return flow_error__set(FLOW_EINVAL, "%s: results format version 1 (an older libflow) keeps its strings in "
                                "HDF5's global heap, which libflow no longer reads; run the model again to write version %d",
                                r->path, FLOW_H5_READ_VERSION);
     if (version < 1 || version > FLOW_H5_READ_VERSION)
-        return flow_error__set(FLOW_EINVAL, "%s: results format version %lld; this libflow (%s) reads version %d%s",
-                               r->path, version, flow_version(), FLOW_H5_READ_VERSION,
-                               FLOW_H5_READS_V1 ? " and 1" : "");
+        return flow_error__set(FLOW_EINVAL, "%s: results format version %lld; this libflow (%s) reads version %d",
+                               r->path, version, flow_version(), FLOW_H5_READ_VERSION);
     r->version = (int)version;
     if (vlen) { /* now read as the version says (refused in version 2) */
         if ((rc = flow_h5__attr_str(r, r->file, "format", FLOW_H5_FORMAT_MAX, &format)))

@@ -1,7 +1,10 @@
 /*
- * h5write.c — the results store's writer: a temporary file next to the
- * target, scenarios and streamed samples written into it, and commit
- * (close, fsync, rename, fsync of the folder). See h5.c.
+ * h5write.c — the results store's writer, format version 2: a temporary
+ * file next to the target (h5temp.c) written through libflow's own file
+ * driver (h5vfd.c), scenarios (tables packed with fixed-length strings,
+ * h5pack.c) and streamed samples written into it, and commit (close, the
+ * driver's error checked, the replaced file's mode, fsync, rename, fsync
+ * of the folder). See h5.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,26 +22,40 @@
 
 #include "h5_int.h"
 
-/* Counts a write against the test hook: FLOW_EIO (message set) when this
- * write must fail, else 0. Always 0 in a default build. */
+/* The error of an earlier failed write that the file driver kept from
+ * HDF5 (h5vfd.c): FLOW_EIO with its reason, or 0. */
+static int io_check(flow_results *r)
+{
+    if (!r->io_err)
+        return 0;
+    return flow_error__set(FLOW_EIO, "%s: cannot write the results file: %s", r->path, strerror(r->io_err));
+}
+
+/* Before each dataset or attribute write: an earlier failure of the
+ * disk, or the test hook's simulated one (FLOW_RESULTS_FAULT, counted
+ * here; always off in a default build). FLOW_EIO (message set) or 0. */
 static int fault(flow_results *r)
 {
+    int rc = io_check(r);
+    if (rc)
+        return rc;
 #ifdef FLOW_FAULT_INJECTION
     if (r->fault_at > 0 && ++r->writes == r->fault_at)
         return flow_error__set(FLOW_EIO, "%s: simulated write failure (FLOW_RESULTS_FAULT)", r->path);
-#else
-    (void)r;
 #endif
     return 0;
 }
+
+/* A string attribute: fixed-length UTF-8, null-terminated, as long as
+ * the value + 1 (format version 2). */
 static int put_attr_str(flow_results *r, hid_t loc, const char *name, const char *value)
 {
     int frc = fault(r);
     if (frc)
         return frc;
-    hid_t t = flow_h5__str_type(), sp = H5Screate(H5S_SCALAR), a = -1;
+    hid_t t = flow_h5__fixed_str(strlen(value) + 1), sp = H5Screate(H5S_SCALAR), a = -1;
     int ok = t >= 0 && sp >= 0 && (a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-             H5Awrite(a, t, &value) >= 0;
+             H5Awrite(a, t, value) >= 0;
     if (a >= 0)
         H5Aclose(a);
     if (sp >= 0)
@@ -87,27 +104,21 @@ int flow_results_create(flow_results **out, const char *path)
     r->checksums = 1;
     r->fault_at = FLOW_TESTHOOK("FLOW_RESULTS_FAULT");
     r->path = flow_alloc__strdup(FLOW_H5_A, path);
-    /* the temporary file: same folder, hidden, unique */
-    const char *slash = strrchr(path, '/');
-    size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = slash ? slash + 1 : path;
-    size_t tlen = dlen + strlen(base) + 16;
-    r->tmp = flow_alloc__malloc(FLOW_H5_A, tlen);
-    if (!r->path || !r->tmp) {
+    if (!r->path) {
         flow_results_close(r);
         return flow_error__nomem("a results file");
     }
-    snprintf(r->tmp, tlen, "%.*s.%s.tmp-XXXXXX", (int)dlen, path, base);
-    int fd = mkstemp(r->tmp);
-    if (fd < 0) {
-        int e = errno;
+    /* the temporary file: same folder, hidden, unique (h5temp.c) */
+    int e = 0;
+    if (!(r->tmp = flow_h5__temp_create(path, &e))) {
+        const char *slash = strrchr(path, '/');
         char dir[PATH_MAX];
-        snprintf(dir, sizeof dir, "%.*s", dlen ? (int)dlen : 1, dlen ? path : ".");
-        r->tmp[0] = '\0';
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
         flow_results_close(r);
+        if (e == ENOMEM)
+            return flow_error__nomem("a results file");
         return flow_error__set(FLOW_EIO, "%s: cannot write in the folder %s: %s", path, dir, strerror(e));
     }
-    close(fd);
     flow_h5__quiet q;
     flow_h5__quiet_on(&q);
     int rc = 0;
@@ -115,9 +126,9 @@ int flow_results_create(flow_results **out, const char *path)
     /* the file format of HDF5 1.8 and later: its metadata carry checksums
      * (h5py, R, HDFView and every HDF5 since 2008 read it) */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl >= 0)
-        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-    r->file = H5Fcreate(r->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl >= 0 ? fapl : H5P_DEFAULT);
+    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) >= 0 &&
+        flow_h5__vfd_use(fapl, &r->io_err) == 0)
+        r->file = H5Fcreate(r->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     if (fapl >= 0)
         H5Pclose(fapl);
     if (r->file < 0) {
@@ -234,57 +245,29 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
     return rc;
 }
 
-/* The transfer property list of a table's write: the conversion buffers
- * (n records of the larger of mt and the file's record) are the
- * caller's, in *bufs. Else HDF5 takes 1 MiB twice per write, zeroed,
- * from the heap or fresh pages: 60 % of the writing of the Hengshui plan
- * (docs/performance.md). ft is mt packed; in the file a string takes 16
- * bytes (length, heap address, index) where memory has an 8-byte
- * pointer, so twice ft bounds the file's record. */
-static hid_t table_dxpl(hid_t mt, hid_t ft, size_t n, void **bufs)
-{
-    size_t rec = H5Tget_size(mt) > 2 * H5Tget_size(ft) ? H5Tget_size(mt) : 2 * H5Tget_size(ft);
-    hid_t x = H5Pcreate(H5P_DATASET_XFER);
-    bufs[0] = rec ? flow_alloc__calloc(FLOW_H5_A, n, rec) : NULL;
-    bufs[1] = rec ? flow_alloc__calloc(FLOW_H5_A, n, rec) : NULL;
-    if (x >= 0 && bufs[0] && bufs[1] && H5Pset_buffer(x, n * rec, bufs[0], bufs[1]) >= 0)
-        return x;
-    if (x >= 0)
-        H5Pclose(x);
-    return H5P_DEFAULT; /* HDF5's own buffers: slower, not wrong */
-}
+/* The columns of the tables (docs/results-format.md, The tables). */
+#define COL(rec, f, kind) { #f, offsetof(rec, f), kind }
+static const flow_h5__pack_col mat_cols[] = { COL(rec_material, name, 's'), COL(rec_material, category, 's'),
+                                         COL(rec_material, unit, 's') };
+static const flow_h5__pack_col proc_cols[] = { COL(rec_process, name, 's'), COL(rec_process, kind, 's'),
+                                          COL(rec_process, type, 's'), COL(rec_process, type_version, 's') };
+/* indicators/index has a 7th column, title */
+static const flow_h5__pack_col item_cols[] = { COL(rec_item, name, 's'),     COL(rec_item, from, 'i'),
+                                          COL(rec_item, to, 'i'),       COL(rec_item, material, 'i'),
+                                          COL(rec_item, unit, 's'),     COL(rec_item, detail, 's'),
+                                          COL(rec_item, title, 's') };
+static const flow_h5__pack_col target_cols[] = { COL(rec_target, indicator, 's'), COL(rec_target, year, 'i'),
+                                            COL(rec_target, cmp, 's'),       COL(rec_target, value, 'd'),
+                                            COL(rec_target, achieved, 'd'),  COL(rec_target, met, 'b'),
+                                            COL(rec_target, source, 's') };
+#define NCOLS(c) ((int)(sizeof c / sizeof c[0]))
 
-/* A compound table: n records of size rec built by the caller in buf,
- * described by the memory type mt; written with mt packed (no padding in
- * the file). The default fill value (zeros) stays: writing strings, HDF5
- * reads the dataset's old records first to free their strings, and
- * zeros are the records that hold none (an undefined fill value would
- * leave whatever bytes the file space held). */
-static int put_table(flow_results *r, hid_t loc, const char *name, hid_t mt, size_t n, const void *buf)
+/* A table of n records: the test hook's count, then the packed write. */
+static int put_table(flow_results *r, hid_t loc, const char *name, const flow_h5__pack_col *cols, int ncols,
+                     const void *recs, size_t recsize, size_t n)
 {
-    int frc = fault(r);
-    if (frc)
-        return frc;
-    hsize_t dim = n;
-    void *bufs[2] = { NULL, NULL };
-    hid_t ft = H5Tcopy(mt), sp = H5Screate_simple(1, &dim, NULL), d = -1;
-    int ok = ft >= 0 && sp >= 0 && H5Tpack(ft) >= 0 &&
-             (d = H5Dcreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0;
-    if (ok && n > 0) {
-        hid_t x = table_dxpl(mt, ft, n, bufs);
-        ok = H5Dwrite(d, mt, H5S_ALL, H5S_ALL, x, buf) >= 0;
-        if (x != H5P_DEFAULT)
-            H5Pclose(x);
-    }
-    if (d >= 0)
-        H5Dclose(d);
-    flow_alloc__free(FLOW_H5_A, bufs[0]);
-    flow_alloc__free(FLOW_H5_A, bufs[1]);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ft >= 0)
-        H5Tclose(ft);
-    return ok ? 0 : flow_h5__io_error(r, "cannot write a table");
+    int rc = fault(r);
+    return rc ? rc : flow_h5__put_packed(r, loc, name, cols, ncols, recs, recsize, n);
 }
 
 static const char *kind_word(flow_kind k)
@@ -352,7 +335,7 @@ static int put_provenance(flow_results *r, hid_t g, const flow_model *m, const f
 }
 
 /* The tables and values of one kind of item. */
-static int put_kind(flow_results *r, hid_t g, const flow_sim *s, flow_item_kind kind, hid_t years, hid_t rt)
+static int put_kind(flow_results *r, hid_t g, const flow_sim *s, flow_item_kind kind, hid_t years)
 {
     const flow_model *m = s->m;
     const flow_compiled *c = &m->c;
@@ -399,7 +382,8 @@ static int put_kind(flow_results *r, hid_t g, const flow_sim *s, flow_item_kind 
             break;
         }
     }
-    rc = put_table(r, kg, "index", rt, (size_t)n, rec);
+    rc = put_table(r, kg, "index", item_cols, NCOLS(item_cols) - (kind != FLOW_ITEM_INDICATOR), rec, sizeof *rec,
+                   (size_t)n);
     hsize_t dims[2] = { (hsize_t)c->T, (hsize_t)n };
     if (!rc)
         rc = put_values(r, kg, "values", 2, dims, flow_sim_data(s, kind),
@@ -426,13 +410,12 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
     flow_h5__quiet q;
     flow_h5__quiet_on(&q);
     int rc = 0;
-    hid_t sg = -1, g = -1, years = -1, str = flow_h5__str_type(), t_mat = -1, t_proc = -1, t_item = -1, t_ind = -1,
-          t_tgt = -1;
+    hid_t sg = -1, g = -1, years = -1;
     rec_material *rm = NULL;
     rec_process *rp = NULL;
     rec_target *rt = NULL;
     sg = H5Gopen2(r->file, "scenarios", H5P_DEFAULT);
-    if (sg < 0 || str < 0) {
+    if (sg < 0) {
         rc = flow_h5__io_error(r, "cannot open the scenarios group");
         goto done;
     }
@@ -476,28 +459,6 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
     }
     /* materials and processes */
     {
-        const char *nm[3] = { "name", "category", "unit" };
-        size_t om[3] = { offsetof(rec_material, name), offsetof(rec_material, category), offsetof(rec_material, unit) };
-        hid_t tm[3] = { str, str, str };
-        t_mat = flow_h5__compound(sizeof(rec_material), 3, nm, om, tm);
-        const char *np[4] = { "name", "kind", "type", "type_version" };
-        size_t op[4] = { offsetof(rec_process, name), offsetof(rec_process, kind), offsetof(rec_process, type),
-                         offsetof(rec_process, type_version) };
-        hid_t tp[4] = { str, str, str, str };
-        t_proc = flow_h5__compound(sizeof(rec_process), 4, np, op, tp);
-        /* indicators/index has a 7th column, title (docs/results-format.md) */
-        const char *ni[7] = { "name", "from", "to", "material", "unit", "detail", "title" };
-        size_t oi[7] = { offsetof(rec_item, name), offsetof(rec_item, from), offsetof(rec_item, to),
-                         offsetof(rec_item, material), offsetof(rec_item, unit), offsetof(rec_item, detail),
-                         offsetof(rec_item, title) };
-        hid_t ti[7] = { str, H5T_NATIVE_INT32, H5T_NATIVE_INT32, H5T_NATIVE_INT32, str, str, str };
-        t_item = flow_h5__compound(sizeof(rec_item), 6, ni, oi, ti);
-        t_ind = flow_h5__compound(sizeof(rec_item), 7, ni, oi, ti);
-        t_tgt = flow_h5__target_type(str);
-        if (t_mat < 0 || t_proc < 0 || t_item < 0 || t_ind < 0 || t_tgt < 0) {
-            rc = flow_h5__io_error(r, "cannot make the table types");
-            goto done;
-        }
         rm = flow_alloc__calloc(FLOW_H5_A, m->n_mats ? m->n_mats : 1, sizeof *rm);
         rp = flow_alloc__calloc(FLOW_H5_A, m->n_procs ? m->n_procs : 1, sizeof *rp);
         rt = flow_alloc__calloc(FLOW_H5_A, m->n_targets ? m->n_targets : 1, sizeof *rt);
@@ -513,12 +474,12 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
             rp[i] = (rec_process){ m->procs[i].name, kind_word(m->procs[i].kind), t ? t->name : "",
                                    t && t->version ? t->version : "" };
         }
-        if ((rc = put_table(r, g, "materials", t_mat, m->n_mats, rm)) ||
-            (rc = put_table(r, g, "processes", t_proc, m->n_procs, rp)))
+        if ((rc = put_table(r, g, "materials", mat_cols, NCOLS(mat_cols), rm, sizeof *rm, m->n_mats)) ||
+            (rc = put_table(r, g, "processes", proc_cols, NCOLS(proc_cols), rp, sizeof *rp, m->n_procs)))
             goto done;
     }
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_ && !rc; k++)
-        rc = put_kind(r, g, s, (flow_item_kind)k, years, k == FLOW_ITEM_INDICATOR ? t_ind : t_item);
+        rc = put_kind(r, g, s, (flow_item_kind)k, years);
     if (rc)
         goto done;
     /* targets with their verdicts */
@@ -531,15 +492,13 @@ int flow_results_write(flow_results *r, const char *name, const flow_sim *s, con
         rt[i] = (rec_target){ m->inds[ti.indicator].name, ti.year, flow_cmp_name(ti.cmp), ti.value, achieved,
                               (int8_t)met, ti.source ? ti.source : "" };
     }
-    rc = put_table(r, g, "targets", t_tgt, m->n_targets, rt);
+    rc = put_table(r, g, "targets", target_cols, NCOLS(target_cols), rt, sizeof *rt, m->n_targets);
+    if (!rc)
+        rc = io_check(r);
 done:
     flow_alloc__free(FLOW_H5_A, rm);
     flow_alloc__free(FLOW_H5_A, rp);
     flow_alloc__free(FLOW_H5_A, rt);
-    hid_t types[6] = { t_mat, t_proc, t_item, t_ind, t_tgt, str };
-    for (int i = 0; i < 6; i++)
-        if (types[i] >= 0)
-            H5Tclose(types[i]);
     if (years >= 0)
         H5Dclose(years);
     int started = g >= 0; /* a refusal before anything was written leaves the file usable */
@@ -581,6 +540,8 @@ int flow_results_samples_begin(flow_results *r, const char *name, const char *wh
     } else {
         hsize_t dims[3] = { (hsize_t)n_samples, (hsize_t)n_years, (hsize_t)n_items };
         rc = put_values(r, smp, what, 3, dims, NULL, NULL, -1);
+        if (!rc)
+            rc = io_check(r);
         r->s_n = n_samples;
         r->s_T = n_years;
         r->s_items = n_items;
@@ -616,7 +577,7 @@ int flow_results_samples_write(flow_results *r, int sample, const double *values
     hid_t fs = H5Dget_space(r->samples), ms = H5Screate_simple(3, count, NULL);
     int ok = fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
              H5Dwrite(r->samples, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, values) >= 0;
-    int rc = ok ? 0 : flow_h5__io_error(r, "cannot write a sample");
+    int rc = ok ? io_check(r) : flow_h5__io_error(r, "cannot write a sample");
     if (ms >= 0)
         H5Sclose(ms);
     if (fs >= 0)
@@ -658,7 +619,12 @@ int flow_results_commit(flow_results *r)
         rc = flow_h5__io_error(r, "cannot finish the file (a full disk?)");
     r->file = -1;
     flow_h5__quiet_off(&q);
+    if (!rc)
+        rc = io_check(r); /* a write that failed while closing */
     int e;
+    if (!rc && (e = flow_h5__temp_keep_mode(r->tmp, r->path)) != 0)
+        rc = flow_error__set(FLOW_EIO, "%s: cannot give the new file the permissions of the old: %s", r->path,
+                             strerror(e));
     if (!rc && (e = sync_path(r->tmp, 0)) != 0)
         rc = flow_error__set(FLOW_EIO, "%s: cannot sync it to disk: %s", r->path, strerror(e));
     if (!rc && rename(r->tmp, r->path) != 0)

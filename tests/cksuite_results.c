@@ -654,14 +654,17 @@ START_TEST(test_index_without_title)
     char path[600];
     snprintf(path, sizeof path, "%s/old.h5", dir);
     ck_assert_flow_ok(write_file(path, NULL, 0.6));
-    struct old { const char *name, *unit; } rec[2] = { { "recycled", "t/a" }, { "landfilled", "t/a" } };
-    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), str = H5Tcopy(H5T_C_S1);
+    /* strings of fixed length, as format version 2 has them */
+    struct old { char name[16], unit[4]; } rec[2] = { { "recycled", "t/a" }, { "landfilled", "t/a" } };
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), str = H5Tcopy(H5T_C_S1), su = H5Tcopy(H5T_C_S1);
     ck_assert_int_ge(f, 0);
-    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_size(str, sizeof rec[0].name);
+    H5Tset_size(su, sizeof rec[0].unit);
     H5Tset_cset(str, H5T_CSET_UTF8);
+    H5Tset_cset(su, H5T_CSET_UTF8);
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct old));
     H5Tinsert(t, "name", offsetof(struct old, name), str);
-    H5Tinsert(t, "unit", offsetof(struct old, unit), str);
+    H5Tinsert(t, "unit", offsetof(struct old, unit), su);
     hsize_t n = 2;
     hid_t sp = H5Screate_simple(1, &n, NULL);
     ck_assert_int_ge(H5Ldelete(f, "/scenarios/plan/indicators/index", H5P_DEFAULT), 0);
@@ -671,6 +674,7 @@ START_TEST(test_index_without_title)
     H5Sclose(sp);
     H5Tclose(t);
     H5Tclose(str);
+    H5Tclose(su);
     H5Fclose(f);
 
     flow_results *r;

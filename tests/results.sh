@@ -75,7 +75,7 @@ test ! -e "$tmp/c.h5" && ok "nothing at the target" || bad "a file was left at t
 test -z "$(ls -A "$tmp" | grep '\.tmp-')" && ok "no temporary file left" || bad "a temporary file was left"
 # ... and the previous file at a target stays intact
 cp "$tmp/a.h5" "$tmp/keep.h5"
-expect 1 "a failing run over a file" "" "$FLOWSIM" run "$tmp/bad.lua" -o "$tmp/keep.h5"
+expect 1 "a failing run over a file" "" "$FLOWSIM" run "$tmp/bad.lua" -o "$tmp/keep.h5" --force
 cmp -s "$tmp/a.h5" "$tmp/keep.h5" && ok "the previous file is intact" || bad "the previous file changed"
 
 # bad files
