@@ -80,7 +80,8 @@ LUA
 "$flowsim" run "$src/models/demo.lua" -o "$out/results/demo.h5" > /dev/null
 FLOW_PLUGIN_PATH=${FLOW_PLUGIN_PATH:-$(dirname "$flowsim")/../plugins} \
     "$flowsim" run "$src/tests/lua/data/names_typed.lua" -o "$out/results/typed.h5" > /dev/null
-"$flowsim" run "$src/tests/lua/data/plans.lua" -o "$out/results/plans.h5" > /dev/null
+# two scenarios in one file (one file per model given)
+"$flowsim" run "$tmp/tiny.lua" "$src/tests/lua/data/base.lua" -o "$out/results/two.h5" > /dev/null
 
 # ---- plugin ----
 rm -rf "$out/plugin" && mkdir -p "$out/plugin"
