@@ -22,6 +22,10 @@ const char *fuzz_scratch_dir(void);
  * returns its path (a static buffer); aborts when it cannot. */
 const char *fuzz_write_input(const char *name, const uint8_t *data, size_t size);
 
+/* The number of entries in fuzz_scratch_dir() (-1 when it cannot be
+ * read): an oracle for targets that must write nothing there. */
+int fuzz_scratch_entries(void);
+
 /* stdout to /dev/null: the reports of flowsim's driver are not wanted. */
 void fuzz_quiet_stdout(void);
 

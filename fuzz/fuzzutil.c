@@ -6,6 +6,7 @@
  * /dev/shm (a file per run: memory is much faster than a disk), else
  * $TMPDIR or /tmp.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,4 +62,18 @@ void fuzz_quiet_stdout(void)
         perror("fuzz: /dev/null");
         abort();
     }
+}
+
+int fuzz_scratch_entries(void)
+{
+    DIR *d = opendir(fuzz_scratch_dir());
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
 }
