@@ -185,15 +185,51 @@ static const char *rest(char **save)
     return r;
 }
 
-static void parse_line(spec *sp, char *line)
+/* the next word of the line, NULL at its end */
+#define ARG() (a = strtok_r(NULL, " \t", save))
+
+/* A list directive: "port NAME" adds to the list, "ports_null N" makes it
+ * NULL with count N. 1 when d was one. */
+static int parse_list(spec *sp, const char *d, char **save)
 {
     flow_process_type *t = sp->t;
-    char *save;
-    const char *d = strtok_r(line, " \t", &save);
-    if (!d)
-        return;
     const char *a = NULL;
-#define ARG() (a = strtok_r(NULL, " \t", &save))
+    static const char *const nulls[] = { "params_null", "ports_null", "metrics_null", "materials_null" };
+    size_t *counts[] = { &t->n_params, &t->n_ports, &t->n_metrics, &t->n_materials };
+    size_t *lens[] = { &sp->np, &sp->nports, &sp->nmetrics, &sp->nmaterials };
+    for (int k = 0; k < 4; k++)
+        if (strcmp(d, nulls[k]) == 0) {
+            *counts[k] = (size_t)strtoull(ARG() ? a : "1", NULL, 0);
+            *lens[k] = (size_t)-1; /* finish() leaves the pointer NULL */
+            return 1;
+        }
+    if (strcmp(d, "param") == 0) {
+        if (sp->np < MAX_LIST) {
+            flow_param_decl *p = &sp->params[sp->np++];
+            p->name = str_arg(ARG());
+            p->unit = str_arg(ARG());
+            p->def = num(ARG());
+            p->lo = num(ARG());
+            p->hi = num(ARG());
+            p->doc = NULL;
+        }
+    } else if (strcmp(d, "port") == 0) {
+        add_name(sp->ports, &sp->nports, ARG());
+    } else if (strcmp(d, "metric") == 0) {
+        add_name(sp->metrics, &sp->nmetrics, ARG());
+    } else if (strcmp(d, "material") == 0) {
+        add_name(sp->materials, &sp->nmaterials, ARG());
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* A field of the descriptor other than a list. 1 when d was one. */
+static int parse_field(spec *sp, const char *d, char **save)
+{
+    flow_process_type *t = sp->t;
+    const char *a = NULL;
     if (strcmp(d, "abi") == 0) {
         t->abi_major = (uint32_t)strtoul(ARG() ? a : "0", NULL, 0);
         t->abi_minor = (uint32_t)strtoul(ARG() ? a : "0", NULL, 0);
@@ -203,38 +239,11 @@ static void parse_line(spec *sp, char *line)
                          : strcmp(a, "short") == 0    ? offsetof(flow_process_type, materials)
                                                       : (size_t)strtoull(a, NULL, 0);
     } else if (strcmp(d, "name") == 0) {
-        t->name = str_arg(rest(&save));
+        t->name = str_arg(rest(save));
     } else if (strcmp(d, "description") == 0) {
-        t->description = str_arg(rest(&save));
+        t->description = str_arg(rest(save));
     } else if (strcmp(d, "version") == 0) {
-        t->version = str_arg(rest(&save));
-    } else if (strcmp(d, "param") == 0 && sp->np < MAX_LIST) {
-        flow_param_decl *p = &sp->params[sp->np++];
-        p->name = str_arg(ARG());
-        p->unit = str_arg(ARG());
-        p->def = num(ARG());
-        p->lo = num(ARG());
-        p->hi = num(ARG());
-        p->doc = NULL;
-    } else if (strcmp(d, "port") == 0) {
-        add_name(sp->ports, &sp->nports, ARG());
-    } else if (strcmp(d, "metric") == 0) {
-        add_name(sp->metrics, &sp->nmetrics, ARG());
-    } else if (strcmp(d, "material") == 0) {
-        add_name(sp->materials, &sp->nmaterials, ARG());
-    } else if (strcmp(d, "params_null") == 0) {
-        t->n_params = (size_t)strtoull(ARG() ? a : "1", NULL, 0);
-        t->params = NULL;
-        sp->np = (size_t)-1;
-    } else if (strcmp(d, "ports_null") == 0) {
-        t->n_ports = (size_t)strtoull(ARG() ? a : "1", NULL, 0);
-        sp->nports = (size_t)-1;
-    } else if (strcmp(d, "metrics_null") == 0) {
-        t->n_metrics = (size_t)strtoull(ARG() ? a : "1", NULL, 0);
-        sp->nmetrics = (size_t)-1;
-    } else if (strcmp(d, "materials_null") == 0) {
-        t->n_materials = (size_t)strtoull(ARG() ? a : "1", NULL, 0);
-        sp->nmaterials = (size_t)-1;
+        t->version = str_arg(rest(save));
     } else if (strcmp(d, "state") == 0) {
         t->state_size = (size_t)strtoull(ARG() ? a : "0", NULL, 0);
     } else if (strcmp(d, "transfer") == 0) {
@@ -247,7 +256,17 @@ static void parse_line(spec *sp, char *line)
         t->fini = cb_fini;
     } else if (strcmp(d, "type_data") == 0) {
         t->type_data = &type_data_mark;
-    } else if (strcmp(d, "years") == 0) {
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* What is done with an accepted type: years, setparam, check, op. */
+static void parse_use(spec *sp, const char *d, char **save)
+{
+    const char *a = NULL;
+    if (strcmp(d, "years") == 0) {
         sp->first = (int)strtol(ARG() ? a : "2020", NULL, 0);
         sp->last = (int)strtol(ARG() ? a : "2021", NULL, 0);
     } else if (strcmp(d, "setparam") == 0 && sp->nset < MAX_LIST) {
@@ -257,9 +276,18 @@ static void parse_line(spec *sp, char *line)
         sp->check[sp->ncheck] = str_arg(ARG());
         sp->checkv[sp->ncheck++] = num(ARG());
     } else if (strcmp(d, "op") == 0) {
-        parse_op(sp, &save);
+        parse_op(sp, save);
     }
+}
 #undef ARG
+
+/* One line: a directive and its arguments; an unknown one is ignored. */
+static void parse_line(spec *sp, char *line)
+{
+    char *save;
+    const char *d = strtok_r(line, " \t", &save);
+    if (d && !parse_list(sp, d, &save) && !parse_field(sp, d, &save))
+        parse_use(sp, d, &save);
 }
 
 /* The lists go into the descriptor as a module's arrays would: n entries
