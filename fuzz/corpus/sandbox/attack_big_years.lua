@@ -1,0 +1,2 @@
+local flow = require "flow"
+return flow.model { name = "m", years = { 4294969316, 4294969320 } }

@@ -1,0 +1,1 @@
+return string.find(("a"):rep(40), ("a*"):rep(40) .. "b")

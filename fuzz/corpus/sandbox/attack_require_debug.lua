@@ -1,0 +1,1 @@
+local d = require "debug"; return d.getregistry()
