@@ -1290,5 +1290,136 @@ function M.load_scenarios(path)
   return out
 end
 
+-- ---------------------------------------------------------------------
+-- ensembles (Monte Carlo): flow.mc; the sampling and the threads are C
+-- (sample.c, ensemble.c, ensrun.c), the declarations are parsed by luaens.c
+
+local Ensemble = { __name = "flow.Ensemble" }
+Ensemble.__index = Ensemble
+M.Ensemble = Ensemble
+
+-- The uncertain parameters of a model description: those its parameters
+-- declare, then its scenario's (which replace a model's of the same name),
+-- as a list of {name, spec, site}.
+local function uncertainties(m)
+  local list, at = {}, {}
+  local function add(name, spec, site)
+    if at[name] then list[at[name]] = { name = name, spec = spec, site = site }
+    else list[#list + 1] = { name = name, spec = spec, site = site }; at[name] = #list end
+  end
+  for _, p in ipairs(m.params) do if p.uncertainty ~= nil then add(p.name, p.uncertainty, p.site) end end
+  local sc = m.scenario
+  if sc and sc.uncertainty ~= nil then
+    if type(sc.uncertainty) ~= "table" then
+      site_error(sc.site, "scenario '%s': uncertainty = { param = { \"normal\", sd = 0.05 }, ... }", sc.name)
+    end
+    local names = {}
+    for k in pairs(sc.uncertainty) do
+      if type(k) ~= "string" then site_error(sc.site, "scenario '%s': uncertainty: the keys are parameter names", sc.name) end
+      names[#names + 1] = k
+    end
+    table.sort(names)
+    for _, n in ipairs(names) do add(n, sc.uncertainty[n], sc.site) end
+  end
+  return list
+end
+
+--- Monte Carlo over the uncertainty a scenario (or a model description)
+--- declares: opts = {n = 1000, seed = 0, threads = 1, lhs = false,
+--- keep = {"flows", "stocks"}, progress = function(done, total)}.
+--- Returns an Ensemble: :targets(), :report(), :summary(ind, year),
+--- :draw(i, param), :save(writer [, name]); .result is the run without
+--- uncertainty. A scenario with an on_year hook is refused (its hooks
+--- would need a Lua state per worker).
+function M.mc(x, opts)
+  local site = { user_site() }
+  opts = opts or {}
+  if type(opts) ~= "table" then site_error(site, "flow.mc: opts = {n = ..., seed = ...}") end
+  local m
+  if getmetatable(x) == Scenario then
+    if x.on_year then
+      site_error(x.site, "scenario '%s' has an on_year hook: Monte Carlo runs no Lua hooks yet (use levers or series)",
+                 x.name)
+    end
+    m = x:apply()
+  elseif getmetatable(x) == Model then
+    m = x
+  else
+    site_error(site, "flow.mc: expected a scenario or a model description, got %s", type(x))
+  end
+  local name = getmetatable(x) == Scenario and x.name or m.name
+  local list = uncertainties(m)
+  if #list == 0 then
+    site_error(site, "flow.mc: '%s' declares no uncertainty (uncertainty = { param = {...} })", tostring(name))
+  end
+  local res = M.run(m, { name = name })
+  local ens = core.ensemble_new(res.c.md)
+  for _, u in ipairs(list) do
+    local ok, err = pcall(ens._add, ens, u.name, u.spec)
+    if not ok then site_error(u.site, "%s", err) end
+  end
+  local ok, err = pcall(ens._run, ens, opts)
+  if not ok then model_error(fmt("%s: Monte Carlo of '%s': %s", site[1], tostring(name), err)) end
+  res.seed = opts.seed or 0
+  local index = {}
+  for i, u in ipairs(list) do index[u.name] = i - 1 end
+  return setmetatable({ ens = ens, result = res, name = name, uncertain = list, index = index,
+                        n = ens:n(), seed = res.seed, lhs = opts.lhs and true or false }, Ensemble)
+end
+
+--- The probability that each target is met: the rows of Result:targets
+--- with p, lo, hi (95 % Wilson interval), n_met, n_judged added.
+function Ensemble:targets()
+  local rows = self.result:targets()
+  for i, r in ipairs(rows) do
+    r.n_met, r.n_judged, r.p, r.lo, r.hi = self.ens:_p_met(i - 1)
+  end
+  return rows
+end
+
+--- {mean, sd, p5, p25, p50, p75, p95} of an indicator in a year.
+function Ensemble:summary(indicator, year)
+  local c = self.result.c
+  local item = c.md:_find("indicator", indicator)
+  local v = { self.ens:_summary(item, year) }
+  return { mean = v[1], sd = v[2], p5 = v[3], p25 = v[4], p50 = v[5], p75 = v[6], p95 = v[7] }
+end
+
+--- The value drawn for an uncertain parameter in sample i (from 1).
+function Ensemble:draw(i, param)
+  local k = self.index[param]
+  if not k then error(fmt("no uncertain parameter '%s'", tostring(param)), 2) end
+  return self.ens:_draw(i - 1, k)
+end
+
+local function pct(p) return p ~= p and "n/a" or fmt("%.1f %%", 100 * p) end
+
+--- The probability table as text.
+function Ensemble:report()
+  local rows = self:targets()
+  local lines = { fmt("scenario %s: %d samples%s, seed %s; the probability that each target is met", self.name,
+                      self.n, self.lhs and " (Latin hypercube)" or "", tostring(self.seed)) }
+  if #rows == 0 then lines[#lines + 1] = "no targets"; return table.concat(lines, "\n") end
+  local t = { { "indicator", "year", "cmp", "target", "projected", "P(met)", "95 % interval", "met/judged" } }
+  for _, r in ipairs(rows) do
+    t[#t + 1] = { r.indicator, tostring(r.year), r.cmp, r.cmp == "rises" and "min rise > 0" or num(r.value),
+                  num(r.achieved), pct(r.p), fmt("%s - %s", pct(r.lo), pct(r.hi)), fmt("%d/%d", r.n_met, r.n_judged) }
+  end
+  for _, l in ipairs(columns(t, { true, false, true, false, false, false, false, false })) do
+    lines[#lines + 1] = l:gsub("%s+$", "")
+  end
+  lines[#lines + 1] = "projected: the run without uncertainty; interval: Wilson score, 95 %"
+  return table.concat(lines, "\n")
+end
+
+--- Writes the run without uncertainty (with the seed) and the ensemble
+--- (samples/, ensemble/) as scenario name of a results writer.
+function Ensemble:save(w, name)
+  name = name or self.name
+  self.result:save(w, name)
+  self.ens:_save(w, name)
+  return self
+end
+
 M.traceback = traceback
 return M

@@ -802,6 +802,9 @@ int flow_luaresults__open_file(lua_State *L);
 /* luadsm.c: flow.dsm */
 void flow_luadsm__open(lua_State *L);
 int flow_luadsm__dsm(lua_State *L);
+/* luaens.c: ensembles (flow.mc) */
+void flow_luaens__open(lua_State *L);
+int flow_luaens__new(lua_State *L);
 
 /* type_known(name): a process type the registry has or can load */
 static int l_type_known(lua_State *L)
@@ -820,6 +823,7 @@ static const luaL_Reg core_funcs[] = {
     { "nearest", l_nearest },
     { "model_new", l_model_new },
     { "sim_new", l_sim_new },
+    { "ensemble_new", flow_luaens__new },
     { NULL, NULL }
 };
 
@@ -851,6 +855,7 @@ int flow_lua_open(lua_State *L)
     flow_luatype__open(L);
     flow_luaresults__open(L);
     flow_luadsm__open(L);
+    flow_luaens__open(L);
     /* the Lua layer is a chunk that receives the C core and returns the
      * module table */
     if (luaL_loadbufferx(L, flow_lua_source, sizeof flow_lua_source - 1, "=[flow.lua]", "t") != LUA_OK)

@@ -1,0 +1,184 @@
+/*
+ * h5ens.c — writing an ensemble into a results file: the samples kept
+ * (through the public samples API), and the group ensemble/ of a
+ * scenario: the summary of the indicators per year and the probability
+ * that each target is met. Strings are fixed-length UTF-8 (format
+ * version 2's rule). docs/results-format.md is the contract.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ensemble_int.h"
+#include "h5_int.h"
+
+static int write_samples(flow_results *r, const char *name, const flow_ensemble *e)
+{
+    if (e->N > 0x7fffffffL)
+        return flow_error__set(FLOW_EINVAL, "%s: %ld samples are too many for one file", r->path, e->N);
+    static const flow_item_kind order[] = { FLOW_ITEM_INDICATOR, FLOW_ITEM_FLOW, FLOW_ITEM_STOCK,
+                                            FLOW_ITEM_METRIC, FLOW_ITEM_PARAM };
+    for (size_t j = 0; j < sizeof order / sizeof order[0]; j++) {
+        flow_item_kind k = order[j];
+        if (!e->keep[k])
+            continue;
+        size_t n = (size_t)e->T * (size_t)e->n_items[k];
+        int rc = flow_results_samples_begin(r, name, flow_h5__kind_group[k], (int)e->N, e->T, e->n_items[k]);
+        for (long i = 0; i < e->N && rc == 0; i++)
+            rc = flow_results_samples_write(r, (int)i, e->keep[k] + (size_t)i * n);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int attr(hid_t loc, const char *name, hid_t type, const void *v)
+{
+    hid_t sp = H5Screate(H5S_SCALAR), a = -1;
+    int ok = sp >= 0 && (a = H5Acreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(a, type, v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return ok ? 0 : -1;
+}
+
+static int put(hid_t g, const char *name, hid_t type, int rank, const hsize_t *dims, const void *data)
+{
+    hid_t sp = H5Screate_simple(rank, dims, NULL), d = -1;
+    int ok = sp >= 0 && (d = H5Dcreate2(g, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+    if (d >= 0)
+        H5Dclose(d);
+    if (sp >= 0)
+        H5Sclose(sp);
+    return ok ? 0 : -1;
+}
+
+/* summary float64[7][T][I]: mean, sd, p5, p25, p50, p75, p95 */
+static int put_summary(hid_t g, const flow_ensemble *e)
+{
+    int I = e->n_items[FLOW_ITEM_INDICATOR], first = flow_model_first_year(e->m);
+    size_t plane = (size_t)e->T * (size_t)I;
+    double *s = malloc((7 * plane + 1) * sizeof *s), q[7];
+    if (!s)
+        return flow_error__nomem("ensemble summary");
+    int rc = 0;
+    for (int t = 0; t < e->T && rc == 0; t++)
+        for (int i = 0; i < I && rc == 0; i++) {
+            rc = flow_ensemble_summary(e, FLOW_ITEM_INDICATOR, i, first + t, q);
+            for (int k = 0; k < 7; k++)
+                s[(size_t)k * plane + (size_t)t * (size_t)I + (size_t)i] = q[k];
+        }
+    hsize_t dims[3] = { 7, (hsize_t)e->T, (hsize_t)I };
+    if (rc == 0 && I > 0 && put(g, "summary", H5T_NATIVE_DOUBLE, 3, dims, s) < 0)
+        rc = -1;
+    free(s);
+    return rc;
+}
+
+typedef struct rec_pmet {
+    char indicator[256];
+    int32_t year;
+    char cmp[8];
+    int64_t n_met, n_judged;
+    double p_met, p_lo, p_hi;
+} rec_pmet;
+
+static hid_t pmet_type(void)
+{
+    hid_t s256 = H5Tcopy(H5T_C_S1), s8 = H5Tcopy(H5T_C_S1);
+    H5Tset_size(s256, 256);
+    H5Tset_size(s8, 8);
+    H5Tset_cset(s256, H5T_CSET_UTF8);
+    H5Tset_cset(s8, H5T_CSET_UTF8);
+    static const char *const names[] = { "indicator", "year", "cmp", "n_met", "n_judged", "p_met", "p_lo", "p_hi" };
+    const size_t offs[] = { offsetof(rec_pmet, indicator), offsetof(rec_pmet, year),     offsetof(rec_pmet, cmp),
+                            offsetof(rec_pmet, n_met),     offsetof(rec_pmet, n_judged), offsetof(rec_pmet, p_met),
+                            offsetof(rec_pmet, p_lo),      offsetof(rec_pmet, p_hi) };
+    const hid_t types[] = { s256, H5T_NATIVE_INT32, s8, H5T_NATIVE_INT64, H5T_NATIVE_INT64,
+                            H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE };
+    hid_t t = flow_h5__compound(sizeof(rec_pmet), 8, names, offs, types);
+    H5Tclose(s256);
+    H5Tclose(s8);
+    return t;
+}
+
+/* targets: one record per target of the model */
+static int put_targets(hid_t g, const flow_ensemble *e)
+{
+    if (e->n_targets == 0)
+        return 0;
+    rec_pmet *rec = calloc((size_t)e->n_targets, sizeof *rec);
+    hid_t t = pmet_type();
+    int rc = rec && t >= 0 ? 0 : -1;
+    for (int k = 0; k < e->n_targets && rc == 0; k++) {
+        flow_target_info ti;
+        flow_pmet pm;
+        if (flow_model_target_info(e->m, k, &ti) || flow_ensemble_p_met(e, k, &pm))
+            rc = -1;
+        snprintf(rec[k].indicator, sizeof rec[k].indicator, "%s", flow_model_indicator_name(e->m, ti.indicator));
+        snprintf(rec[k].cmp, sizeof rec[k].cmp, "%s", flow_cmp_name(ti.cmp));
+        rec[k].year = ti.year;
+        rec[k].n_met = pm.n_met;
+        rec[k].n_judged = pm.n_judged;
+        rec[k].p_met = pm.p;
+        rec[k].p_lo = pm.lo;
+        rec[k].p_hi = pm.hi;
+    }
+    hsize_t dims[1] = { (hsize_t)e->n_targets };
+    if (rc == 0 && put(g, "targets", t, 1, dims, rec) < 0)
+        rc = -1;
+    if (t >= 0)
+        H5Tclose(t);
+    free(rec);
+    return rc;
+}
+
+static int write_group(flow_results *r, const char *name, const flow_ensemble *e)
+{
+    hid_t sg = H5Gopen2(r->file, "scenarios", H5P_DEFAULT), g = -1, eg = -1;
+    if (sg >= 0)
+        g = H5Gopen2(sg, name, H5P_DEFAULT);
+    if (g >= 0)
+        eg = H5Gcreate2(g, "ensemble", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    long long n = e->N;
+    unsigned long long seed = e->o.seed;
+    int lhs = e->o.lhs;
+    int rc = eg < 0 ? -1 : 0;
+    if (rc == 0 && (attr(eg, "n_samples", H5T_NATIVE_LLONG, &n) < 0 || attr(eg, "seed", H5T_NATIVE_ULLONG, &seed) < 0 ||
+                    attr(eg, "lhs", H5T_NATIVE_INT, &lhs) < 0))
+        rc = -1;
+    if (rc == 0)
+        rc = put_summary(eg, e);
+    if (rc == 0)
+        rc = put_targets(eg, e);
+    if (eg >= 0)
+        H5Gclose(eg);
+    if (g >= 0)
+        H5Gclose(g);
+    if (sg >= 0)
+        H5Gclose(sg);
+    if (rc == -1)
+        rc = flow_h5__io_error(r, "cannot write the ensemble group");
+    return rc;
+}
+
+int flow_results_write_ensemble(flow_results *r, const char *name, const flow_ensemble *e)
+{
+    if (!r->writing || r->failed)
+        return flow_error__set(FLOW_EINVAL, "%s: not a writer that can go on", r->path);
+    if (!e->ran)
+        return flow_error__set(FLOW_ESTATE, "%s: the ensemble has not run", r->path);
+    int rc = write_samples(r, name, e);
+    if (rc)
+        return rc;
+    flow_h5__quiet q;
+    flow_h5__quiet_on(&q);
+    rc = write_group(r, name, e);
+    flow_h5__quiet_off(&q);
+    if (rc)
+        r->failed = 1;
+    return rc;
+}

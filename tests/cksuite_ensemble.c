@@ -1,0 +1,1 @@
+typedef int cksuite_ensemble_placeholder;

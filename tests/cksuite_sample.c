@@ -1,0 +1,1 @@
+/* placeholder */ typedef int cksuite_sample_placeholder;
