@@ -37,6 +37,8 @@ Suite *flow_typed_suite(void);
 Suite *flow_results_suite(void);
 Suite *flow_balance_suite(void);
 Suite *flow_guards_suite(void);
+Suite *flow_sample_suite(void);
+Suite *flow_ensemble_suite(void);
 
 /* Asserts that call returned code and that flow_error_last() contains
  * every one of the given substrings (NULL-terminated). */
