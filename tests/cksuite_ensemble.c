@@ -114,7 +114,10 @@ START_TEST(test_p_met_lhs)
 }
 END_TEST
 
-/* the same samples on 1, 2 and 3 threads, bit for bit (flows and indicators) */
+/* the same samples on 1, 2 and 3 threads, bit for bit (flows and indicators);
+ * enough samples that every worker runs some (a worker starts while the
+ * first ones run) */
+#define NT 30001
 START_TEST(test_threads_bit_identical)
 {
     lin l = make(0.5, 55, "gen");
@@ -123,11 +126,11 @@ START_TEST(test_threads_bit_identical)
     u[1].dist.a = 0.8;
     u[1].dist.b = 1.2;
     for (int lhs = 0; lhs < 2; lhs++) {
-        flow_ensemble *e1 = run(l.m, u, 2, 1001, 1, lhs);
+        flow_ensemble *e1 = run(l.m, u, 2, NT, 1, lhs);
         for (int j = 2; j <= 3; j++) {
-            flow_ensemble *ej = run(l.m, u, 2, 1001, j, lhs);
-            size_t nf = (size_t)1001 * (LAST - FIRST + 1) * (size_t)flow_model_n_items(l.m, FLOW_ITEM_FLOW);
-            size_t ni = (size_t)1001 * (LAST - FIRST + 1);
+            flow_ensemble *ej = run(l.m, u, 2, NT, j, lhs);
+            size_t nf = (size_t)NT * (LAST - FIRST + 1) * (size_t)flow_model_n_items(l.m, FLOW_ITEM_FLOW);
+            size_t ni = (size_t)NT * (LAST - FIRST + 1);
             ck_assert(memcmp(flow_ensemble_values(e1, FLOW_ITEM_FLOW), flow_ensemble_values(ej, FLOW_ITEM_FLOW),
                              nf * sizeof(double)) == 0);
             ck_assert(memcmp(flow_ensemble_values(e1, FLOW_ITEM_INDICATOR),
