@@ -7,6 +7,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,8 +56,11 @@ static int check_new(const flow_ensemble *e, const flow_uncertain *u, int *param
     if (e->ran)
         return flow_error__set(FLOW_ESTATE, "ensemble: it has run; declare parameters before");
     int rc = flow_model_find_param(e->m, u->param, param);
-    if (rc)
-        return flow_error__set(rc, "uncertainty: %s", flow_error_last());
+    if (rc) {
+        char why[512]; /* a copy: the message is formatted into the buffer it came from */
+        snprintf(why, sizeof why, "%s", flow_error_last());
+        return flow_error__set(rc, "uncertainty: %s", why);
+    }
     const flow_param *p = &e->m->params[*param];
     if (p->product)
         return flow_error__set(FLOW_EINVAL,

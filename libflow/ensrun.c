@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,8 +30,10 @@ static int base_series(flow_ensemble *e)
     if (rc)
         return rc;
     if ((rc = flow_sim_run(s)) != 0) {
+        char why[512]; /* a copy: the message is formatted into the buffer it came from */
+        snprintf(why, sizeof why, "%s", flow_error_last());
         flow_sim_free(s);
-        return flow_error__set(rc, "ensemble: the run without uncertainty fails: %s", flow_error_last());
+        return flow_error__set(rc, "ensemble: the run without uncertainty fails: %s", why);
     }
     e->base = flow_alloc__malloc(a, ((size_t)e->n_u * (size_t)e->T + 1) * sizeof *e->base);
     if (!e->base) {
