@@ -19,9 +19,12 @@ M.results_open = core.results_open
 
 --- A process type written in Lua (docs/plugins.md §4): registers it under
 --- spec.name, for processes of the model as any plugin type; returns the name.
+local lua_types = {} -- the names of the types written in Lua: flow.mc refuses them (one Lua state)
 function M.process_type(spec)
   if type(spec) ~= "table" then error("flow.process_type: expected a table {name = ..., transfer = ...}", 2) end
-  return core.process_type(spec)
+  local name = core.process_type(spec)
+  lua_types[name] = true
+  return name
 end
 
 local fmt = string.format
@@ -1348,6 +1351,12 @@ function M.mc(x, opts)
     site_error(site, "flow.mc: expected a scenario or a model description, got %s", type(x))
   end
   local name = getmetatable(x) == Scenario and x.name or m.name
+  for _, p in ipairs(m.processes) do
+    if lua_types[p.kind] then
+      site_error(p.site, "process '%s' is of type '%s', written in Lua: Monte Carlo runs no Lua (its workers "
+                 .. "are threads); write the type in C (docs/plugins.md)", p.name, p.kind)
+    end
+  end
   local list = uncertainties(m)
   if #list == 0 then
     site_error(site, "flow.mc: '%s' declares no uncertainty (uncertainty = { param = {...} })", tostring(name))
