@@ -191,6 +191,7 @@ typedef struct pool {
 
 typedef struct worker {
     pool *p;
+    flow_sim *s;            /* made and freed on the calling thread */
     pthread_t th;
     int started;
     long failed;            /* the sample that failed, or -1 */
@@ -202,13 +203,7 @@ static void *work(void *arg)
 {
     worker *w = arg;
     flow_ensemble *e = w->p->e;
-    flow_sim *s;
-    if ((w->rc = flow_sim_new(&s, e->m)) != 0) {
-        snprintf(w->msg, sizeof w->msg, "%s", flow_error_last());
-        w->failed = 0;
-        atomic_store(&w->p->stop, 1);
-        return NULL;
-    }
+    flow_sim *s = w->s;
     while (!atomic_load(&w->p->stop)) {
         long c = atomic_fetch_add(&w->p->next, CHUNK);
         if (c >= e->N)
@@ -226,7 +221,6 @@ static void *work(void *arg)
         if (w->rc)
             break;
     }
-    flow_sim_free(s);
     return NULL;
 }
 
@@ -268,8 +262,13 @@ static int pool_run(flow_ensemble *e, const flow_ensemble_opts *o)
     worker *w = flow_alloc__calloc(&e->m->alloc, (size_t)o->threads, sizeof *w);
     if (!w)
         return flow_error__nomem("ensemble: workers");
+    /* every allocation on this thread: the model's allocator need not be
+     * thread-safe (flowsim's sandbox counts its memory), and stepping a
+     * simulation never allocates */
     int rc = 0;
-    for (int j = 0; j < o->threads; j++) {
+    for (int j = 0; j < o->threads && rc == 0; j++)
+        rc = flow_sim_new(&w[j].s, e->m);
+    for (int j = 0; j < o->threads && rc == 0; j++) {
         w[j].p = &p;
         w[j].failed = -1;
         if (pthread_create(&w[j].th, NULL, work, &w[j]) != 0) {
@@ -286,6 +285,8 @@ static int pool_run(flow_ensemble *e, const flow_ensemble_opts *o)
             pthread_join(w[j].th, NULL);
     if (rc == 0)
         rc = first_failure(w, o->threads);
+    for (int j = 0; j < o->threads; j++)
+        flow_sim_free(w[j].s);
     flow_alloc__free(&e->m->alloc, w);
     return rc;
 }

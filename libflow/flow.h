@@ -908,6 +908,10 @@ typedef struct flow_ensemble_opts {
  * stream (seed, i, key), changes the series, simulates all years, keeps
  * the items asked for and judges every target. Workers are threads, each
  * with its own simulation; the results do not depend on their number.
+ * Every allocation (through the model's allocator) is made on the calling
+ * thread, so the allocator need not be thread-safe; the process types of
+ * the model must allow concurrent simulations (C plugins do; types
+ * written in Lua do not: flow.mc refuses them).
  * Errors: FLOW_EINVAL (n_samples < 1, threads < 1 or > n_samples, a bad
  * version), FLOW_ESTATE (run already), FLOW_ENOMEM, and the error of the
  * lowest sample that failed, prefixed "sample i: " (e.g. FLOW_ESHARES when

@@ -1,9 +1,13 @@
--- bench/bench_mc.lua — the Hengshui plan under uncertainty, for
--- `flowsim mc bench/bench_mc.lua -n N -j J` (docs/performance.md,
--- "Ensembles"): per-capita generation and industrial intensities
--- relative (normal), the sorting coverage a PERT, the kitchen-waste
--- capture a beta, the waste-salt line's commissioning delayed 0-2 years.
--- No Lua hooks: the plan scenario as scripts/plan.lua runs it.
+-- scripts/plan_mc.lua — the plan (scripts/plan.lua) under uncertainty,
+-- for `flowsim mc scripts/plan_mc.lua -n N -j J`: per-capita generation
+-- relative normals moving with a shared driver (rho 0.7), the industrial
+-- intensities log-normal, the sorting coverage a PERT and the kitchen
+-- capture a triangular (both relative, clamped to their bounds), the
+-- waste-salt line's commissioning delayed 0, 1 or 2 years (p = .5/.3/.2).
+-- Why: how likely each 2025 target is met if the 2020 data and the
+-- projects' dates are as uncertain as these ranges (illustrative ranges,
+-- not estimates from the plan). No Lua hooks. Also the ensemble benchmark
+-- (bench/bench_mc.sh, docs/performance.md).
 local flow = require "flow"
 
 return flow.scenario {
