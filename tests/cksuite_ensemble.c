@@ -25,12 +25,13 @@ typedef struct lin {
     int landfilled;
 } lin;
 
-/* gen (const), share s (bounds [0, 1]), target landfilled <= target in LAST */
-static lin make(double s, double target, const char *gen_name)
+/* gen (const), share s (bounds [0, 1]), target landfilled <= target in
+ * LAST; a the allocator (NULL: malloc) */
+static lin make_with(const flow_allocator *a, double s, double target, const char *gen_name)
 {
     lin l;
     int w, src, fill, burn, gen, sh, node, ind, pg;
-    ck_assert_flow_ok(flow_model_new(&l.m, FIRST, LAST, NULL));
+    ck_assert_flow_ok(flow_model_new(&l.m, FIRST, LAST, a));
     ck_assert_flow_ok(flow_model_add_material(l.m, "w", FLOW_CAT_DOMESTIC, "t", &w));
     ck_assert_flow_ok(flow_model_add_param_const(l.m, gen_name, "t/a", 100, &gen));
     ck_assert_flow_ok(flow_model_add_param_const(l.m, "share", NULL, s, &sh));
@@ -51,6 +52,11 @@ static lin make(double s, double target, const char *gen_name)
     ck_assert_flow_ok(flow_model_compile(l.m));
     l.landfilled = ind;
     return l;
+}
+
+static lin make(double s, double target, const char *gen_name)
+{
+    return make_with(NULL, s, target, gen_name);
 }
 
 static flow_uncertain normal(const char *param, double mean, double sd)
@@ -292,6 +298,51 @@ START_TEST(test_failing_sample)
 }
 END_TEST
 
+/* out of memory at every allocation of new, add, run (2 threads, LHS,
+ * flows kept): the error is FLOW_ENOMEM, nothing leaks, and once no
+ * allocation fails the run succeeds */
+START_TEST(test_out_of_memory)
+{
+    cktest_alloc ca;
+    cktest_alloc_init(&ca, 0);
+    lin l = make_with(&ca.a, 0.5, 55, "gen");
+    flow_uncertain u[2] = { normal("gen", 100, 10), { .param = "share", .apply = FLOW_APPLY_SCALE } };
+    double v[] = { 0.9, 1.1 };
+    u[1].dist.kind = FLOW_DIST_DISCRETE;
+    u[1].dist.n = 2;
+    u[1].dist.values = v;
+    long live = ca.live, n;
+    for (n = 1; n < 1000; n++) {
+        ca.calls = 0;
+        ca.fail_at = n;
+        ca.failed = 0;
+        flow_ensemble *e = NULL;
+        int rc = flow_ensemble_new(&e, l.m);
+        for (int k = 0; k < 2 && rc == 0; k++)
+            rc = flow_ensemble_add(e, &u[k]);
+        flow_ensemble_opts o = FLOW_ENSEMBLE_OPTS_INIT;
+        o.n_samples = 50;
+        o.threads = 2;
+        o.lhs = 1;
+        o.keep = FLOW_KEEP(FLOW_ITEM_FLOW);
+        if (rc == 0)
+            rc = flow_ensemble_run(e, &o);
+        flow_ensemble_free(e);
+        ck_assert_int_eq(ca.live, live);
+        if (!ca.failed) {
+            ck_assert_flow_ok(rc);
+            break;
+        }
+        ck_assert_msg(rc == FLOW_ENOMEM, "allocation %ld: %d %s", n, rc, flow_error_last());
+    }
+    ck_assert_int_gt(n, 5);
+    ck_assert_int_lt(n, 1000);
+    ca.fail_at = 0;
+    flow_model_free(l.m);
+    ck_assert_int_eq(ca.live, 0);
+}
+END_TEST
+
 Suite *flow_ensemble_suite(void)
 {
     Suite *s = suite_create("ensemble");
@@ -305,6 +356,7 @@ Suite *flow_ensemble_suite(void)
     tcase_add_test(tc, test_shift);
     tcase_add_test(tc, test_bad_input);
     tcase_add_test(tc, test_failing_sample);
+    tcase_add_test(tc, test_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }
