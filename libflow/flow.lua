@@ -1351,6 +1351,9 @@ function M.mc(x, opts)
     site_error(site, "flow.mc: expected a scenario or a model description, got %s", type(x))
   end
   local name = getmetatable(x) == Scenario and x.name or m.name
+  -- where to name in an error about the whole run: the scenario (or model)
+  if getmetatable(x) == Scenario and x.site and x.site[1] then site = x.site
+  elseif m.site and m.site[1] then site = m.site end
   for _, p in ipairs(m.processes) do
     if lua_types[p.kind] then
       site_error(p.site, "process '%s' is of type '%s', written in Lua: Monte Carlo runs no Lua (its workers "
@@ -1368,7 +1371,7 @@ function M.mc(x, opts)
     if not ok then site_error(u.site, "%s", err) end
   end
   local ok, err = pcall(ens._run, ens, opts)
-  if not ok then model_error(fmt("%s: Monte Carlo of '%s': %s", site[1], tostring(name), err)) end
+  if not ok then site_error(site, "Monte Carlo of '%s': %s", tostring(name), err) end
   res.seed = opts.seed or 0
   local index = {}
   for i, u in ipairs(list) do index[u.name] = i - 1 end
