@@ -1327,17 +1327,10 @@ local function uncertainties(m)
   return list
 end
 
---- Monte Carlo over the uncertainty a scenario (or a model description)
---- declares: opts = {n = 1000, seed = 0, threads = 1, lhs = false,
---- keep = {"flows", "stocks"}, progress = function(done, total)}.
---- Returns an Ensemble: :targets(), :report(), :summary(ind, year),
---- :draw(i, param), :save(writer [, name]); .result is the run without
---- uncertainty. A scenario with an on_year hook is refused (its hooks
---- would need a Lua state per worker).
-function M.mc(x, opts)
-  local site = { user_site() }
-  opts = opts or {}
-  if type(opts) ~= "table" then site_error(site, "flow.mc: opts = {n = ..., seed = ...}") end
+-- The model description of a scenario or model for flow.mc / flow.seek,
+-- its name, the site to name in errors about the whole run, and its
+-- uncertain parameters. Refuses what the workers cannot run.
+local function mc_model(x, site, what)
   local m
   if getmetatable(x) == Scenario then
     if x.on_year then
@@ -1348,7 +1341,7 @@ function M.mc(x, opts)
   elseif getmetatable(x) == Model then
     m = x
   else
-    site_error(site, "flow.mc: expected a scenario or a model description, got %s", type(x))
+    site_error(site, "%s: expected a scenario or a model description, got %s", what, type(x))
   end
   local name = getmetatable(x) == Scenario and x.name or m.name
   -- where to name in an error about the whole run: the scenario (or model)
@@ -1360,23 +1353,108 @@ function M.mc(x, opts)
                  .. "are threads); write the type in C (docs/plugins.md)", p.name, p.kind)
     end
   end
-  local list = uncertainties(m)
-  if #list == 0 then
-    site_error(site, "flow.mc: '%s' declares no uncertainty (uncertainty = { param = {...} })", tostring(name))
-  end
-  local res = M.run(m, { name = name })
-  local ens = core.ensemble_new(res.c.md)
+  return m, name, site, uncertainties(m)
+end
+
+-- An ensemble of compiled model c over the declarations of list, run.
+local function mc_run(c, list, opts, name, site)
+  local ens = core.ensemble_new(c.md)
   for _, u in ipairs(list) do
     local ok, err = pcall(ens._add, ens, u.name, u.spec)
     if not ok then site_error(u.site, "%s", err) end
   end
   local ok, err = pcall(ens._run, ens, opts)
   if not ok then site_error(site, "Monte Carlo of '%s': %s", tostring(name), err) end
+  return ens
+end
+
+--- Monte Carlo over the uncertainty a scenario (or a model description)
+--- declares: opts = {n = 1000, seed = 0, threads = 1, lhs = false,
+--- keep = {"flows", "stocks"}, progress = function(done, total)}.
+--- Returns an Ensemble: :targets(), :report(), :summary(ind, year),
+--- :draw(i, param), :save(writer [, name]); .result is the run without
+--- uncertainty. A scenario with an on_year hook is refused (its hooks
+--- would need a Lua state per worker).
+function M.mc(x, opts)
+  local site = { user_site() }
+  opts = opts or {}
+  if type(opts) ~= "table" then site_error(site, "flow.mc: opts = {n = ..., seed = ...}") end
+  local m, name, list
+  m, name, site, list = mc_model(x, site, "flow.mc")
+  if #list == 0 then
+    site_error(site, "flow.mc: '%s' declares no uncertainty (uncertainty = { param = {...} })", tostring(name))
+  end
+  local res = M.run(m, { name = name })
+  local ens = mc_run(res.c, list, opts, name, site)
   res.seed = opts.seed or 0
   local index = {}
   for i, u in ipairs(list) do index[u.name] = i - 1 end
   return setmetatable({ ens = ens, result = res, name = name, uncertain = list, index = index,
                         n = ens:n(), seed = res.seed, lhs = opts.lhs and true or false }, Ensemble)
+end
+
+--- Goal seek: the value of a lever (a parameter, set in every year) at
+--- which a target is just met. opts = {target = indicator name [, year =],
+--- lever = name, range = {lo, hi}, prob = P (Monte Carlo: the lever at
+--- which P(met) = P, with common random numbers: the same draws at every
+--- lever value), n, seed, threads, lhs, xtol}. GSL's Brent solver on the
+--- target's margin (deterministic) or on P(met) - P. Returns {value =,
+--- evaluations =} or {met = "always" | "never", at_lo =, at_hi =} when the
+--- range does not bracket the answer.
+function M.seek(x, opts)
+  local site = { user_site() }
+  if type(opts) ~= "table" then site_error(site, "flow.seek: opts = {target =, lever =, range = {lo, hi}}") end
+  local m, name, list
+  m, name, site, list = mc_model(x, site, "flow.seek")
+  local c = m:compile()
+  local lever = opts.lever
+  if type(lever) ~= "string" then site_error(site, "flow.seek: lever = \"parameter name\" is required") end
+  local pi = c.param[lever] or c.look(c.param, "parameter", lever, site)
+  local t
+  for _, tt in ipairs(c.targets) do
+    if tt.spec.indicator == opts.target and (opts.year == nil or tt.spec.year == opts.year) then t = t or tt end
+  end
+  if not t then
+    local names = {}
+    for _, tt in ipairs(c.targets) do names[#names + 1] = tt.spec.indicator end
+    local best = core.nearest(tostring(opts.target), names)
+    site_error(site, "flow.seek: no target on indicator '%s'%s", tostring(opts.target),
+               best and fmt(" (did you mean '%s'?)", best) or "")
+  end
+  local r = opts.range
+  if type(r) ~= "table" or type(r[1]) ~= "number" or type(r[2]) ~= "number" or not (r[1] < r[2]) then
+    site_error(site, "flow.seek: range = {lo, hi} with lo < hi is required")
+  end
+  local f
+  if opts.prob == nil then
+    f = function(v)
+      local sim = core.sim_new(c.md)
+      sim:_set(pi, c.desc.first, v, true)
+      for _ = c.desc.first, c.desc.last do sim:_step() end
+      local achieved = sim:_target(t.index)
+      return margin_of(t.spec.cmp, t.spec.value, achieved) or 0 / 0
+    end
+  else
+    local p = opts.prob
+    if type(p) ~= "number" or not (p > 0 and p < 1) then site_error(site, "flow.seek: prob must be in (0, 1)") end
+    for _, u in ipairs(list) do
+      if u.name == lever then site_error(u.site, "flow.seek: the lever '%s' is uncertain; a lever is fixed", lever) end
+    end
+    if #list == 0 then site_error(site, "flow.seek: '%s' declares no uncertainty for prob =", tostring(name)) end
+    local ti = 0
+    for i, tt in ipairs(c.targets) do if tt == t then ti = i - 1 end end
+    f = function(v)
+      local l2 = { table.unpack(list) }
+      l2[#l2 + 1] = { name = lever, spec = { "uniform", min = v, max = v }, site = site }
+      local ens = mc_run(c, l2, { n = opts.n or 1000, seed = opts.seed or 0, threads = opts.threads or 1,
+                                  lhs = opts.lhs }, name, site)
+      local _, judged, pm = ens:_p_met(ti)
+      return judged > 0 and pm - p or 0 / 0
+    end
+  end
+  local root, a, b = core.brent(f, r[1], r[2], opts.xtol or 1e-6 * math.max(1, math.abs(r[1]), math.abs(r[2])))
+  if root then return { value = root, evaluations = a, target = t.spec, lever = lever, name = name } end
+  return { met = a >= 0 and "always" or "never", at_lo = a, at_hi = b, target = t.spec, lever = lever, name = name }
 end
 
 --- The probability that each target is met: the rows of Result:targets

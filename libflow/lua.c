@@ -805,6 +805,7 @@ int flow_luadsm__dsm(lua_State *L);
 /* luaens.c: ensembles (flow.mc) */
 void flow_luaens__open(lua_State *L);
 int flow_luaens__new(lua_State *L);
+int flow_luaens__brent(lua_State *L);
 
 /* type_known(name): a process type the registry has or can load */
 static int l_type_known(lua_State *L)
@@ -824,6 +825,7 @@ static const luaL_Reg core_funcs[] = {
     { "model_new", l_model_new },
     { "sim_new", l_sim_new },
     { "ensemble_new", flow_luaens__new },
+    { "brent", flow_luaens__brent },
     { NULL, NULL }
 };
 

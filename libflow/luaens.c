@@ -7,6 +7,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h> /* GSL_SUCCESS */
+#include <gsl/gsl_roots.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -324,6 +327,112 @@ int flow_luaens__new(lua_State *L)
     if (flow_ensemble_new(&u->e, m))
         return luaL_error(L, "%s", flow_error_last());
     return 1;
+}
+
+/* ---- core.brent(f, lo, hi, xtol): GSL's Brent solver over a Lua function ---- */
+
+typedef struct brent_ctx {
+    lua_State *L;
+    int fn, err;     /* stack slots: the function, the error caught (nil) */
+    int failed;
+    int calls;
+} brent_ctx;
+
+/* f(x) in protected mode. GSL's solver must never see a value that is not
+ * finite (its error handler would abort the process): a failure or a NaN
+ * is recorded and 0 returned, and the caller stops at once. */
+static double brent_f(double x, void *p)
+{
+    brent_ctx *c = p;
+    lua_State *L = c->L;
+    if (c->failed)
+        return 0;
+    c->calls++;
+    lua_pushvalue(L, c->fn);
+    lua_pushnumber(L, x);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        lua_replace(L, c->err);
+        c->failed = 1;
+        return 0;
+    }
+    int isnum;
+    double v = lua_tonumberx(L, -1, &isnum);
+    lua_pop(L, 1);
+    if (!isnum || !isfinite(v)) {
+        lua_pushfstring(L, "the function is not a finite number at %f", x);
+        lua_replace(L, c->err);
+        c->failed = 1;
+        return 0;
+    }
+    return v;
+}
+
+static int brent_solve(brent_ctx *c, double lo, double hi, double xtol, double *root)
+{
+    gsl_function F = { brent_f, c };
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return -1;
+    int rc = gsl_root_fsolver_set(s, &F, lo, hi) == GSL_SUCCESS ? 1 : -1;
+    for (int it = 0; it < 200 && rc == 1 && !c->failed; it++) {
+        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+            rc = -1;
+        *root = gsl_root_fsolver_root(s);
+        if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s), xtol, 0) ==
+            GSL_SUCCESS)
+            rc = 0;
+    }
+    gsl_root_fsolver_free(s);
+    return rc;
+}
+
+/* core.brent(f, lo, hi, xtol) -> root, calls; or nil, f(lo), f(hi) when
+ * [lo, hi] does not bracket a sign change. Errors of f are raised again. */
+static int l_brent(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    double lo = luaL_checknumber(L, 2), hi = luaL_checknumber(L, 3), xtol = luaL_optnumber(L, 4, 1e-9);
+    if (!(lo < hi))
+        return luaL_error(L, "the range %f:%f is empty (give LO < HI)", lo, hi);
+    lua_settop(L, 4);
+    lua_pushnil(L);
+    brent_ctx c = { L, 1, 5, 0, 0 };
+    double flo = brent_f(lo, &c), fhi = c.failed ? 0 : brent_f(hi, &c), root = lo;
+    if (c.failed) {
+        lua_pushvalue(L, 5);
+        return lua_error(L);
+    }
+    if (flo == 0 || fhi == 0) {
+        lua_pushnumber(L, flo == 0 ? lo : hi);
+        lua_pushinteger(L, c.calls);
+        return 2;
+    }
+    if ((flo > 0) == (fhi > 0)) {
+        lua_pushnil(L);
+        lua_pushnumber(L, flo);
+        lua_pushnumber(L, fhi);
+        return 3;
+    }
+    /* GSL's handler is left alone (the library never changes it): the ends
+     * straddle zero (checked above, and f is deterministic), and brent_f
+     * never returns a value that is not finite, so the solver raises
+     * nothing */
+    int rc = brent_solve(&c, lo, hi, xtol, &root);
+    if (c.failed) {
+        lua_pushvalue(L, 5);
+        return lua_error(L);
+    }
+    if (rc < 0)
+        return luaL_error(L, "Brent's method failed on %f:%f", lo, hi);
+    lua_pushnumber(L, root);
+    lua_pushinteger(L, c.calls);
+    return 2;
+}
+
+int flow_luaens__brent(lua_State *L);
+int flow_luaens__brent(lua_State *L)
+{
+    return l_brent(L);
 }
 
 static const luaL_Reg methods[] = {

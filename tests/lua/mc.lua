@@ -81,4 +81,43 @@ flow.process_type { name = "mc_lua_type", ports = { "out" }, transfer = function
 local lt = model()
 lt:process("lt", "mc_lua_type", { ports = { out = "fill" } })
 err(function() flow.mc(lt, { n = 5 }) end, "written in Lua: Monte Carlo runs no Lua")
+-- goal seek. landfilled = share x 100 (gen fixed): the target
+-- landfilled <= 40 is just met at share = 40 / 100 = 0.4 (hand-solved)
+local function seekmodel(uncertain)
+  local m = flow.model { name = "s", years = { 2020, 2021 } }
+  m:material("w", "domestic")
+  m:param("gen", 100, { uncertainty = uncertain })
+  m:param("share", 0.5, { bounds = { 0, 1 } })
+  m:process("src", "source", { generation = { w = "gen" } })
+  m:process("fill", "sink")
+  m:process("burn", "sink")
+  m:flow("src", "fill", { share = "share", material = "w" })
+  m:flow("src", "burn", "rest", { material = "w" })
+  m:indicator("landfilled", flow.sum { to = "fill" }, { unit = "t" })
+  m:target("landfilled", 2021, "<=", 40)
+  return m
+end
+local sk = flow.seek(seekmodel(), { target = "landfilled", lever = "share", range = { 0, 1 } })
+T.near(sk.value, 0.4, "the lever at which the target is just met", 1e-5)
+local whole = flow.seek(seekmodel(), { target = "landfilled", lever = "share", range = { 0, 0.3 } })
+T.eq(whole.met, "always", "met over the whole range")
+T.near(whole.at_hi, 40 - 30, "its margin at the top of the range")
+T.eq(flow.seek(seekmodel(), { target = "landfilled", lever = "share", range = { 0.5, 1 } }).met, "never", "missed")
+-- with gen ~ N(100, 10): P(100 share (gen / 100) <= 40) = Phi((40 / share - 100) / 10) = 0.9 when
+-- 40 / share = 100 + 1.281552 x 10, share = 40 / 112.81552 = 0.354561. P(met) from 4000 samples has
+-- se sqrt(.9 x .1 / 4000) = 0.00474; dP/dshare there = -phi(1.2816) x 40 / share^2 / 10 = -5.585, so
+-- the share found has se 0.00474 / 5.585 = 0.00085; 5 of them: 0.0043
+local sp = flow.seek(seekmodel({ "normal", mean = 100, sd = 10 }),
+                     { target = "landfilled", lever = "share", range = { 0.2, 0.6 }, prob = 0.9, n = 4000, seed = 5,
+                       threads = 2 })
+T.near(sp.value, 0.354561, "the lever at which P(met) = 0.9", 0.0043 / 0.354561)
+err(function() flow.seek(seekmodel(), { target = "landfilled", lever = "shar", range = { 0, 1 } }) end,
+    "no parameter 'shar' (did you mean 'share'?)")
+err(function() flow.seek(seekmodel(), { target = "landfiled", lever = "share", range = { 0, 1 } }) end,
+    "no target on indicator 'landfiled' (did you mean 'landfilled'?)")
+err(function() flow.seek(seekmodel(), { target = "landfilled", lever = "share", range = { 1, 0 } }) end,
+    "range = {lo, hi} with lo < hi")
+err(function() flow.seek(seekmodel({ "normal", sd = 0.1 }), { target = "landfilled", lever = "gen", range = { 0, 1 },
+                                                                prob = 0.5, n = 10 }) end,
+    "the lever 'gen' is uncertain")
 T.done()
