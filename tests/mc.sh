@@ -5,6 +5,9 @@
 # (no samples, more threads than samples, a parameter that does not exist,
 # an impossible distribution, a scenario with a hook): one line each on
 # stderr naming the thing at fault, no traceback, no results file.
+# flowsim seek: the share at which landfilled = 100 share <= 40 is just
+# met is 0.4 (hand-solved); over 0:0.3 it is met everywhere, over 0.5:1
+# nowhere; a lever or a range that is wrong is one line.
 #
 # The model: gen ~ N(100, 10) t/a, half of it landfilled, so landfilled ~
 # N(50, 5) and P(landfilled <= 55) = Phi(1) = 0.8413; with 4000 samples
@@ -87,4 +90,32 @@ model 'gen = { "uniform", min = 2, max = 1 }'
 expect 1 "uncertainty of 'gen': min = 2 > max = 1" lin.lua -n 10
 model 'gen = { "normal", sd = 0.1 }' ', on_year = function(h, y) end'
 expect 1 "on_year hook: Monte Carlo runs no Lua hooks" lin.lua -n 10
+
+model 'gen = { "normal", mean = 100, sd = 10 }'
+sed 's/<=", 55/<=", 40/' lin.lua > seek.lua
+out=$("$FLOWSIM" seek seek.lua --target landfilled --lever share --range 0:1 2>&1)
+case $out in *"is just met at share = 0.4 "*) ;; *) bad "seek 0:1: $out" ;; esac
+out=$("$FLOWSIM" seek seek.lua --target landfilled --lever share --range 0:0.3 2>&1)
+case $out in *"is met over the whole range share = 0:0.3 (margin 40 at the low end, 10 at the high end)"*) ;;
+  *) bad "seek 0:0.3: $out" ;; esac
+out=$("$FLOWSIM" seek seek.lua --target landfilled --lever share --range 0.5:1 2>&1)
+case $out in *"is missed over the whole range"*) ;; *) bad "seek 0.5:1: $out" ;; esac
+for j in 1 3; do
+  "$FLOWSIM" seek seek.lua --target landfilled --lever share --range 0.2:0.6 --prob 0.9 -n 2000 -j $j > p$j.txt 2>&1 ||
+    bad "seek --prob -j $j: $(cat p$j.txt)"
+done
+cmp -s p1.txt p3.txt || bad "seek --prob differs across -j 1 and 3"
+seekerr() { # $1: text of the message, rest: args
+  want=$1
+  shift
+  "$FLOWSIM" seek seek.lua "$@" > /dev/null 2> err.txt && bad "seek $*: exit 0"
+  test "$(wc -l < err.txt)" -eq 1 || bad "seek $*: not one line: $(cat err.txt)"
+  grep -q -- "$want" err.txt || bad "seek $*: '$want' not in: $(cat err.txt)"
+}
+seekerr "no parameter 'shar' (did you mean 'share'?)" --target landfilled --lever shar --range 0:1
+seekerr "no target on indicator 'landfiled'" --target landfiled --lever share --range 0:1
+seekerr "LO must be below HI" --target landfilled --lever share --range 1:0
+seekerr "--range LO:HI" --target landfilled --lever share --range 1
+seekerr "the lever 'gen' is uncertain" --target landfilled --lever gen --range 1:200 --prob 0.5
+seekerr "--lever PARAM is required" --target landfilled --range 0:1
 exit $fail
