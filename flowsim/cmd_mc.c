@@ -1,7 +1,8 @@
 /*
  * cmd_mc.c — flowsim mc: Monte Carlo over the uncertainty a scenario
  * declares; prints the probability that each target is met, writes the
- * samples and the summaries with -o.
+ * samples and the summaries with -o. And flowsim sensitivity, which takes
+ * the same options: Sobol' first-order indices of each target's margin.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -39,6 +40,29 @@ static const char driver[] =
     "if w then w:commit(); write('results: ', out, '\\n') end\n"
     "return ran\n";
 
+/* The sensitivity driver: flow, files, opts, out (unused), scenario, write */
+static const char sens_driver[] =
+    "local flow, files, opts, out, want, write = ...\n"
+    "local ran, seen = 0, {}\n"
+    "for _, file in ipairs(files) do\n"
+    "  for _, sc in ipairs(flow.load_scenarios(file)) do\n"
+    "    seen[#seen + 1] = sc.name\n"
+    "    if want == nil or sc.name == want then\n"
+    "      if ran > 0 then write('\\n') end\n"
+    "      write(flow.format_sensitivity(sc.name, flow.sensitivity(sc, opts)), '\\n')\n"
+    "      ran = ran + 1\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "if want ~= nil and ran == 0 then\n"
+    "  error(string.format(\"no scenario named '%s' in %s (it holds: %s)\", want, table.concat(files, ', '),\n"
+    "                      table.concat(seen, ', ')), 0)\n"
+    "end\n"
+    "return ran\n";
+
+/* "mc" or "sensitivity", for the messages (one command runs per process) */
+static const char *cmd_name = "mc";
+
 typedef struct mc_args {
     long n;
     long long seed;
@@ -48,6 +72,7 @@ typedef struct mc_args {
     const char *out, *scenario;
     char **files;
     int n_files;
+    int sens;                 /* flowsim sensitivity */
 } mc_args;
 
 static double now(void)
@@ -71,8 +96,15 @@ static int progress(lua_State *L)
     return 0;
 }
 
-static void usage(void)
+static void usage(int sens)
 {
+    if (sens) {
+        puts("usage: flowsim sensitivity FILE.lua [-n N] [-j THREADS] [--seed S] [--lhs] [--scenario NAME]\n"
+             "Which uncertain parameters (or drivers, each with its parameters) move each target's\n"
+             "margin most: Sobol' first-order indices (Saltelli et al. 2010), from k + 2 ensembles of\n"
+             "N samples (default 1000) for k factors, ranked, with their standard errors.");
+        return;
+    }
     puts("usage: flowsim mc FILE.lua -n N [-j THREADS] [--seed S] [--lhs] [--keep flows|stocks|indicators]\n"
          "                 [--scenario NAME] [-o FILE.h5] [--sandbox]\n"
          "Monte Carlo over the uncertainty the scenarios of FILE declare (uncertainty = {...}):\n"
@@ -90,11 +122,11 @@ static int whole(const char *opt, const char *text, long long lo, long long hi, 
     errno = 0;
     long long v = text ? strtoll(text, &end, 10) : 0;
     if (!text || *text == '\0' || *end != '\0' || errno) {
-        fs_error("mc: %s needs a whole number, not '%s'", opt, text ? text : "");
+        fs_error("%s: %s needs a whole number, not '%s'", cmd_name, opt, text ? text : "");
         return -1;
     }
     if (v < lo || v > hi) {
-        fs_error("mc: %s %lld: %s", opt, v,
+        fs_error("%s: %s %lld: %s", cmd_name, opt, v,
                  strcmp(opt, "-n") == 0   ? "the number of samples must be at least 1"
                  : strcmp(opt, "-j") == 0 ? "the number of threads must be from 1 to 1024"
                                           : "out of range");
@@ -114,11 +146,11 @@ static int parse_one(mc_args *a, int argc, char **argv, int *i)
     }
     if (strcmp(o, "-n") && strcmp(o, "-j") && strcmp(o, "--seed") && strcmp(o, "--keep") && strcmp(o, "-o") &&
         strcmp(o, "--scenario")) {
-        fs_error("mc: unknown option '%s' (flowsim mc --help)", o);
+        fs_error("%s: unknown option '%s' (flowsim %s --help)", cmd_name, o, cmd_name);
         return -1;
     }
     if (!v) {
-        fs_error("mc: %s needs a value", o);
+        fs_error("%s: %s needs a value", cmd_name, o);
         return -1;
     }
     (*i)++;
@@ -136,7 +168,7 @@ static int parse_one(mc_args *a, int argc, char **argv, int *i)
         a->seed = x;
     } else if (strcmp(o, "--keep") == 0) {
         if (a->n_keep == 8) {
-            fs_error("mc: --keep given too often");
+            fs_error("%s: --keep given too often", cmd_name);
             return -1;
         }
         a->keep[a->n_keep++] = v;
@@ -157,7 +189,7 @@ static int parse(mc_args *a, fs_opts *fo, int argc, char **argv)
         if (used > 0) {
             i += used - 1;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage();
+            usage(a->sens);
             return -1;
         } else if (argv[i][0] == '-') {
             if (parse_one(a, argc, argv, &i))
@@ -167,15 +199,21 @@ static int parse(mc_args *a, fs_opts *fo, int argc, char **argv)
         }
     }
     if (a->n_files == 0) {
-        fs_error("mc: no scenario file given (flowsim mc FILE.lua -n N)");
+        fs_error("%s: no scenario file given (flowsim %s FILE.lua)", cmd_name, cmd_name);
         return FS_USAGE;
     }
+    if (a->sens && (a->out || a->n_keep)) {
+        fs_error("sensitivity: -o and --keep are for flowsim mc");
+        return FS_USAGE;
+    }
+    if (a->sens && a->n == 0)
+        a->n = 1000;
     if (a->n == 0) {
-        fs_error("mc: the number of samples is missing (-n N)");
+        fs_error("%s: the number of samples is missing (-n N)", cmd_name);
         return FS_USAGE;
     }
     if (a->threads > a->n) {
-        fs_error("mc: -j %d with -n %ld: more threads than samples", a->threads, a->n);
+        fs_error("%s: -j %d with -n %ld: more threads than samples", cmd_name, a->threads, a->n);
         return FS_USAGE;
     }
     return 0;
@@ -212,7 +250,8 @@ static int run(const mc_args *a, fs_opts *fo)
     lua_State *L = fs_state_new(fo);
     if (!L)
         return FS_ERROR;
-    int rc = fs_load_driver(L, driver, sizeof driver - 1, "=[flowsim mc]");
+    int rc = a->sens ? fs_load_driver(L, sens_driver, sizeof sens_driver - 1, "=[flowsim sensitivity]")
+                     : fs_load_driver(L, driver, sizeof driver - 1, "=[flowsim mc]");
     if (rc == FS_OK) {
         lua_getglobal(L, "flow");
         lua_createtable(L, a->n_files, 0);
@@ -238,10 +277,11 @@ static int run(const mc_args *a, fs_opts *fo)
     return rc;
 }
 
-int fs_cmd_mc(int argc, char **argv)
+static int mc_or_sensitivity(int argc, char **argv, int sens)
 {
     fs_opts fo = { 0 };
-    mc_args a = { .threads = 1 };
+    mc_args a = { .threads = 1, .sens = sens };
+    cmd_name = sens ? "sensitivity" : "mc";
     a.files = calloc((size_t)argc + 1, sizeof *a.files);
     if (!a.files) {
         fs_error("out of memory");
@@ -254,4 +294,14 @@ int fs_cmd_mc(int argc, char **argv)
         rc = FS_OK;
     free(a.files);
     return rc;
+}
+
+int fs_cmd_mc(int argc, char **argv)
+{
+    return mc_or_sensitivity(argc, argv, 0);
+}
+
+int fs_cmd_sensitivity(int argc, char **argv)
+{
+    return mc_or_sensitivity(argc, argv, 1);
 }

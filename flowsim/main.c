@@ -45,6 +45,7 @@ static void usage(FILE *f)
           "                                      Monte Carlo: the probability that each target is met\n"
           "  seek FILE.lua --target IND --lever P --range LO:HI [--prob P -n N]\n"
           "                                      the lever value at which a target is just met\n"
+          "  sensitivity FILE.lua [-n N] [-j T]  Sobol' first-order indices of every target's margin\n"
           "  exec SCRIPT.lua [ARGS...]           run a Lua script with the flow module loaded\n"
           "  plugins                             the process types known, and the folders searched\n"
           "\n"
@@ -127,6 +128,8 @@ int main(int argc, char **argv)
         return fs_cmd_mc(argc - 1, argv + 1);
     if (strcmp(cmd, "seek") == 0)
         return fs_cmd_seek(argc - 1, argv + 1);
+    if (strcmp(cmd, "sensitivity") == 0)
+        return fs_cmd_sensitivity(argc - 1, argv + 1);
     if (cmd[0] != '-' && strlen(cmd) > 4 && strcmp(cmd + strlen(cmd) - 4, ".lua") == 0)
         return fs_cmd_run(argc, argv); /* flowsim FILE.lua: run */
     fs_error("unknown command '%s' (flowsim --help lists them)", cmd);

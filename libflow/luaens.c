@@ -284,6 +284,29 @@ static int l_summary(lua_State *L)
     return 7;
 }
 
+/* ens:_values(item, year) -> {v_1, ..., v_N}: an indicator (item from 0) over the samples */
+static int l_values(lua_State *L)
+{
+    lens *u = check(L);
+    const flow_ensemble *e = u->e;
+    int item = (int)luaL_checkinteger(L, 2), year = (int)luaL_checkinteger(L, 3);
+    double q[7];
+    if (flow_ensemble_summary(e, FLOW_ITEM_INDICATOR, item, year, q)) /* checks item and year */
+        return luaL_error(L, "%s", flow_error_last());
+    long n = flow_ensemble_n_samples(e);
+    const double *v = flow_ensemble_values(e, FLOW_ITEM_INDICATOR);
+    lua_getiuservalue(L, 1, 1); /* the model the ensemble runs: the shape of its rows */
+    flow_model *m = flow_lua_checkmodel(L, -1);
+    int I = flow_model_n_items(m, FLOW_ITEM_INDICATOR), T = flow_model_n_years(m);
+    int t = year - flow_model_first_year(m);
+    lua_createtable(L, (int)n, 0);
+    for (long i = 0; i < n; i++) {
+        lua_pushnumber(L, v[((size_t)i * (size_t)T + (size_t)t) * (size_t)I + (size_t)item]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 /* ens:_draw(i, k) -> the value drawn for parameter k (from 0) in sample i (from 0) */
 static int l_draw(lua_State *L)
 {
@@ -437,7 +460,7 @@ int flow_luaens__brent(lua_State *L)
 
 static const luaL_Reg methods[] = {
     { "_add", l_add },           { "_run", l_run },   { "n", l_n },         { "_p_met", l_p_met },
-    { "_summary", l_summary },   { "_draw", l_draw }, { "_save", l_save },  { NULL, NULL },
+    { "_summary", l_summary },   { "_draw", l_draw }, { "_save", l_save },  { "_values", l_values },  { NULL, NULL },
 };
 
 void flow_luaens__open(lua_State *L);

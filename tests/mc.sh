@@ -118,4 +118,10 @@ seekerr "LO must be below HI" --target landfilled --lever share --range 1:0
 seekerr "--range LO:HI" --target landfilled --lever share --range 1
 seekerr "the lever 'gen' is uncertain" --target landfilled --lever gen --range 1:200 --prob 0.5
 seekerr "--lever PARAM is required" --target landfilled --range 0:1
+
+# sensitivity: the share is fixed, gen uncertain: gen takes all of it
+out=$("$FLOWSIM" sensitivity lin.lua -n 500 -j 2 2>&1) || bad "sensitivity: $out"
+case $out in *"1  gen"*) ;; *) bad "sensitivity: $out" ;; esac
+"$FLOWSIM" sensitivity lin.lua -o x.h5 > /dev/null 2> err.txt && bad "sensitivity -o: exit 0"
+grep -q "sensitivity: -o and --keep are for flowsim mc" err.txt || bad "sensitivity -o: $(cat err.txt)"
 exit $fail

@@ -120,4 +120,27 @@ err(function() flow.seek(seekmodel(), { target = "landfilled", lever = "share", 
 err(function() flow.seek(seekmodel({ "normal", sd = 0.1 }), { target = "landfilled", lever = "gen", range = { 0, 1 },
                                                                 prob = 0.5, n = 10 }) end,
     "the lever 'gen' is uncertain")
+-- sensitivity: landfilled = g1 + g2, g1 ~ N(100, 20), g2 ~ N(100, 10)
+-- independent: Sobol' first-order S1 = 20^2 / (20^2 + 10^2) = 0.8, S2 = 0.2.
+-- Tolerance: 5 of the estimator's own standard errors (from its n terms)
+-- plus 5 x S / sqrt(n) for the error of Var(f) (the relative se of a
+-- normal sample's variance from 2n values is sqrt(2 / 2n) = 1 / sqrt n).
+local sm = flow.model { name = "add", years = { 2020, 2021 } }
+sm:material("w", "domestic")
+sm:param("g1", 100, { uncertainty = { "normal", mean = 100, sd = 20 } })
+sm:param("g2", 100, { uncertainty = { "normal", mean = 100, sd = 10 } })
+sm:process("s1", "source", { generation = { w = "g1" } })
+sm:process("s2", "source", { generation = { w = "g2" } })
+sm:process("fill", "sink")
+sm:flow("s1", "fill", "rest", { material = "w" })
+sm:flow("s2", "fill", "rest", { material = "w" })
+sm:indicator("landfilled", flow.sum { to = "fill" }, { unit = "t" })
+sm:target("landfilled", 2021, "<=", 250)
+local n = 4000
+local sr = flow.sensitivity(sm, { n = n, seed = 2, threads = 2 })
+local rows = sr.targets[1].rows
+T.eq(rows[1].factor, "g1", "g1 ranks first")
+T.near(rows[1].s, 0.8, "S1 of g1", (5 * rows[1].se + 5 * 0.8 / math.sqrt(n)) / 0.8)
+T.near(rows[2].s, 0.2, "S1 of g2", (5 * rows[2].se + 5 * 0.2 / math.sqrt(n)) / 0.2)
+T.truthy(flow.format_sensitivity("add", sr):find("g1", 1, true), "the table")
 T.done()
