@@ -955,6 +955,23 @@ int flow_ensemble_p_met(const flow_ensemble *e, int target, flow_pmet *out);
  * FLOW_ESTATE (not run), FLOW_EIO. */
 int flow_results_write_ensemble(flow_results *r, const char *name, const flow_ensemble *e);
 
+/* The ensemble beside scenario `scenario` of a results file opened for
+ * reading (its group ensemble/): the number of samples, the seed, 1 for
+ * a Latin hypercube, and the number of targets judged; each target's
+ * record by index (indicator and comparator copied into the caller's
+ * struct). Errors: FLOW_ENOTFOUND (no such scenario, or it has no
+ * ensemble; a target index out of range), FLOW_EINVAL (a writer),
+ * FLOW_EIO (unreadable, or not the layout of docs/results-format.md). */
+typedef struct flow_results_pmet {
+    char indicator[256];
+    int year;
+    char cmp[8];
+    flow_pmet pm;
+} flow_results_pmet;
+int flow_results_ensemble_info(flow_results *r, int scenario, long *n_samples, unsigned long long *seed, int *lhs,
+                               int *n_targets);
+int flow_results_ensemble_target(flow_results *r, int scenario, int target, flow_results_pmet *out);
+
 #ifdef __cplusplus
 }
 #endif

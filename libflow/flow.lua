@@ -1484,11 +1484,11 @@ end
 
 local function pct(p) return p ~= p and "n/a" or fmt("%.1f %%", 100 * p) end
 
---- The probability table as text.
-function Ensemble:report()
-  local rows = self:targets()
-  local lines = { fmt("scenario %s: %d samples%s, seed %s; the probability that each target is met", self.name,
-                      self.n, self.lhs and " (Latin hypercube)" or "", tostring(self.seed)) }
+--- The probability table as text: rows as Ensemble:targets gives them
+--- (achieved: the value projected without uncertainty; nil when unknown).
+function M.format_pmet(name, n, lhs, seed, rows)
+  local lines = { fmt("scenario %s: %d samples%s, seed %s; the probability that each target is met", name, n,
+                      lhs and " (Latin hypercube)" or "", tostring(seed)) }
   if #rows == 0 then lines[#lines + 1] = "no targets"; return table.concat(lines, "\n") end
   local t = { { "indicator", "year", "cmp", "target", "projected", "P(met)", "95 % interval", "met/judged" } }
   for _, r in ipairs(rows) do
@@ -1500,6 +1500,24 @@ function Ensemble:report()
   end
   lines[#lines + 1] = "projected: the run without uncertainty; interval: Wilson score, 95 %"
   return table.concat(lines, "\n")
+end
+
+--- The probability table as text.
+function Ensemble:report()
+  return M.format_pmet(self.name, self.n, self.lhs, self.seed, self:targets())
+end
+
+--- The ensemble of scenario scen of a results file (a reader), as text,
+--- or nil when the scenario has none.
+function M.file_ensemble(f, scen)
+  local e = core.ensemble_file(f, scen)
+  if not e then return nil end
+  local rows, _ = M.file_targets(f, scen)
+  for i, r in ipairs(e.targets) do
+    local d = rows[i]
+    if d and d.indicator == r.indicator and d.year == r.year then r.value, r.achieved = d.value, d.achieved end
+  end
+  return M.format_pmet(scen, e.n, e.lhs, e.seed, e.targets), e
 end
 
 --- Writes the run without uncertainty (with the seed) and the ensemble

@@ -3,7 +3,8 @@
  * (through the public samples API), and the group ensemble/ of a
  * scenario: the summary of the indicators per year and the probability
  * that each target is met. Strings are fixed-length UTF-8 (format
- * version 2's rule). docs/results-format.md is the contract.
+ * version 2's rule). docs/results-format.md is the contract. And reading
+ * the group back (flowsim report of an ensemble).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -180,5 +181,121 @@ int flow_results_write_ensemble(flow_results *r, const char *name, const flow_en
     flow_h5__quiet_off(&q);
     if (rc)
         r->failed = 1;
+    return rc;
+}
+
+/* ---- reading ---- */
+
+/* ensemble/ of scenario i of a reader, or -1 (the error set) */
+static hid_t open_group(flow_results *r, int scenario)
+{
+    if (r->writing)
+        return flow_error__set(FLOW_EINVAL, "%s: opened for writing", r->path), -1;
+    const char *name = flow_results_scenario(r, scenario);
+    if (!name)
+        return flow_error__set(FLOW_ENOTFOUND, "%s: no scenario %d", r->path, scenario), -1;
+    char path[600];
+    snprintf(path, sizeof path, "scenarios/%s", name);
+    hid_t sg = H5Gopen2(r->file, path, H5P_DEFAULT), g = -1;
+    if (sg >= 0 && H5Lexists(sg, "ensemble", H5P_DEFAULT) > 0)
+        g = H5Gopen2(sg, "ensemble", H5P_DEFAULT);
+    else if (sg >= 0)
+        flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no ensemble", r->path, name);
+    else
+        flow_h5__io_error(r, "cannot open the scenario's group");
+    if (sg >= 0 && H5Lexists(sg, "ensemble", H5P_DEFAULT) > 0 && g < 0)
+        flow_h5__io_error(r, "cannot open the ensemble group");
+    if (sg >= 0)
+        H5Gclose(sg);
+    return g;
+}
+
+static int read_attr(hid_t g, const char *name, hid_t type, void *v)
+{
+    hid_t a = H5Aopen(g, name, H5P_DEFAULT);
+    int ok = a >= 0 && H5Aread(a, type, v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    return ok ? 0 : -1;
+}
+
+/* the records of ensemble/targets, malloc'ed, or NULL with *n = 0 when none */
+static int read_targets(flow_results *r, hid_t g, rec_pmet **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (H5Lexists(g, "targets", H5P_DEFAULT) <= 0)
+        return 0;
+    hid_t d = H5Dopen2(g, "targets", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1, t = pmet_type();
+    hssize_t k = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    rec_pmet *rec = k >= 0 ? calloc((size_t)k + 1, sizeof *rec) : NULL;
+    int ok = rec && t >= 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rec) >= 0;
+    if (t >= 0)
+        H5Tclose(t);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    if (!ok) {
+        free(rec);
+        return flow_h5__io_error(r, "cannot read ensemble/targets");
+    }
+    *out = rec;
+    *n = (int)k;
+    return 0;
+}
+
+int flow_results_ensemble_info(flow_results *r, int scenario, long *n_samples, unsigned long long *seed, int *lhs,
+                               int *n_targets)
+{
+    flow_h5__quiet q;
+    flow_h5__quiet_on(&q);
+    hid_t g = open_group(r, scenario);
+    int rc = g < 0 ? flow_error_last_code() : 0;
+    long long n = 0;
+    unsigned long long s = 0;
+    int l = 0;
+    if (rc == 0 && (read_attr(g, "n_samples", H5T_NATIVE_LLONG, &n) < 0 || read_attr(g, "seed", H5T_NATIVE_ULLONG, &s) < 0 ||
+                    read_attr(g, "lhs", H5T_NATIVE_INT, &l) < 0))
+        rc = flow_h5__io_error(r, "cannot read the ensemble's attributes");
+    rec_pmet *rec = NULL;
+    int k = 0;
+    if (rc == 0)
+        rc = read_targets(r, g, &rec, &k);
+    free(rec);
+    if (g >= 0)
+        H5Gclose(g);
+    flow_h5__quiet_off(&q);
+    if (rc)
+        return rc;
+    *n_samples = (long)n;
+    *seed = s;
+    *lhs = l;
+    *n_targets = k;
+    return 0;
+}
+
+int flow_results_ensemble_target(flow_results *r, int scenario, int target, flow_results_pmet *out)
+{
+    flow_h5__quiet q;
+    flow_h5__quiet_on(&q);
+    hid_t g = open_group(r, scenario);
+    int rc = g < 0 ? flow_error_last_code() : 0, k = 0;
+    rec_pmet *rec = NULL;
+    if (rc == 0)
+        rc = read_targets(r, g, &rec, &k);
+    if (rc == 0 && (target < 0 || target >= k))
+        rc = flow_error__set(FLOW_ENOTFOUND, "%s: no ensemble target %d (there are %d)", r->path, target, k);
+    if (rc == 0) {
+        const rec_pmet *p = &rec[target];
+        snprintf(out->indicator, sizeof out->indicator, "%.*s", (int)sizeof p->indicator, p->indicator);
+        snprintf(out->cmp, sizeof out->cmp, "%.*s", (int)sizeof p->cmp, p->cmp);
+        out->year = p->year;
+        out->pm = (flow_pmet){ (long)p->n_met, (long)p->n_judged, p->p_met, p->p_lo, p->p_hi };
+    }
+    free(rec);
+    if (g >= 0)
+        H5Gclose(g);
+    flow_h5__quiet_off(&q);
     return rc;
 }

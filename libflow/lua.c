@@ -806,6 +806,7 @@ int flow_luadsm__dsm(lua_State *L);
 void flow_luaens__open(lua_State *L);
 int flow_luaens__new(lua_State *L);
 int flow_luaens__brent(lua_State *L);
+int flow_luaens__file(lua_State *L);
 
 /* type_known(name): a process type the registry has or can load */
 static int l_type_known(lua_State *L)
@@ -826,6 +827,7 @@ static const luaL_Reg core_funcs[] = {
     { "sim_new", l_sim_new },
     { "ensemble_new", flow_luaens__new },
     { "brent", flow_luaens__brent },
+    { "ensemble_file", flow_luaens__file },
     { NULL, NULL }
 };
 

@@ -452,6 +452,62 @@ static int l_brent(lua_State *L)
     return 2;
 }
 
+/* core.ensemble_file(reader, scenario name) -> nil when the scenario has no
+ * ensemble, or {n =, seed =, lhs =, targets = {{indicator, year, cmp, n_met,
+ * n_judged, p, lo, hi}, ...}} */
+int flow_luaens__file(lua_State *L);
+int flow_luaens__file(lua_State *L)
+{
+    flow_results **r = luaL_checkudata(L, 1, RES_MT);
+    if (!*r)
+        return luaL_error(L, "the results file is closed");
+    int sc;
+    if (flow_results_find_scenario(*r, luaL_checkstring(L, 2), &sc))
+        return luaL_error(L, "%s", flow_error_last());
+    long n;
+    unsigned long long seed;
+    int lhs, nt, rc = flow_results_ensemble_info(*r, sc, &n, &seed, &lhs, &nt);
+    if (rc == FLOW_ENOTFOUND) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (rc)
+        return luaL_error(L, "%s", flow_error_last());
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, n);
+    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, (lua_Integer)seed);
+    lua_setfield(L, -2, "seed");
+    lua_pushboolean(L, lhs);
+    lua_setfield(L, -2, "lhs");
+    lua_createtable(L, nt, 0);
+    for (int k = 0; k < nt; k++) {
+        flow_results_pmet t;
+        if (flow_results_ensemble_target(*r, sc, k, &t))
+            return luaL_error(L, "%s", flow_error_last());
+        lua_createtable(L, 0, 8);
+        lua_pushstring(L, t.indicator);
+        lua_setfield(L, -2, "indicator");
+        lua_pushinteger(L, t.year);
+        lua_setfield(L, -2, "year");
+        lua_pushstring(L, t.cmp);
+        lua_setfield(L, -2, "cmp");
+        lua_pushinteger(L, t.pm.n_met);
+        lua_setfield(L, -2, "n_met");
+        lua_pushinteger(L, t.pm.n_judged);
+        lua_setfield(L, -2, "n_judged");
+        lua_pushnumber(L, t.pm.p);
+        lua_setfield(L, -2, "p");
+        lua_pushnumber(L, t.pm.lo);
+        lua_setfield(L, -2, "lo");
+        lua_pushnumber(L, t.pm.hi);
+        lua_setfield(L, -2, "hi");
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "targets");
+    return 1;
+}
+
 int flow_luaens__brent(lua_State *L);
 int flow_luaens__brent(lua_State *L)
 {

@@ -48,6 +48,11 @@ p=$(awk '$1 == "landfilled" { sub(/%/, "", $6); print $6 }' out1.txt)
 awk -v p="$p" 'BEGIN { exit !(p != "" && p >= 84.13 - 2.9 && p <= 84.13 + 2.9) }' || bad "P(met) = '$p' %, not 84.1 +- 2.9 %"
 for j in 1 2 3; do grep -v '^results:' out$j.txt > table$j.txt; done
 cmp -s table1.txt table2.txt && cmp -s table1.txt table3.txt || bad "the tables differ across -j 1, 2, 3"
+# flowsim report of the file shows the same probability table
+"$FLOWSIM" report j1.h5 > rep.txt 2>&1 || bad "report j1.h5: $(cat rep.txt)"
+grep -A3 'the probability that each target is met' out1.txt > want.txt
+grep -A3 'the probability that each target is met' rep.txt > got.txt
+test -s want.txt && cmp -s want.txt got.txt || bad "report j1.h5 does not show the ensemble: $(cat rep.txt)"
 if /usr/bin/python3 -c 'import h5py' 2> /dev/null; then
   /usr/bin/python3 - << 'EOP' || bad "the samples differ across -j 1, 2, 3, or the file lacks the ensemble"
 import h5py, numpy as np
