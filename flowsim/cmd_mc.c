@@ -40,16 +40,19 @@ static const char driver[] =
     "if w then w:commit(); write('results: ', out, '\\n') end\n"
     "return ran\n";
 
-/* The sensitivity driver: flow, files, opts, out (unused), scenario, write */
+/* The sensitivity driver: flow, files, opts, out, scenario, write, res */
 static const char sens_driver[] =
-    "local flow, files, opts, out, want, write = ...\n"
+    "local flow, files, opts, out, want, write, res = ...\n"
+    "local w = out and res.create(out)\n"
     "local ran, seen = 0, {}\n"
     "for _, file in ipairs(files) do\n"
     "  for _, sc in ipairs(flow.load_scenarios(file)) do\n"
     "    seen[#seen + 1] = sc.name\n"
     "    if want == nil or sc.name == want then\n"
     "      if ran > 0 then write('\\n') end\n"
-    "      write(flow.format_sensitivity(sc.name, flow.sensitivity(sc, opts)), '\\n')\n"
+    "      local r = flow.sensitivity(sc, opts)\n"
+    "      write(flow.format_sensitivity(sc.name, r), '\\n')\n"
+    "      if w then flow.save_sensitivity(w, r, sc.name) end\n"
     "      ran = ran + 1\n"
     "    end\n"
     "  end\n"
@@ -58,6 +61,7 @@ static const char sens_driver[] =
     "  error(string.format(\"no scenario named '%s' in %s (it holds: %s)\", want, table.concat(files, ', '),\n"
     "                      table.concat(seen, ', ')), 0)\n"
     "end\n"
+    "if w then w:commit(); write('results: ', out, '\\n') end\n"
     "return ran\n";
 
 /* "mc" or "sensitivity", for the messages (one command runs per process) */
@@ -100,9 +104,11 @@ static void usage(int sens)
 {
     if (sens) {
         puts("usage: flowsim sensitivity FILE.lua [-n N] [-j THREADS] [--seed S] [--lhs] [--scenario NAME]\n"
+             "                           [-o FILE.h5]\n"
              "Which uncertain parameters (or drivers, each with its parameters) move each target's\n"
              "margin most: Sobol' first-order indices (Saltelli et al. 2010), from k + 2 ensembles of\n"
-             "N samples (default 1000) for k factors, ranked, with their standard errors.");
+             "N samples (default 1000) for k factors, ranked, with their standard errors; -o writes the\n"
+             "run without uncertainty and the table (ensemble/sensitivity, docs/results-format.md).");
         return;
     }
     puts("usage: flowsim mc FILE.lua -n N [-j THREADS] [--seed S] [--lhs] [--keep flows|stocks|indicators]\n"
@@ -202,8 +208,8 @@ static int parse(mc_args *a, fs_opts *fo, int argc, char **argv)
         fs_error("%s: no scenario file given (flowsim %s FILE.lua)", cmd_name, cmd_name);
         return FS_USAGE;
     }
-    if (a->sens && (a->out || a->n_keep)) {
-        fs_error("sensitivity: -o and --keep are for flowsim mc");
+    if (a->sens && a->n_keep) {
+        fs_error("sensitivity: --keep is for flowsim mc");
         return FS_USAGE;
     }
     if (a->sens && a->n == 0)

@@ -955,6 +955,25 @@ int flow_ensemble_p_met(const flow_ensemble *e, int target, flow_pmet *out);
  * FLOW_ESTATE (not run), FLOW_EIO. */
 int flow_results_write_ensemble(flow_results *r, const char *name, const flow_ensemble *e);
 
+/* One row of a sensitivity analysis: the first-order Sobol' index of a
+ * factor (an uncertain parameter, or "driver NAME" for a driver's group)
+ * for the margin of the target on indicator in year, and its standard
+ * error. Strings are borrowed by the call that takes them. */
+typedef struct flow_sensitivity_row {
+    const char *indicator;
+    int year;
+    const char *factor;
+    double s1, se;
+} flow_sensitivity_row;
+/* Writes rows as ensemble/sensitivity of scenario name (a compound
+ * dataset: indicator, year, factor, s1, se; fixed-length UTF-8 strings of
+ * up to 255 bytes) with the attribute n_samples (per ensemble). The
+ * scenario is written first (flow_results_write). Errors: FLOW_EINVAL
+ * (not a writer that can go on, n < 0, a string of 256 bytes or more),
+ * FLOW_EIO. */
+int flow_results_write_sensitivity(flow_results *r, const char *name, const flow_sensitivity_row *rows, int n,
+                                   long n_samples);
+
 /* The ensemble beside scenario `scenario` of a results file opened for
  * reading (its group ensemble/): the number of samples, the seed, 1 for
  * a Latin hypercube, and the number of targets judged; each target's

@@ -1547,7 +1547,9 @@ function M.sensitivity(x, opts)
   local m, name, list
   m, name, site, list = mc_model(x, site, "flow.sensitivity")
   if #list == 0 then site_error(site, "flow.sensitivity: '%s' declares no uncertainty", tostring(name)) end
-  local c = m:compile()
+  local res = M.run(m, { name = name })
+  res.seed = opts.seed or 0
+  local c = res.c
   -- the factors: independent parameters, and one group per driver
   local factors, of = {}, {}
   for k, u in ipairs(list) do
@@ -1573,7 +1575,7 @@ function M.sensitivity(x, opts)
   local A, B = ens(nil), ens(true)
   local AB = {}
   for i = 1, #factors do AB[i] = ens(i) end
-  local out = { factors = factors, targets = {}, n = opts.n or 1000 }
+  local out = { factors = factors, targets = {}, n = opts.n or 1000, result = res, name = name }
   for _, t in ipairs(c.targets) do
     local sp = t.spec
     if sp.cmp ~= "rises" then
@@ -1613,6 +1615,21 @@ function M.sensitivity(x, opts)
     end
   end
   return out
+end
+
+--- Writes flow.sensitivity's result into a results writer: the run
+--- without uncertainty (with the seed) as scenario name (default the
+--- scenario's), and ensemble/sensitivity (docs/results-format.md).
+function M.save_sensitivity(w, r, name)
+  name = name or r.name
+  r.result:save(w, name)
+  local rows = {}
+  for _, t in ipairs(r.targets) do
+    for _, row in ipairs(t.rows) do
+      rows[#rows + 1] = { indicator = t.indicator, year = t.year, factor = row.factor, s = row.s, se = row.se }
+    end
+  end
+  core.sensitivity_save(w, name, rows, r.n)
 end
 
 --- The ranked table of flow.sensitivity's result as text.

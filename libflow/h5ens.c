@@ -184,6 +184,83 @@ int flow_results_write_ensemble(flow_results *r, const char *name, const flow_en
     return rc;
 }
 
+/* ---- sensitivity ---- */
+
+typedef struct rec_sens {
+    char indicator[256];
+    int32_t year;
+    char factor[256];
+    double s1, se;
+} rec_sens;
+
+static hid_t sens_type(void)
+{
+    hid_t s256 = H5Tcopy(H5T_C_S1);
+    H5Tset_size(s256, 256);
+    H5Tset_cset(s256, H5T_CSET_UTF8);
+    static const char *const names[] = { "indicator", "year", "factor", "s1", "se" };
+    const size_t offs[] = { offsetof(rec_sens, indicator), offsetof(rec_sens, year), offsetof(rec_sens, factor),
+                            offsetof(rec_sens, s1), offsetof(rec_sens, se) };
+    const hid_t types[] = { s256, H5T_NATIVE_INT32, s256, H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE };
+    hid_t t = flow_h5__compound(sizeof(rec_sens), 5, names, offs, types);
+    H5Tclose(s256);
+    return t;
+}
+
+static int sens_records(flow_results *r, const flow_sensitivity_row *rows, int n, rec_sens *rec)
+{
+    for (int k = 0; k < n; k++) {
+        if (!rows[k].indicator || !rows[k].factor || strlen(rows[k].indicator) > 255 || strlen(rows[k].factor) > 255)
+            return flow_error__set(FLOW_EINVAL, "%s: sensitivity row %d: a missing name or one of 256 bytes or more",
+                                   r->path, k);
+        snprintf(rec[k].indicator, sizeof rec[k].indicator, "%s", rows[k].indicator);
+        snprintf(rec[k].factor, sizeof rec[k].factor, "%s", rows[k].factor);
+        rec[k].year = rows[k].year;
+        rec[k].s1 = rows[k].s1;
+        rec[k].se = rows[k].se;
+    }
+    return 0;
+}
+
+int flow_results_write_sensitivity(flow_results *r, const char *name, const flow_sensitivity_row *rows, int n,
+                                   long n_samples)
+{
+    if (!r->writing || r->failed || n < 0 || !flow_h5__valid_scenario_name(name))
+        return flow_error__set(FLOW_EINVAL, "%s: not a writer that can go on, a bad scenario name or n < 0", r->path);
+    rec_sens *rec = calloc((size_t)n + 1, sizeof *rec);
+    if (!rec)
+        return flow_error__nomem("sensitivity");
+    int rc = sens_records(r, rows, n, rec);
+    if (rc) {
+        free(rec);
+        return rc;
+    }
+    flow_h5__quiet q;
+    flow_h5__quiet_on(&q);
+    char path[600];
+    snprintf(path, sizeof path, "scenarios/%s", name);
+    hid_t g = H5Gopen2(r->file, path, H5P_DEFAULT), eg = -1, t = sens_type();
+    if (g >= 0)
+        eg = H5Lexists(g, "ensemble", H5P_DEFAULT) > 0 ? H5Gopen2(g, "ensemble", H5P_DEFAULT)
+                                                       : H5Gcreate2(g, "ensemble", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t dims[1] = { (hsize_t)n };
+    long long ns = n_samples;
+    int ok = eg >= 0 && t >= 0 && put(eg, "sensitivity", t, 1, dims, rec) == 0 &&
+             attr(eg, "sensitivity_n_samples", H5T_NATIVE_LLONG, &ns) == 0;
+    if (t >= 0)
+        H5Tclose(t);
+    if (eg >= 0)
+        H5Gclose(eg);
+    if (g >= 0)
+        H5Gclose(g);
+    rc = ok ? 0 : flow_h5__io_error(r, "cannot write ensemble/sensitivity");
+    flow_h5__quiet_off(&q);
+    free(rec);
+    if (rc)
+        r->failed = 1;
+    return rc;
+}
+
 /* ---- reading ---- */
 
 /* ensemble/ of scenario i of a reader, or -1 (the error set) */

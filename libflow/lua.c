@@ -807,6 +807,7 @@ void flow_luaens__open(lua_State *L);
 int flow_luaens__new(lua_State *L);
 int flow_luaens__brent(lua_State *L);
 int flow_luaens__file(lua_State *L);
+int flow_luaens__sens_save(lua_State *L);
 
 /* type_known(name): a process type the registry has or can load */
 static int l_type_known(lua_State *L)
@@ -828,6 +829,7 @@ static const luaL_Reg core_funcs[] = {
     { "ensemble_new", flow_luaens__new },
     { "brent", flow_luaens__brent },
     { "ensemble_file", flow_luaens__file },
+    { "sensitivity_save", flow_luaens__sens_save },
     { NULL, NULL }
 };
 

@@ -508,6 +508,38 @@ int flow_luaens__file(lua_State *L)
     return 1;
 }
 
+/* core.sensitivity_save(writer, name, rows {{indicator, year, factor, s, se}}, n) */
+int flow_luaens__sens_save(lua_State *L);
+int flow_luaens__sens_save(lua_State *L)
+{
+    flow_results **r = luaL_checkudata(L, 1, RES_MT);
+    const char *name = luaL_checkstring(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    long n_samples = (long)luaL_checkinteger(L, 4);
+    if (!*r)
+        return luaL_error(L, "the results file is closed");
+    int n = (int)lua_rawlen(L, 3);
+    flow_sensitivity_row *rows = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *rows, 0);
+    for (int k = 0; k < n; k++) {
+        lua_rawgeti(L, 3, k + 1);
+        lua_getfield(L, -1, "indicator");
+        lua_getfield(L, -2, "factor");
+        rows[k].indicator = lua_tostring(L, -2);
+        rows[k].factor = lua_tostring(L, -1);
+        lua_pop(L, 2); /* the strings stay alive in the row table, itself in the table at 3 */
+        lua_getfield(L, -1, "year");
+        lua_getfield(L, -2, "s");
+        lua_getfield(L, -3, "se");
+        rows[k].year = (int)lua_tointeger(L, -3);
+        rows[k].s1 = lua_tonumber(L, -2);
+        rows[k].se = lua_tonumber(L, -1);
+        lua_pop(L, 4);
+    }
+    if (flow_results_write_sensitivity(*r, name, rows, n, n_samples))
+        return luaL_error(L, "%s", flow_error_last());
+    return 0;
+}
+
 int flow_luaens__brent(lua_State *L);
 int flow_luaens__brent(lua_State *L)
 {

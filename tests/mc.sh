@@ -127,6 +127,14 @@ seekerr "--lever PARAM is required" --target landfilled --range 0:1
 # sensitivity: the share is fixed, gen uncertain: gen takes all of it
 out=$("$FLOWSIM" sensitivity lin.lua -n 500 -j 2 2>&1) || bad "sensitivity: $out"
 case $out in *"1  gen"*) ;; *) bad "sensitivity: $out" ;; esac
-"$FLOWSIM" sensitivity lin.lua -o x.h5 > /dev/null 2> err.txt && bad "sensitivity -o: exit 0"
-grep -q "sensitivity: -o and --keep are for flowsim mc" err.txt || bad "sensitivity -o: $(cat err.txt)"
+"$FLOWSIM" sensitivity lin.lua --keep flows > /dev/null 2> err.txt && bad "sensitivity --keep: exit 0"
+grep -q "sensitivity: --keep is for flowsim mc" err.txt || bad "sensitivity --keep: $(cat err.txt)"
+"$FLOWSIM" sensitivity lin.lua -n 200 -o sens.h5 > /dev/null 2> err.txt || bad "sensitivity -o: $(cat err.txt)"
+if /usr/bin/python3 -c 'import h5py' 2> /dev/null; then
+  /usr/bin/python3 -c '
+import h5py
+s = h5py.File("sens.h5", "r")["scenarios/lin_mc/ensemble/sensitivity"][()]
+assert len(s) == 1 and s[0]["factor"] == b"gen" and s[0]["indicator"] == b"landfilled", s
+' || bad "sensitivity -o: ensemble/sensitivity"
+fi
 exit $fail
