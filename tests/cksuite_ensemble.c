@@ -10,10 +10,13 @@
  * Phi((55 - 50) / 5) = Phi(1) = 0.841345. A P(met) from N samples has
  * standard error sqrt(p (1 - p) / N); the checks allow 5 of them.
  */
+#define _XOPEN_SOURCE 700 /* mkdtemp */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cktest.h"
 
@@ -343,6 +346,62 @@ START_TEST(test_out_of_memory)
 }
 END_TEST
 
+/* writing to a results file: the documented refusals (an ensemble not
+ * run, a sensitivity row with a name of 256 bytes), then a good file
+ * read back: P(met) and the counts as flow_ensemble_p_met gives them */
+START_TEST(test_results_file)
+{
+    char dir[512], path[600];
+    const char *t = getenv("FLOW_TEST_TMPDIR");
+    snprintf(dir, sizeof dir, "%s/ens-test-XXXXXX", t && t[0] ? t : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/e.h5", dir);
+    lin l = make(0.5, 55, "gen");
+    flow_uncertain u = normal("gen", 100, 10);
+    flow_ensemble *idle, *e = run(l.m, &u, 1, 500, 2, 0);
+    ck_assert_flow_ok(flow_ensemble_new(&idle, l.m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, l.m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    flow_results *r;
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    ck_assert_flow_ok(flow_results_write(r, "lin", s, NULL));
+    ck_assert_flow_error(flow_results_write_ensemble(r, "lin", idle), FLOW_ESTATE, "has not run");
+    char longname[300];
+    memset(longname, 'x', 256);
+    longname[256] = '\0';
+    flow_sensitivity_row row = { "landfilled", LAST, longname, 0.5, 0.1 };
+    ck_assert_flow_error(flow_results_write_sensitivity(r, "lin", &row, 1, 10), FLOW_EINVAL, "256 bytes");
+    ck_assert_flow_ok(flow_results_write_ensemble(r, "lin", e));
+    ck_assert_flow_ok(flow_results_commit(r));
+    ck_assert_flow_ok(flow_results_open(&r, path));
+    long n;
+    unsigned long long seed;
+    int lhs, nt;
+    ck_assert_flow_ok(flow_results_ensemble_info(r, 0, &n, &seed, &lhs, &nt));
+    ck_assert_int_eq(n, 500);
+    ck_assert(seed == 42);
+    ck_assert_int_eq(nt, 1);
+    flow_results_pmet got;
+    flow_pmet want;
+    ck_assert_flow_ok(flow_results_ensemble_target(r, 0, 0, &got));
+    ck_assert_flow_ok(flow_ensemble_p_met(e, 0, &want));
+    ck_assert_str_eq(got.indicator, "landfilled");
+    ck_assert_str_eq(got.cmp, "<=");
+    ck_assert_int_eq(got.year, LAST);
+    ck_assert_int_eq(got.pm.n_met, want.n_met);
+    ck_assert(got.pm.p == want.p && got.pm.lo == want.lo && got.pm.hi == want.hi);
+    ck_assert_flow_error(flow_results_ensemble_target(r, 0, 1, &got), FLOW_ENOTFOUND, "no ensemble target 1");
+    flow_results_close(r);
+    remove(path);
+    rmdir(dir);
+    flow_sim_free(s);
+    flow_ensemble_free(idle);
+    flow_ensemble_free(e);
+    flow_model_free(l.m);
+}
+END_TEST
+
 Suite *flow_ensemble_suite(void)
 {
     Suite *s = suite_create("ensemble");
@@ -357,6 +416,7 @@ Suite *flow_ensemble_suite(void)
     tcase_add_test(tc, test_bad_input);
     tcase_add_test(tc, test_failing_sample);
     tcase_add_test(tc, test_out_of_memory);
+    tcase_add_test(tc, test_results_file);
     suite_add_tcase(s, tc);
     return s;
 }
