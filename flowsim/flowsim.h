@@ -76,6 +76,9 @@ int fs_cmd_exec(int argc, char **argv);
 int fs_cmd_plugins(int argc, char **argv);
 int fs_cmd_diff(int argc, char **argv);
 int fs_cmd_export(int argc, char **argv);
+int fs_cmd_mc(int argc, char **argv);
+int fs_cmd_seek(int argc, char **argv);
+int fs_cmd_sensitivity(int argc, char **argv);
 
 /* Parses the sandbox options shared by the sub-commands; returns the
  * number of argv entries used (0 if argv[i] is not one), -1 on a usage

@@ -43,6 +43,11 @@ static void usage(FILE *f)
           "                                      --strict exits 3 when a target is missed\n"
           "  diff A.h5[:S] B.h5[:S] [--tol X]    compare results; exit 4 on differences\n"
           "  export FILE.h5 --csv DIR            results as tidy CSV\n"
+          "  mc FILE.lua -n N [-j T] [--seed S] [--lhs] [--keep flows|stocks] [-o FILE.h5]\n"
+          "                                      Monte Carlo: the probability that each target is met\n"
+          "  seek FILE.lua --target IND --lever P --range LO:HI [--prob P -n N]\n"
+          "                                      the lever value at which a target is just met\n"
+          "  sensitivity FILE.lua [-n N] [-j T]  Sobol' first-order indices of every target's margin\n"
           "  exec SCRIPT.lua [ARGS...]           run a Lua script with the flow module loaded\n"
           "  plugins                             the process types known, and the folders searched\n"
           "\n"
@@ -131,6 +136,12 @@ int main(int argc, char **argv)
         return fs_cmd_diff(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
         return fs_cmd_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "mc") == 0)
+        return fs_cmd_mc(argc - 1, argv + 1);
+    if (strcmp(cmd, "seek") == 0)
+        return fs_cmd_seek(argc - 1, argv + 1);
+    if (strcmp(cmd, "sensitivity") == 0)
+        return fs_cmd_sensitivity(argc - 1, argv + 1);
     if (cmd[0] != '-' && strlen(cmd) > 4 && strcmp(cmd + strlen(cmd) - 4, ".lua") == 0)
         return fs_cmd_run(argc, argv); /* flowsim FILE.lua: run */
     fs_error("unknown command '%s' (flowsim --help lists them)", cmd);

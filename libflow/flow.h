@@ -785,6 +785,217 @@ int flow_results_target(flow_results *r, int scenario, int target, flow_results_
  * call. */
 const char *flow_results_attr(flow_results *r, int scenario, const char *name);
 
+/* ------------------------------------------------------------------ */
+/* Ensembles: Monte Carlo over uncertain parameters                    */
+/* ------------------------------------------------------------------ */
+
+/* A probability distribution. The meaning of a..d by kind:
+ *   FLOW_DIST_NORMAL      a = mean, b = sd (>= 0; 0: always the mean)
+ *   FLOW_DIST_LOGNORMAL   a = mean (> 0), b = sd (>= 0) of the value itself
+ *   FLOW_DIST_UNIFORM     a = min, b = max (min <= max)
+ *   FLOW_DIST_TRIANGULAR  a = min, b = mode, c = max
+ *   FLOW_DIST_BETA        a = alpha (> 0), b = beta (> 0), scaled to [c, d]
+ *                         (give c = 0, d = 1 for the standard beta)
+ *   FLOW_DIST_PERT        a = min, b = mode, c = max, d = lambda (>= 0; 0 means 4):
+ *                         a beta on [min, max] with alpha = 1 + lambda (mode - min) /
+ *                         (max - min), beta = 1 + lambda (max - mode) / (max - min)
+ *   FLOW_DIST_DISCRETE    n values, probs[n] (>= 0, adding to 1), or probs NULL:
+ *                         equally likely
+ * values and probs are borrowed by flow_dist_check/_quantile and copied by
+ * flow_ensemble_add. */
+typedef enum flow_dist_kind {
+    FLOW_DIST_NORMAL = 0,
+    FLOW_DIST_LOGNORMAL,
+    FLOW_DIST_UNIFORM,
+    FLOW_DIST_TRIANGULAR,
+    FLOW_DIST_BETA,
+    FLOW_DIST_PERT,
+    FLOW_DIST_DISCRETE
+} flow_dist_kind;
+
+typedef struct flow_dist {
+    flow_dist_kind kind;
+    double a, b, c, d;
+    size_t n;
+    const double *values, *probs;
+} flow_dist;
+
+/* "normal", "lognormal", "uniform", "triangular", "beta", "pert",
+ * "discrete"; NULL for an invalid kind. */
+const char *flow_dist_name(flow_dist_kind k);
+/* FLOW_ENOTFOUND (listing the known names) when name is none of them. */
+int flow_dist_parse(const char *name, flow_dist_kind *out);
+/* Checks a distribution's parameters. who names it in the message
+ * ("uncertainty of 'growth': sd = -1 < 0"). Returns 0 or FLOW_EINVAL. */
+int flow_dist_check(const flow_dist *d, const char *who);
+/* The u-quantile (inverse CDF, GSL's gsl_cdf_*_Pinv) of a checked
+ * distribution, 0 < u < 1. */
+double flow_dist_quantile(const flow_dist *d, double u);
+
+/* The counter-based streams: flow_stream_uniform is a pure function of
+ * its arguments, uniform in (0, 1) (never 0 or 1; 53 bits), so draw
+ * `draw` of sample `sample` of the stream `key` is the same on every
+ * thread, process and machine. flow_stream_key hashes a name (a
+ * parameter's or a driver's) into a key. */
+unsigned long long flow_stream_key(const char *name);
+double flow_stream_uniform(unsigned long long seed, unsigned long long sample, unsigned long long key,
+                           unsigned draw);
+
+/* How a draw X changes a parameter's series v(y) (the values the model
+ * gives it, after interpolation):
+ *   FLOW_APPLY_SET    v'(y) = X in every year
+ *   FLOW_APPLY_SCALE  v'(y) = v(y) X  (a relative uncertainty: X around 1)
+ *   FLOW_APPLY_ADD    v'(y) = v(y) + X
+ *   FLOW_APPLY_SHIFT  v'(y) = v(y - k), k = X rounded to a whole number of
+ *                     years (a facility's commissioning year drawn from a
+ *                     discrete distribution of delays; the first year's
+ *                     value holds before it, the last year's after it)
+ * The value is then clamped into the parameter's bounds, if it has any (a
+ * share stays in [0, 1]). */
+typedef enum flow_apply {
+    FLOW_APPLY_SET = 0,
+    FLOW_APPLY_SCALE,
+    FLOW_APPLY_ADD,
+    FLOW_APPLY_SHIFT
+} flow_apply;
+
+/* One uncertain parameter. key names its stream: NULL for the parameter's
+ * own name (so that two scenarios, or two models, see the same draws of a
+ * parameter of the same name: common random numbers). driver, if not
+ * NULL, names a shared driver: the draw's normal score is
+ * rho z_driver + sqrt(1 - rho^2) z_own (a Gaussian copula; rho = 1: the
+ * driver's uniform itself, so all parameters of one driver move
+ * together in rank), -1 <= rho <= 1. */
+typedef struct flow_uncertain {
+    const char *param;
+    flow_dist dist;
+    flow_apply apply;
+    const char *key;
+    const char *driver;
+    double rho;
+} flow_uncertain;
+
+typedef struct flow_ensemble flow_ensemble;
+
+/* An ensemble over a compiled model (borrowed: it must outlive the
+ * ensemble; it is shared read-only by the workers). Errors: FLOW_ESTATE
+ * (not compiled), FLOW_ENOMEM. */
+int flow_ensemble_new(flow_ensemble **out, const flow_model *m);
+void flow_ensemble_free(flow_ensemble *e);
+
+/* Declares an uncertain parameter (strings and arrays are copied).
+ * Errors: FLOW_ENOTFOUND (no such parameter, naming the nearest),
+ * FLOW_EINVAL (a derived parameter; a bad distribution, naming the
+ * parameter; rho outside [-1, 1]), FLOW_EEXIST (declared twice),
+ * FLOW_ESTATE (the ensemble has run), FLOW_ENOMEM. */
+int flow_ensemble_add(flow_ensemble *e, const flow_uncertain *u);
+
+/* Which result items a run keeps, per sample: a bit mask of
+ * FLOW_KEEP(kind). Indicators are always kept. */
+#define FLOW_KEEP(kind) (1u << (kind))
+
+typedef struct flow_ensemble_opts {
+    int version;                 /* FLOW_ENSEMBLE_OPTS_VERSION */
+    long n_samples;              /* >= 1 */
+    unsigned long long seed;
+    int threads;                 /* >= 1 and <= n_samples */
+    int lhs;                     /* 1: Latin hypercube, one stratum per sample and stream */
+    unsigned keep;               /* FLOW_KEEP(FLOW_ITEM_FLOW) | FLOW_KEEP(FLOW_ITEM_STOCK) ... */
+    /* called now and then on the calling thread while the workers run;
+     * NULL: none */
+    void (*progress)(long done, long total, void *ud);
+    void *ud;
+} flow_ensemble_opts;
+#define FLOW_ENSEMBLE_OPTS_VERSION 1
+#define FLOW_ENSEMBLE_OPTS_INIT { FLOW_ENSEMBLE_OPTS_VERSION, 1000, 0, 1, 0, 0, NULL, NULL }
+
+/* Runs the ensemble: sample i draws every uncertain parameter from its
+ * stream (seed, i, key), changes the series, simulates all years, keeps
+ * the items asked for and judges every target. Workers are threads, each
+ * with its own simulation; the results do not depend on their number.
+ * Every allocation (through the model's allocator) is made on the calling
+ * thread, so the allocator need not be thread-safe; the process types of
+ * the model must allow concurrent simulations (C plugins do; types
+ * written in Lua do not: flow.mc refuses them).
+ * Errors: FLOW_EINVAL (n_samples < 1, threads < 1 or > n_samples, a bad
+ * version), FLOW_ESTATE (run already), FLOW_ENOMEM, and the error of the
+ * lowest sample that failed, prefixed "sample i: " (e.g. FLOW_ESHARES when
+ * drawn shares of a split add to more than 1). */
+int flow_ensemble_run(flow_ensemble *e, const flow_ensemble_opts *o);
+
+/* After a run: the number of samples; the values kept of a kind,
+ * [sample][year][item] (n_samples x n_years x n_items, borrowed), NULL
+ * when not kept. */
+long flow_ensemble_n_samples(const flow_ensemble *e);
+const double *flow_ensemble_values(const flow_ensemble *e, flow_item_kind kind);
+/* The value drawn for uncertain parameter k (in the order of adding) in
+ * sample i (the X of flow_apply). FLOW_ENOTFOUND when out of range. */
+int flow_ensemble_draw(const flow_ensemble *e, long sample, int k, double *out);
+
+/* The summary of a kept item in a year over the samples that are not NaN:
+ * out[0..6] = mean, sd (n - 1), p5, p25, p50, p75, p95 (quantiles by
+ * linear interpolation of the sorted values, GSL's rule); all NaN when
+ * every sample is NaN. Errors: FLOW_ENOTFOUND, FLOW_ESTATE (not run or
+ * not kept), FLOW_ENOMEM. */
+#define FLOW_SUMMARY_N 7
+int flow_ensemble_summary(const flow_ensemble *e, flow_item_kind kind, int item, int year, double out[7]);
+
+/* The probability that target t is met: *n_met of *n_judged samples (a
+ * sample where the target cannot be judged, e.g. NaN, is not counted),
+ * p = n_met / n_judged and its 95 % Wilson score interval [lo, hi].
+ * p, lo, hi are NaN when no sample is judged. Errors: FLOW_ENOTFOUND,
+ * FLOW_ESTATE (not run). */
+typedef struct flow_pmet {
+    long n_met, n_judged;
+    double p, lo, hi;
+} flow_pmet;
+int flow_ensemble_p_met(const flow_ensemble *e, int target, flow_pmet *out);
+
+/* Writes the ensemble beside scenario `name` of a results file (the
+ * scenario itself is written by flow_results_write): the kept values as
+ * samples/<flows|stocks|indicators>, ensemble/summary float64[7][T][I]
+ * of the indicators (mean, sd, p5, p25, p50, p75, p95), ensemble/targets
+ * (indicator, year, n_met, n_judged, p_met, p_lo, p_hi) and the attributes
+ * n_samples, seed, lhs. Errors: those of flow_results_samples_begin,
+ * FLOW_ESTATE (not run), FLOW_EIO. */
+int flow_results_write_ensemble(flow_results *r, const char *name, const flow_ensemble *e);
+
+/* One row of a sensitivity analysis: the first-order Sobol' index of a
+ * factor (an uncertain parameter, or "driver NAME" for a driver's group)
+ * for the margin of the target on indicator in year, and its standard
+ * error. Strings are borrowed by the call that takes them. */
+typedef struct flow_sensitivity_row {
+    const char *indicator;
+    int year;
+    const char *factor;
+    double s1, se;
+} flow_sensitivity_row;
+/* Writes rows as ensemble/sensitivity of scenario name (a compound
+ * dataset: indicator, year, factor, s1, se; fixed-length UTF-8 strings of
+ * up to 255 bytes) with the attribute n_samples (per ensemble). The
+ * scenario is written first (flow_results_write). Errors: FLOW_EINVAL
+ * (not a writer that can go on, n < 0, a string of 256 bytes or more),
+ * FLOW_EIO. */
+int flow_results_write_sensitivity(flow_results *r, const char *name, const flow_sensitivity_row *rows, int n,
+                                   long n_samples);
+
+/* The ensemble beside scenario `scenario` of a results file opened for
+ * reading (its group ensemble/): the number of samples, the seed, 1 for
+ * a Latin hypercube, and the number of targets judged; each target's
+ * record by index (indicator and comparator copied into the caller's
+ * struct). Errors: FLOW_ENOTFOUND (no such scenario, or it has no
+ * ensemble; a target index out of range), FLOW_EINVAL (a writer),
+ * FLOW_EIO (unreadable, or not the layout of docs/results-format.md). */
+typedef struct flow_results_pmet {
+    char indicator[256];
+    int year;
+    char cmp[8];
+    flow_pmet pm;
+} flow_results_pmet;
+int flow_results_ensemble_info(flow_results *r, int scenario, long *n_samples, unsigned long long *seed, int *lhs,
+                               int *n_targets);
+int flow_results_ensemble_target(flow_results *r, int scenario, int target, flow_results_pmet *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,9 +19,12 @@ M.results_open = core.results_open
 
 --- A process type written in Lua (docs/plugins.md §4): registers it under
 --- spec.name, for processes of the model as any plugin type; returns the name.
+local lua_types = {} -- the names of the types written in Lua: flow.mc refuses them (one Lua state)
 function M.process_type(spec)
   if type(spec) ~= "table" then error("flow.process_type: expected a table {name = ..., transfer = ...}", 2) end
-  return core.process_type(spec)
+  local name = core.process_type(spec)
+  lua_types[name] = true
+  return name
 end
 
 local fmt = string.format
@@ -1288,6 +1291,363 @@ function M.load_scenarios(path)
     add(v)
   end
   return out
+end
+
+-- ---------------------------------------------------------------------
+-- ensembles (Monte Carlo): flow.mc; the sampling and the threads are C
+-- (sample.c, ensemble.c, ensrun.c), the declarations are parsed by luaens.c
+
+local Ensemble = { __name = "flow.Ensemble" }
+Ensemble.__index = Ensemble
+M.Ensemble = Ensemble
+
+-- The uncertain parameters of a model description: those its parameters
+-- declare, then its scenario's (which replace a model's of the same name),
+-- as a list of {name, spec, site}.
+local function uncertainties(m)
+  local list, at = {}, {}
+  local function add(name, spec, site)
+    if at[name] then list[at[name]] = { name = name, spec = spec, site = site }
+    else list[#list + 1] = { name = name, spec = spec, site = site }; at[name] = #list end
+  end
+  for _, p in ipairs(m.params) do if p.uncertainty ~= nil then add(p.name, p.uncertainty, p.site) end end
+  local sc = m.scenario
+  if sc and sc.uncertainty ~= nil then
+    if type(sc.uncertainty) ~= "table" then
+      site_error(sc.site, "scenario '%s': uncertainty = { param = { \"normal\", sd = 0.05 }, ... }", sc.name)
+    end
+    local names = {}
+    for k in pairs(sc.uncertainty) do
+      if type(k) ~= "string" then site_error(sc.site, "scenario '%s': uncertainty: the keys are parameter names", sc.name) end
+      names[#names + 1] = k
+    end
+    table.sort(names)
+    for _, n in ipairs(names) do add(n, sc.uncertainty[n], sc.site) end
+  end
+  return list
+end
+
+-- The model description of a scenario or model for flow.mc / flow.seek,
+-- its name, the site to name in errors about the whole run, and its
+-- uncertain parameters. Refuses what the workers cannot run.
+local function mc_model(x, site, what)
+  local m
+  if getmetatable(x) == Scenario then
+    if x.on_year then
+      site_error(x.site, "scenario '%s' has an on_year hook: Monte Carlo runs no Lua hooks yet (use levers or series)",
+                 x.name)
+    end
+    m = x:apply()
+  elseif getmetatable(x) == Model then
+    m = x
+  else
+    site_error(site, "%s: expected a scenario or a model description, got %s", what, type(x))
+  end
+  local name = getmetatable(x) == Scenario and x.name or m.name
+  -- where to name in an error about the whole run: the scenario (or model)
+  if getmetatable(x) == Scenario and x.site and x.site[1] then site = x.site
+  elseif m.site and m.site[1] then site = m.site end
+  for _, p in ipairs(m.processes) do
+    if lua_types[p.kind] then
+      site_error(p.site, "process '%s' is of type '%s', written in Lua: Monte Carlo runs no Lua (its workers "
+                 .. "are threads); write the type in C (docs/plugins.md)", p.name, p.kind)
+    end
+  end
+  return m, name, site, uncertainties(m)
+end
+
+-- An ensemble of compiled model c over the declarations of list, run.
+local function mc_run(c, list, opts, name, site)
+  local ens = core.ensemble_new(c.md)
+  for _, u in ipairs(list) do
+    local ok, err = pcall(ens._add, ens, u.name, u.spec)
+    if not ok then site_error(u.site, "%s", err) end
+  end
+  local ok, err = pcall(ens._run, ens, opts)
+  if not ok then site_error(site, "Monte Carlo of '%s': %s", tostring(name), err) end
+  return ens
+end
+
+--- Monte Carlo over the uncertainty a scenario (or a model description)
+--- declares: opts = {n = 1000, seed = 0, threads = 1, lhs = false,
+--- keep = {"flows", "stocks"}, progress = function(done, total)}.
+--- Returns an Ensemble: :targets(), :report(), :summary(ind, year),
+--- :draw(i, param), :save(writer [, name]); .result is the run without
+--- uncertainty. A scenario with an on_year hook is refused (its hooks
+--- would need a Lua state per worker).
+function M.mc(x, opts)
+  local site = { user_site() }
+  opts = opts or {}
+  if type(opts) ~= "table" then site_error(site, "flow.mc: opts = {n = ..., seed = ...}") end
+  local m, name, list
+  m, name, site, list = mc_model(x, site, "flow.mc")
+  if #list == 0 then
+    site_error(site, "flow.mc: '%s' declares no uncertainty (uncertainty = { param = {...} })", tostring(name))
+  end
+  local res = M.run(m, { name = name })
+  local ens = mc_run(res.c, list, opts, name, site)
+  res.seed = opts.seed or 0
+  local index = {}
+  for i, u in ipairs(list) do index[u.name] = i - 1 end
+  return setmetatable({ ens = ens, result = res, name = name, uncertain = list, index = index,
+                        n = ens:n(), seed = res.seed, lhs = opts.lhs and true or false }, Ensemble)
+end
+
+--- Goal seek: the value of a lever (a parameter, set in every year) at
+--- which a target is just met. opts = {target = indicator name [, year =],
+--- lever = name, range = {lo, hi}, prob = P (Monte Carlo: the lever at
+--- which P(met) = P, with common random numbers: the same draws at every
+--- lever value), n, seed, threads, lhs, xtol}. GSL's Brent solver on the
+--- target's margin (deterministic) or on P(met) - P. Returns {value =,
+--- evaluations =} or {met = "always" | "never", at_lo =, at_hi =} when the
+--- range does not bracket the answer.
+function M.seek(x, opts)
+  local site = { user_site() }
+  if type(opts) ~= "table" then site_error(site, "flow.seek: opts = {target =, lever =, range = {lo, hi}}") end
+  local m, name, list
+  m, name, site, list = mc_model(x, site, "flow.seek")
+  local c = m:compile()
+  local lever = opts.lever
+  if type(lever) ~= "string" then site_error(site, "flow.seek: lever = \"parameter name\" is required") end
+  local pi = c.param[lever] or c.look(c.param, "parameter", lever, site)
+  local t
+  for _, tt in ipairs(c.targets) do
+    if tt.spec.indicator == opts.target and (opts.year == nil or tt.spec.year == opts.year) then t = t or tt end
+  end
+  if not t then
+    local names = {}
+    for _, tt in ipairs(c.targets) do names[#names + 1] = tt.spec.indicator end
+    local best = core.nearest(tostring(opts.target), names)
+    site_error(site, "flow.seek: no target on indicator '%s'%s", tostring(opts.target),
+               best and fmt(" (did you mean '%s'?)", best) or "")
+  end
+  local r = opts.range
+  if type(r) ~= "table" or type(r[1]) ~= "number" or type(r[2]) ~= "number" or not (r[1] < r[2]) then
+    site_error(site, "flow.seek: range = {lo, hi} with lo < hi is required")
+  end
+  local f
+  if opts.prob == nil then
+    f = function(v)
+      local sim = core.sim_new(c.md)
+      sim:_set(pi, c.desc.first, v, true)
+      for _ = c.desc.first, c.desc.last do sim:_step() end
+      local achieved = sim:_target(t.index)
+      return margin_of(t.spec.cmp, t.spec.value, achieved) or 0 / 0
+    end
+  else
+    local p = opts.prob
+    if type(p) ~= "number" or not (p > 0 and p < 1) then site_error(site, "flow.seek: prob must be in (0, 1)") end
+    for _, u in ipairs(list) do
+      if u.name == lever then site_error(u.site, "flow.seek: the lever '%s' is uncertain; a lever is fixed", lever) end
+    end
+    if #list == 0 then site_error(site, "flow.seek: '%s' declares no uncertainty for prob =", tostring(name)) end
+    local ti = 0
+    for i, tt in ipairs(c.targets) do if tt == t then ti = i - 1 end end
+    f = function(v)
+      local l2 = { table.unpack(list) }
+      l2[#l2 + 1] = { name = lever, spec = { "uniform", min = v, max = v }, site = site }
+      local ens = mc_run(c, l2, { n = opts.n or 1000, seed = opts.seed or 0, threads = opts.threads or 1,
+                                  lhs = opts.lhs }, name, site)
+      local _, judged, pm = ens:_p_met(ti)
+      return judged > 0 and pm - p or 0 / 0
+    end
+  end
+  local root, a, b = core.brent(f, r[1], r[2], opts.xtol or 1e-6 * math.max(1, math.abs(r[1]), math.abs(r[2])))
+  if root then return { value = root, evaluations = a, target = t.spec, lever = lever, name = name } end
+  return { met = a >= 0 and "always" or "never", at_lo = a, at_hi = b, target = t.spec, lever = lever, name = name }
+end
+
+--- The probability that each target is met: the rows of Result:targets
+--- with p, lo, hi (95 % Wilson interval), n_met, n_judged added.
+function Ensemble:targets()
+  local rows = self.result:targets()
+  for i, r in ipairs(rows) do
+    r.n_met, r.n_judged, r.p, r.lo, r.hi = self.ens:_p_met(i - 1)
+  end
+  return rows
+end
+
+--- {mean, sd, p5, p25, p50, p75, p95} of an indicator in a year.
+function Ensemble:summary(indicator, year)
+  local c = self.result.c
+  local item = c.md:_find("indicator", indicator)
+  local v = { self.ens:_summary(item, year) }
+  return { mean = v[1], sd = v[2], p5 = v[3], p25 = v[4], p50 = v[5], p75 = v[6], p95 = v[7] }
+end
+
+--- The value drawn for an uncertain parameter in sample i (from 1).
+function Ensemble:draw(i, param)
+  local k = self.index[param]
+  if not k then error(fmt("no uncertain parameter '%s'", tostring(param)), 2) end
+  return self.ens:_draw(i - 1, k)
+end
+
+local function pct(p) return p ~= p and "n/a" or fmt("%.1f %%", 100 * p) end
+
+--- The probability table as text: rows as Ensemble:targets gives them
+--- (achieved: the value projected without uncertainty; nil when unknown).
+function M.format_pmet(name, n, lhs, seed, rows)
+  local lines = { fmt("scenario %s: %d samples%s, seed %s; the probability that each target is met", name, n,
+                      lhs and " (Latin hypercube)" or "", tostring(seed)) }
+  if #rows == 0 then lines[#lines + 1] = "no targets"; return table.concat(lines, "\n") end
+  local t = { { "indicator", "year", "cmp", "target", "projected", "P(met)", "95 % interval", "met/judged" } }
+  for _, r in ipairs(rows) do
+    t[#t + 1] = { r.indicator, tostring(r.year), r.cmp, r.cmp == "rises" and "min rise > 0" or num(r.value),
+                  num(r.achieved), pct(r.p), fmt("%s - %s", pct(r.lo), pct(r.hi)), fmt("%d/%d", r.n_met, r.n_judged) }
+  end
+  for _, l in ipairs(columns(t, { true, false, true, false, false, false, false, false })) do
+    lines[#lines + 1] = l:gsub("%s+$", "")
+  end
+  lines[#lines + 1] = "projected: the run without uncertainty; interval: Wilson score, 95 %"
+  return table.concat(lines, "\n")
+end
+
+--- The probability table as text.
+function Ensemble:report()
+  return M.format_pmet(self.name, self.n, self.lhs, self.seed, self:targets())
+end
+
+--- The ensemble of scenario scen of a results file (a reader), as text,
+--- or nil when the scenario has none.
+function M.file_ensemble(f, scen)
+  local e = core.ensemble_file(f, scen)
+  if not e then return nil end
+  local rows, _ = M.file_targets(f, scen)
+  for i, r in ipairs(e.targets) do
+    local d = rows[i]
+    if d and d.indicator == r.indicator and d.year == r.year then r.value, r.achieved = d.value, d.achieved end
+  end
+  return M.format_pmet(scen, e.n, e.lhs, e.seed, e.targets), e
+end
+
+--- Writes the run without uncertainty (with the seed) and the ensemble
+--- (samples/, ensemble/) as scenario name of a results writer.
+function Ensemble:save(w, name)
+  name = name or self.name
+  self.result:save(w, name)
+  self.ens:_save(w, name)
+  return self
+end
+
+--- Sensitivity: Sobol' first-order indices of every target's margin (its
+--- distance on the right side of the target; "rises" targets are left
+--- out) with respect to each uncertain factor: an independent parameter,
+--- or all the parameters of one driver together (a group). The estimator
+--- of Saltelli et al. (2010, Comput. Phys. Commun. 181, 259, table 2 (b)):
+--- V_i = mean_j f(B)_j (f(A_B^i)_j - f(A)_j), S_i = V_i / Var(f), on f
+--- centred; A and B are two ensembles of n samples (streams "name" and
+--- "name#B"), A_B^i takes factor i from B and the rest from A; k + 2
+--- ensembles in all. se is the standard error of S_i from the n terms.
+--- opts = {n = 1000, seed, threads, lhs}. Returns {factors = {...},
+--- targets = {{indicator, year, cmp, value, var, rows = {{factor, s, se}}
+--- sorted by s}}}.
+function M.sensitivity(x, opts)
+  local site = { user_site() }
+  opts = opts or {}
+  local m, name, list
+  m, name, site, list = mc_model(x, site, "flow.sensitivity")
+  if #list == 0 then site_error(site, "flow.sensitivity: '%s' declares no uncertainty", tostring(name)) end
+  local res = M.run(m, { name = name })
+  res.seed = opts.seed or 0
+  local c = res.c
+  -- the factors: independent parameters, and one group per driver
+  local factors, of = {}, {}
+  for k, u in ipairs(list) do
+    local d = type(u.spec) == "table" and u.spec.driver or nil
+    local f = d and ("driver " .. tostring(d)) or u.name
+    if not of[f] then factors[#factors + 1] = f; of[f] = #factors end
+    of[k] = of[f]
+  end
+  local function ens(bfac) -- bfac: nil (A), true (B), or the factor taken from B
+    local l2 = {}
+    for k, u in ipairs(list) do
+      local spec = {}
+      for kk, vv in pairs(u.spec) do spec[kk] = vv end
+      if bfac == true or bfac == of[k] then
+        spec.key = (spec.key or u.name) .. "#B"
+        if spec.driver then spec.driver = tostring(spec.driver) .. "#B" end
+      end
+      l2[k] = { name = u.name, spec = spec, site = u.site }
+    end
+    return mc_run(c, l2, { n = opts.n or 1000, seed = opts.seed or 0, threads = opts.threads or 1, lhs = opts.lhs },
+                  name, site)
+  end
+  local A, B = ens(nil), ens(true)
+  local AB = {}
+  for i = 1, #factors do AB[i] = ens(i) end
+  local out = { factors = factors, targets = {}, n = opts.n or 1000, result = res, name = name }
+  for _, t in ipairs(c.targets) do
+    local sp = t.spec
+    if sp.cmp ~= "rises" then
+      local item = c.ind[sp.indicator]
+      local function margins(e)
+        local v = e:_values(item, sp.year)
+        for j = 1, #v do v[j] = margin_of(sp.cmp, sp.value, v[j]) or 0 / 0 end
+        return v
+      end
+      local fa, fb = margins(A), margins(B)
+      local n, mean = #fa, 0
+      for j = 1, n do mean = mean + fa[j] + fb[j] end
+      mean = mean / (2 * n)
+      local var = 0
+      for j = 1, n do var = var + (fa[j] - mean) ^ 2 + (fb[j] - mean) ^ 2 end
+      var = var / (2 * n - 1)
+      local rows = {}
+      for i = 1, #factors do
+        local fab = margins(AB[i])
+        local sum, sum2 = 0, 0
+        for j = 1, n do
+          local term = (fb[j] - mean) * (fab[j] - fa[j])
+          sum, sum2 = sum + term, sum2 + term * term
+        end
+        local vi = sum / n
+        local sd = math.sqrt(math.max(0, sum2 / n - vi * vi))
+        rows[i] = { factor = factors[i], s = var > 0 and vi / var or 0 / 0,
+                    se = var > 0 and sd / math.sqrt(n) / var or 0 / 0 }
+      end
+      table.sort(rows, function(a, b)
+        local sa, sb = a.s == a.s and a.s or -math.huge, b.s == b.s and b.s or -math.huge
+        if sa ~= sb then return sa > sb end
+        return a.factor < b.factor
+      end)
+      out.targets[#out.targets + 1] = { indicator = sp.indicator, year = sp.year, cmp = sp.cmp, value = sp.value,
+                                        var = var, rows = rows }
+    end
+  end
+  return out
+end
+
+--- Writes flow.sensitivity's result into a results writer: the run
+--- without uncertainty (with the seed) as scenario name (default the
+--- scenario's), and ensemble/sensitivity (docs/results-format.md).
+function M.save_sensitivity(w, r, name)
+  name = name or r.name
+  r.result:save(w, name)
+  local rows = {}
+  for _, t in ipairs(r.targets) do
+    for _, row in ipairs(t.rows) do
+      rows[#rows + 1] = { indicator = t.indicator, year = t.year, factor = row.factor, s = row.s, se = row.se }
+    end
+  end
+  core.sensitivity_save(w, name, rows, r.n)
+end
+
+--- The ranked table of flow.sensitivity's result as text.
+function M.format_sensitivity(name, r)
+  local lines = { fmt("scenario %s: Sobol' first-order indices of each target's margin (%d samples x %d ensembles)",
+                      name, r.n, #r.factors + 2) }
+  for _, t in ipairs(r.targets) do
+    lines[#lines + 1] = fmt("%s %s %s in %d (variance of the margin %s)", t.indicator, t.cmp, num(t.value), t.year,
+                            num(t.var))
+    if t.var > 0 then
+      local rows = { { "", "factor", "S1", "se" } }
+      for i, row in ipairs(t.rows) do rows[#rows + 1] = { tostring(i), row.factor, fmt("%.3f", row.s), fmt("%.3f", row.se) } end
+      for _, l in ipairs(columns(rows, { false, true, false, false })) do lines[#lines + 1] = "  " .. l:gsub("%s+$", "") end
+    else
+      lines[#lines + 1] = "  no spread: no factor moves it"
+    end
+  end
+  return table.concat(lines, "\n")
 end
 
 M.traceback = traceback

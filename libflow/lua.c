@@ -805,6 +805,10 @@ static const luaL_Reg core_funcs[] = {
     { "nearest", l_nearest },
     { "model_new", l_model_new },
     { "sim_new", l_sim_new },
+    { "ensemble_new", flow_luaens__new },
+    { "brent", flow_luaens__brent },
+    { "ensemble_file", flow_luaens__file },
+    { "sensitivity_save", flow_luaens__sens_save },
     { NULL, NULL }
 };
 
@@ -836,6 +840,7 @@ int flow_lua_open(lua_State *L)
     flow_luatype__open(L);
     flow_luaresults__open(L);
     flow_luadsm__open(L);
+    flow_luaens__open(L);
     /* the Lua layer is a chunk that receives the C core and returns the
      * module table */
     if (luaL_loadbufferx(L, flow_lua_source, sizeof flow_lua_source - 1, "=[flow.lua]", "t") != LUA_OK)

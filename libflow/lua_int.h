@@ -1,7 +1,8 @@
 /*
  * lua_int.h — internals shared by the files of the Lua binding: lua.c (the
  * C layer: models, simulations, the module), luatype.c (process types
- * written in Lua), luaresults.c (results files) and luadsm.c (flow.dsm).
+ * written in Lua), luaresults.c (results files), luadsm.c (flow.dsm) and
+ * luaens.c (ensembles, flow.mc).
  * Never installed: nothing here is API (flow_lua.h is).
  */
 #ifndef FLOW_LUA_INT_H
@@ -45,5 +46,18 @@ int flow_luaresults__open_file(lua_State *L);
 void flow_luadsm__open(lua_State *L);
 /* flow.dsm{...}: runs a dynamic stock model. */
 int flow_luadsm__dsm(lua_State *L);
+
+/* luaens.c: ensembles (flow.mc) --------------------------------------- */
+
+/* Registers the metatables of an ensemble and of its results. */
+void flow_luaens__open(lua_State *L);
+/* core.ensemble_new(model): an ensemble of the compiled model. */
+int flow_luaens__new(lua_State *L);
+/* core.brent(f, lo, hi): a root of f in [lo, hi] (GSL's Brent). */
+int flow_luaens__brent(lua_State *L);
+/* core.ensemble_file(reader, scenario): a results file's ensemble summary. */
+int flow_luaens__file(lua_State *L);
+/* core.sensitivity_save(writer, name, rows, n): writes Sobol' indices. */
+int flow_luaens__sens_save(lua_State *L);
 
 #endif /* FLOW_LUA_INT_H */

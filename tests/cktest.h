@@ -39,6 +39,8 @@ Suite *flow_balance_suite(void);
 Suite *flow_guards_suite(void);
 Suite *flow_cycle_suite(void);
 Suite *flow_cycle_random_suite(void);
+Suite *flow_sample_suite(void);
+Suite *flow_ensemble_suite(void);
 
 /* Asserts that call returned code and that flow_error_last() contains
  * every one of the given substrings (NULL-terminated). */
