@@ -383,8 +383,8 @@
     return D.scenarios.map(function (sc, i) {
       var nodes = {};
       sdivs[i].querySelectorAll('.sankey-node').forEach(function (n) {
-        var d = n.__data__;
-        if (d && d.node) nodes[shown[i].nodes[d.node.pointNumber].name] = d.node.value;
+        var d = n.__data__, label = n.querySelector('.node-label');
+        if (d && d.node && label) nodes[label.textContent.replace(/ ▮$/, '')] = d.node.value;
       });
       return { scenario: sc.name, year: state.year, links: sdivs[i].querySelectorAll('.sankey-link').length,
                nodes: nodes };
