@@ -250,6 +250,8 @@
       shown[i] = s;
       note.textContent = state.year + ': ' + s.links.length + ' flows' +
         (s.merged ? ', ' + s.merged + ' processes merged by kind' : '');
+      /* 16 px a node at least, so that a large model's labels stay apart */
+      sdivs[i].style.height = Math.max(560, 16 * s.nodes.length) + 'px';
       return Plotly.react(sdivs[i], [s.trace], { margin: { l: 10, r: 10, t: 10, b: 10 }, font: { size: 11 } }, CONFIG);
     }));
   }
@@ -264,11 +266,13 @@
         list.push({ name: n, title: sc.indicators.titles[i], unit: sc.indicators.units[i], pos: list.length });
       });
     });
-    /* the plan marks its landfill reductions with ★ in their titles: those first */
-    list.sort(function (a, b) {
-      var sa = (a.title || '').indexOf('★') >= 0 ? 0 : 1, sb = (b.title || '').indexOf('★') >= 0 ? 0 : 1;
-      return sa - sb || a.pos - b.pos;
-    });
+    /* landfill first (the name or title says landfill, 填埋), then those the
+     * plan marks binding (★ in the title: 附件1's 约束性 indicators), then the file's order */
+    function rank(x) {
+      var t = x.name + ' ' + (x.title || '');
+      return /landfill|填埋/i.test(t) ? 0 : t.indexOf('★') >= 0 ? 1 : 2;
+    }
+    list.sort(function (a, b) { return rank(a) - rank(b) || a.pos - b.pos; });
     return list;
   }
   function metColour(m) { return m === 1 ? '#1a7f37' : m === 0 ? '#c62828' : '#999'; }
@@ -322,7 +326,8 @@
       grid.appendChild(d);
       var title = (ind.title ? ind.title + ' · ' : '') + ind.name + (ind.unit ? ' (' + ind.unit + ')' : '');
       return Plotly.newPlot(d, indicatorTraces(ind), {
-        title: { text: esc(title), font: { size: 12 } }, margin: { l: 50, r: 10, t: 36, b: 30 },
+        title: { text: esc(title), font: { size: 12 }, x: 0.02, xanchor: 'left' },
+        margin: { l: 50, r: 34, t: 36, b: 30 }, modebar: { orientation: 'v' },
         showlegend: D.scenarios.length > 1, legend: { orientation: 'h', y: -0.2, font: { size: 10 } },
         xaxis: { tickformat: 'd' }
       }, CONFIG);
@@ -405,6 +410,9 @@
     yr.value = 0;
     yr.dispatchEvent(new Event('input'));
     return drawSankeys().then(function () {
+      /* plotly animates the change: the links and nodes of the year before leave in 750 ms */
+      return new Promise(function (resolve) { setTimeout(resolve, 2000); });
+    }).then(function () {
       out.changed = shownNow();
       return svgCheck(sdivs[0]);
     }).then(function (svg) {
@@ -420,6 +428,8 @@
   Promise.all([drawSankeys()].concat(drawIndicators())).then(function () {
     targetTables();
     footer();
+    /* from the start of navigation to a drawn page (docs/performance.md) */
+    document.body.setAttribute('data-rendered-ms', String(Math.round(performance.now())));
     if (location.hash === '#selftest') return selftest(t0);
   }).catch(function (e) {
     errors.push(String(e && e.stack || e));
