@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/html.sh — flowsim report --html, opened in a real browser
 # (headless Chromium): the page of the demo (three scenarios, a loop) and
-# of tests/html/loop.lua (a loop of three processes, names holding HTML
+# of tests/html_models/loop.lua (a loop of three processes, names holding HTML
 # and script) draws as many Sankey links as the file has non-zero flows in
 # the year shown, each node's value is the file's (the larger of its
 # inflows and outflows), moving the year selector shows that year's, the
@@ -55,7 +55,7 @@ check_page() {
 
 "$FLOWSIM" run "$srcdir/models/demo.lua" "$srcdir/scripts/demo_plan.lua" -o "$tmp/demo.h5" > /dev/null || bad "run demo"
 check_page demo "$tmp/demo.h5"
-"$FLOWSIM" run "$srcdir/tests/html/loop.lua" -o "$tmp/loop.h5" > /dev/null || bad "run loop"
+"$FLOWSIM" run "$srcdir/tests/html_models/loop.lua" -o "$tmp/loop.h5" > /dev/null || bad "run loop"
 check_page loop "$tmp/loop.h5"
 if grep -q "document.title='pwned'" "$tmp/loop.csv/flows.csv"; then
   ok "loop: the file holds the names with <script> and <img> the page was checked against"

@@ -2,7 +2,7 @@
 # tests/html_data.sh — the data flowsim report --html puts into its page,
 # read without a browser: the JSON in <script id="flow-data"> holds no
 # '<' or '>' (so no name can end the script element), and reads back the
-# names of tests/html/loop.lua (quotes, <script>, non-ASCII) as the CSV
+# names of tests/html_models/loop.lua (quotes, <script>, non-ASCII) as the CSV
 # export has them; an ensemble (samples/indicators, added with h5py: four
 # samples worked out by hand below) gives the quantiles and P(met) of the
 # targets. Skipped (77) without /usr/bin/python3 and h5py.
@@ -19,7 +19,7 @@ if ! test -x $PY || ! $PY -c "import h5py, numpy" 2> /dev/null; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/flow-htmldata.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
-"$FLOWSIM" run "$srcdir/tests/html/loop.lua" -o "$tmp/loop.h5" > /dev/null || exit 1
+"$FLOWSIM" run "$srcdir/tests/html_models/loop.lua" -o "$tmp/loop.h5" > /dev/null || exit 1
 "$FLOWSIM" export "$tmp/loop.h5" --csv "$tmp/csv" > /dev/null || exit 1
 "$FLOWSIM" report "$tmp/loop.h5" --html "$tmp/loop.html" > /dev/null || exit 1
 "$FLOWSIM" run "$srcdir/models/demo.lua" -o "$tmp/demo.h5" > /dev/null || exit 1

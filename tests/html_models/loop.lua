@@ -1,4 +1,4 @@
--- tests/html/loop.lua — a model with a loop of three processes, a stock,
+-- tests/html_models/loop.lua — a model with a loop of three processes, a stock,
 -- a capacity overflow and names that hold HTML (quotes, <, </script>,
 -- non-ASCII), for tests/html.sh: the page must draw the loop and show the
 -- names as text, never as markup or script.
