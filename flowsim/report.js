@@ -244,7 +244,7 @@
       if (yi < 0 || yi > sc.last - sc.first) {
         note.textContent = 'no results for ' + state.year + ' (' + sc.first + '–' + sc.last + ')';
         shown[i] = null;
-        return Plotly.react(sdivs[i], [], { margin: { t: 10 } }, CONFIG);
+        return Plotly.newPlot(sdivs[i], [], { margin: { t: 10 } }, CONFIG);
       }
       var s = sankeyTrace(sc, graphs[i], yi, state);
       shown[i] = s;
@@ -252,7 +252,9 @@
         (s.merged ? ', ' + s.merged + ' processes merged by kind' : '');
       /* 16 px a node at least, so that a large model's labels stay apart */
       sdivs[i].style.height = Math.max(560, 16 * s.nodes.length) + 'px';
-      return Plotly.react(sdivs[i], [s.trace], { margin: { l: 10, r: 10, t: 10, b: 10 }, font: { size: 11 } }, CONFIG);
+      /* drawn anew, not Plotly.react: react animates the change, and a change
+       * made while one is under way left the bands of the year before behind */
+      return Plotly.newPlot(sdivs[i], [s.trace], { margin: { l: 10, r: 10, t: 10, b: 10 }, font: { size: 11 } }, CONFIG);
     }));
   }
 
@@ -423,10 +425,16 @@
     yr.value = 0;
     yr.dispatchEvent(new Event('input'));
     return drawSankeys().then(function () {
-      /* plotly animates the change: the links and nodes of the year before leave in 750 ms */
-      return new Promise(function (resolve) { setTimeout(resolve, 2000); });
-    }).then(function () {
       out.changed = shownNow();
+      /* the material filter (its first material) and a threshold of 5 % */
+      var ms = document.getElementById('material'), th = document.getElementById('threshold');
+      ms.selectedIndex = 1;
+      ms.dispatchEvent(new Event('change'));
+      th.value = 5;
+      th.dispatchEvent(new Event('change'));
+      return drawSankeys();
+    }).then(function () {
+      out.filtered = { material: state.material, threshold: state.threshold, shown: shownNow() };
       return svgCheck(sdivs[0]);
     }).then(function (svg) {
       out.svg = svg;

@@ -5,6 +5,8 @@
 # and script) draws as many Sankey links as the file has non-zero flows in
 # the year shown, each node's value is the file's (the larger of its
 # inflows and outflows), moving the year selector shows that year's, the
+# material filter and a threshold of 5 % of the total leave the flows of
+# that material above it, the
 # SVG export parses as SVG, the console stays empty, and nothing in the
 # file becomes markup or script (tests/html_check.js reads what the page
 # showed, the file is read by flowsim export). A page broken on purpose

@@ -25,7 +25,7 @@ function csvRows(text) {
     return out;
   });
 }
-// the flows of the file: scenario -> year -> [{from, to, value}] (non-zero only)
+// the flows of the file: scenario -> year -> [{from, to, material, value}] (non-zero only)
 function fileFlows() {
   const rows = csvRows(fs.readFileSync(csvPath, 'utf8')).slice(1), by = {};
   for (const [scen, year, item, , value] of rows) {
@@ -33,7 +33,8 @@ function fileFlows() {
     if (value === 'NaN' || v === 0) continue;
     const colon = item.lastIndexOf(':'), arrow = item.indexOf('->');
     const from = item.slice(0, arrow).replace(/\[[^\]]*\]$/, ''), to = item.slice(arrow + 2, colon);
-    ((by[scen] = by[scen] || {})[year] = by[scen][year] || []).push({ from, to, value: v });
+    const material = item.slice(colon + 1);
+    ((by[scen] = by[scen] || {})[year] = by[scen][year] || []).push({ from, to, material, value: v });
   }
   return by;
 }
@@ -80,6 +81,20 @@ st.first.forEach((s, i) => {
   if (c.year === s.year) fault(`scenario '${s.scenario}': the year did not change (${s.year})`);
   checkShown(c, flows, 'after the year changed');
 });
+// the material filter and the threshold: the flows of that material of at
+// least threshold % of their total
+if (!st.filtered || !st.filtered.material) fault('the page did not apply a material filter');
+else {
+  const { material, threshold } = st.filtered;
+  for (const s of st.filtered.shown) {
+    const fl = ((flows[s.scenario] || {})[String(s.year)] || []).filter((f) => f.material === material);
+    const total = fl.reduce((a, f) => a + f.value, 0);
+    const want = fl.filter((f) => f.value >= threshold / 100 * total).length;
+    if (s.links !== want)
+      fault(`filtered: scenario '${s.scenario}' ${s.year}, material '${material}', ${threshold} %: ` +
+            `${s.links} links drawn, the file has ${want} such flows`);
+  }
+}
 const svg = st.svg;
 if (svg.root !== 'svg' || svg.ns !== 'http://www.w3.org/2000/svg' || svg.parse_error || !(svg.paths > 0))
   fault('the SVG export is not a valid SVG with paths: ' + JSON.stringify(svg));
