@@ -125,7 +125,9 @@ static int run_or_report(int argc, char **argv, int report)
         return FS_USAGE;
     }
     if (html) { /* the page of results files (report_html.c) */
-        int rc = fs_report_html(html, files, nfiles, scenario);
+        int rc = strict || out ? FS_USAGE : fs_report_html(html, files, nfiles, scenario);
+        if (rc == FS_USAGE && (strict || out))
+            fs_error("report: --html writes a page, not with %s", strict ? "--strict" : "-o");
         free(files);
         return rc;
     }

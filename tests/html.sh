@@ -97,5 +97,12 @@ fi
 "$FLOWSIM" report "$tmp/demo.h5" --html 2> "$tmp/err"; rc=$?
 test $rc = 2 && ok "report --html without a file name: exit 2" || bad "report --html without a name: exit $rc"
 
+"$FLOWSIM" report "$tmp/demo.h5" --strict --html "$tmp/s.html" 2> "$tmp/err"; rc=$?
+if test $rc = 2 && grep -q "not with --strict" "$tmp/err" && ! test -e "$tmp/s.html"; then
+  ok "report --strict --html: usage error (exit 2), nothing written"
+else
+  bad "report --strict --html: exit $rc: $(cat "$tmp/err")"
+fi
+
 echo "$pass passed, $fail failed"
 test $fail -eq 0
