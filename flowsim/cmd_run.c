@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 
 #include "flowsim.h"
+#include "report_html.h"
 
 /* The driver, in Lua: files, scenario name (or nil), results path (or
  * nil) -> number of missed targets, number of scenarios run. Results
@@ -58,7 +59,7 @@ static const char driver[] =
 static int run_or_report(int argc, char **argv, int report)
 {
     fs_opts o = { 0 };
-    const char *scenario = NULL, *out = NULL;
+    const char *scenario = NULL, *out = NULL, *html = NULL;
     int strict = 0, force = 0, nfiles = 0;
     char **files = calloc((size_t)argc + 1, sizeof *files);
     if (!files) {
@@ -80,9 +81,12 @@ static int run_or_report(int argc, char **argv, int report)
                    "comparator, target, projected value (for rises: the smallest rise from one\n"
                    "year to the next), met or not, margin, source; without targets, the\n"
                    "indicators in the last year.%s\n",
-                   report ? "report" : "run", report ? " | FILE.h5..." : "", report ? " [--strict]" : " [-o FILE.h5 [--force]]",
+                   report ? "report" : "run", report ? " | FILE.h5..." : "",
+                   report ? " [--strict] [--html PAGE]" : " [-o FILE.h5 [--force]]",
                    report ? "\nA results file (.h5) is read, not run: its scenarios' target tables.\n"
-                            "--strict: exit 3 when a target is missed."
+                            "--strict: exit 3 when a target is missed.\n"
+                            "--html PAGE: write one HTML page of the results files instead (Sankey\n"
+                            "diagrams, indicators against targets; docs/report-html.md)."
                           : "\n-o FILE.h5: write every scenario run into one results file (HDF5,\n"
                             "docs/results-format.md); nothing is written there if any run fails.\n"
                             "An existing FILE.h5 is replaced only with --force, and only when it is a\n"
@@ -103,6 +107,13 @@ static int run_or_report(int argc, char **argv, int report)
                 return FS_USAGE;
             }
             out = argv[++i];
+        } else if (report && strcmp(argv[i], "--html") == 0) {
+            if (i + 1 >= argc) {
+                fs_error("report: --html needs a file name (report.html)");
+                free(files);
+                return FS_USAGE;
+            }
+            html = argv[++i];
         } else if (report && strcmp(argv[i], "--strict") == 0) {
             strict = 1;
         } else if (!report && strcmp(argv[i], "--force") == 0) {
@@ -121,6 +132,15 @@ static int run_or_report(int argc, char **argv, int report)
                  report ? "report" : "run");
         free(files);
         return FS_USAGE;
+    }
+    if (html) { /* the page of results files (report_html.c) */
+        int rc = FS_USAGE;
+        if (strict)
+            fs_error("report: --html writes a page, not with --strict");
+        else
+            rc = fs_report_html(html, files, nfiles, scenario);
+        free(files);
+        return rc;
     }
     if (force && !out) {
         fs_error("run: --force without -o FILE.h5 (flowsim run --help)");

@@ -112,10 +112,16 @@ if [ -n "$asan" ]; then
 fi
 have_py=no
 /usr/bin/python3 -c "import h5py, pandas, matplotlib" 2> /dev/null && have_py=yes
+have_plotly=no
+/usr/bin/python3 -c "import h5py, plotly" 2> /dev/null && have_plotly=yes
 while IFS='	' read -r file cmd; do
   case $cmd in
     ./bootstrap* | make | make\ *)
       echo "not run (see the head of tests/docs.sh): $file: $cmd"; continue ;;
+    *python3*sankey.py*)
+      if test $have_plotly = no; then
+        echo "SKIP: $file: $cmd (/usr/bin/python3 lacks h5py or plotly)"; continue
+      fi ;;
     *python3*)
       if test $have_py = no; then
         echo "SKIP: $file: $cmd (/usr/bin/python3 lacks h5py, pandas or matplotlib)"; continue
