@@ -152,6 +152,7 @@ void flow_h5__free_kind(kind_cache *k)
     flow_alloc__free(FLOW_H5_A, k->units);
     flow_alloc__free(FLOW_H5_A, k->values);
     flow_nameidx__free(&k->ix, FLOW_H5_A);
+    flow_alloc__free(FLOW_H5_A, k->why);
     memset(k, 0, sizeof *k);
 }
 

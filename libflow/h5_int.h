@@ -31,6 +31,8 @@ typedef struct kind_cache {
     double *values;         /* [T][n] */
     flow_nameidx ix;        /* the names, built at the first look-up by name */
     int indexed;
+    int fail;               /* a load that failed on the file (not for memory): its code */
+    char *why;              /* and its message, given again instead of reading again */
 } kind_cache;
 
 typedef struct scen_cache {

@@ -299,6 +299,16 @@ static int load_values(flow_results *r, int s, flow_item_kind kind, size_t n)
     return rc;
 }
 
+/* Remembers why kind k failed to load (a damaged file stays damaged:
+ * reading it again at every call can cost seconds each, fuzz/regress). */
+static int remember_failure(kind_cache *k, int rc)
+{
+    flow_h5__free_kind(k);
+    if (rc != FLOW_ENOMEM && (k->why = flow_alloc__strdup(FLOW_H5_A, flow_error_last())))
+        k->fail = rc;
+    return rc;
+}
+
 /* Loads the names, units (titles) and values of one kind of a scenario. */
 static int load_kind(flow_results *r, int s, flow_item_kind kind)
 {
@@ -308,6 +318,8 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
     kind_cache *k = &r->sc[s].k[kind];
     if (k->loaded)
         return 0;
+    if (k->fail)
+        return flow_error__set(k->fail, "%s", k->why);
     hid_t g = flow_h5__open(r, r->scen[s], flow_h5__kind_group[kind], H5I_GROUP, &rc);
     if (g < 0) { /* a kind the file does not have: no items (an older writer) */
         k->loaded = !rc;
@@ -324,7 +336,7 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
     int ncol = kind == FLOW_ITEM_INDICATOR ? 3 : 2;
     size_t n = 0;
     if ((rc = flow_h5__table(r, r->scen[s], sub, col, ncol, &n)))
-        return rc;
+        return remember_failure(k, rc);
     k->n = (int)n;
     k->names = take_strings(&col[0]);
     k->units = take_strings(&col[1]);
@@ -342,10 +354,9 @@ static int load_kind(flow_results *r, int s, flow_item_kind kind)
     if (!rc)
         rc = load_values(r, s, kind, n);
     if (rc)
-        flow_h5__free_kind(k);
-    else
-        k->loaded = 1;
-    return rc;
+        return remember_failure(k, rc);
+    k->loaded = 1;
+    return 0;
 }
 
 #define READ_ENTRY(r, s)           \
