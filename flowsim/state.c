@@ -465,12 +465,13 @@ static int msgh(lua_State *L)
     return 1;
 }
 
-/* Strips "[flowsim CMD]:N: " from the front of msg: the line of a driver
- * that called a C function which raised the error names nothing the
- * user wrote. */
+/* Strips "[flowsim CMD]:N: " or "[flow.lua]:N: " from the front of msg:
+ * the line of a driver, or of flow.lua, that called a C function which
+ * raised the error names nothing the user wrote (the message names the
+ * file at fault, e.g. a results file that cannot be written). */
 static const char *strip_driver_site(const char *msg)
 {
-    if (strncmp(msg, "[flowsim ", 9) != 0)
+    if (strncmp(msg, "[flowsim ", 9) != 0 && strncmp(msg, "[flow.lua]:", 11) != 0)
         return msg;
     const char *p = strstr(msg, "]:");
     if (!p)
