@@ -28,7 +28,7 @@ typedef struct lens {
 
 static const char *const dist_fields[] = { "mean", "sd", "min", "max", "mode", "alpha", "beta", "lambda",
                                            "values", "p", "relative", "apply", "driver", "rho", "key", "dist",
-                                           NULL };
+                                           "source", NULL };
 
 /* a number field, or def when absent (NAN def: required) */
 static double num(lua_State *L, int t, const char *f, double def, const char *who, const char *kind)
@@ -59,7 +59,7 @@ static void check_fields(lua_State *L, int t, const char *who)
                 known |= strcmp(k, dist_fields[i]) == 0;
             if (!known)
                 luaL_error(L, "uncertainty of '%s': unknown field '%s' (known: mean, sd, min, max, mode, alpha, "
-                              "beta, lambda, values, p, relative, apply, driver, rho, key)",
+                              "beta, lambda, values, p, relative, apply, driver, rho, key, source)",
                            who, k);
         } else if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) != 1) {
             luaL_error(L, "uncertainty of '%s': { \"normal\", sd = ... }: only the kind has no name", who);
