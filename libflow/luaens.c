@@ -51,6 +51,7 @@ static void check_fields(lua_State *L, int t, const char *who)
 {
     lua_pushnil(L);
     while (lua_next(L, t)) {
+        int text = lua_type(L, -1) == LUA_TSTRING;
         lua_pop(L, 1);
         if (lua_type(L, -1) == LUA_TSTRING) {
             const char *k = lua_tostring(L, -1);
@@ -61,6 +62,8 @@ static void check_fields(lua_State *L, int t, const char *who)
                 luaL_error(L, "uncertainty of '%s': unknown field '%s' (known: mean, sd, min, max, mode, alpha, "
                               "beta, lambda, values, p, relative, apply, driver, rho, key, source)",
                            who, k);
+            if (!text && strcmp(k, "source") == 0)
+                luaL_error(L, "uncertainty of '%s': source must be a string (where the range comes from)", who);
         } else if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) != 1) {
             luaL_error(L, "uncertainty of '%s': { \"normal\", sd = ... }: only the kind has no name", who);
         }

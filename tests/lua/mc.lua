@@ -165,6 +165,9 @@ for name, spec in pairs(plan.uncertainty or {}) do
   T.truthy(same(planmc.uncertainty[name], spec), "plan_mc.lua declares " .. name .. " as plan.lua does")
 end
 T.eq(count, 7, "plan.lua declares seven uncertain parameters")
+err(function() flow.mc(flow.scenario { name = "x", model = model(),
+                                       uncertainty = { gen = { "normal", sd = 0.1, source = 5 } } }, { n = 5 }) end,
+    "uncertainty of 'gen': source must be a string")
 for name in pairs(planmc.uncertainty) do T.truthy(plan.uncertainty[name], "plan.lua declares " .. name) end
 local pe = flow.mc(plan, { n = 20, seed = 1, threads = 2 })
 T.near(pe.result:indicator("r25_msw_recycling", 2025), 36.6, "plan: the run without uncertainty, row 25", 1e-6)
