@@ -160,7 +160,8 @@ int fs_cmd_diff(int argc, char **argv)
 }
 
 /* export: one tidy CSV per kind (scenario,year,item,unit,value) and
- * targets.csv, each written to a temporary name and renamed. */
+ * targets.csv; with ensembles (flowsim mc) also ensemble_summary.csv and
+ * ensemble_targets.csv; each written to a temporary name and renamed. */
 static const char export_driver[] =
     "local flow, file, dir, write, res = ...\n"
     "local f = res.open(file)\n"
@@ -219,6 +220,38 @@ static const char export_driver[] =
     "    end\n"
     "  end\n"
     "end)\n"
+    "local ens = {}\n"
+    "for _, s in ipairs(f:scenarios()) do\n"
+    "  local _, e = flow.file_ensemble(f, s)\n"
+    "  if e then ens[#ens + 1] = { s = s, e = e } end\n"
+    "end\n"
+    "local function opt(v) return v == nil and '' or num(v) end\n"
+    "if #ens > 0 then\n"
+    "  files[#files + 1] = out('ensemble_summary.csv',\n"
+    "                         'scenario,year,indicator,unit,n_samples,mean,sd,p5,p25,p50,p75,p95', function(row)\n"
+    "    for _, x in ipairs(ens) do\n"
+    "      local names, units = f:names(x.s, 'indicator')\n"
+    "      local y1, y2 = f:years(x.s)\n"
+    "      for i, name in ipairs(names) do\n"
+    "        local v = flow.file_ensemble_summary(f, x.s, name)\n"
+    "        for y = y1, y2 do\n"
+    "          row(x.s, y, name, units[i], x.e.n, num(v.mean[y]), num(v.sd[y]), num(v.p5[y]), num(v.p25[y]),\n"
+    "              num(v.p50[y]), num(v.p75[y]), num(v.p95[y]))\n"
+    "        end\n"
+    "      end\n"
+    "    end\n"
+    "  end)\n"
+    "  files[#files + 1] = out('ensemble_targets.csv',\n"
+    "                         'scenario,indicator,year,cmp,value,achieved,n_samples,n_met,n_judged,p_met,p_lo,p_hi',\n"
+    "                         function(row)\n"
+    "    for _, x in ipairs(ens) do\n"
+    "      for _, t in ipairs(x.e.targets) do\n"
+    "        row(x.s, t.indicator, t.year, t.cmp, opt(t.value), opt(t.achieved), x.e.n, t.n_met, t.n_judged,\n"
+    "            num(t.p), num(t.lo), num(t.hi))\n"
+    "      end\n"
+    "    end\n"
+    "  end)\n"
+    "end\n"
     "for _, p in ipairs(files) do write(p, '\\n') end\n"
     "return #files\n";
 
@@ -232,7 +265,12 @@ int fs_cmd_export(int argc, char **argv)
                    "flows.csv, stocks.csv, params.csv, metrics.csv with the columns scenario, year,\n"
                    "item, unit, value (one row per value), and targets.csv with the verdicts\n"
                    "(scenario, indicator, year, cmp, value, achieved, met, source, unit, measure:\n"
-                   "achieved is the indicator in the year, or for rises its smallest rise).\n");
+                   "achieved is the indicator in the year, or for rises its smallest rise).\n"
+                   "When the file holds ensembles (flowsim mc -o), also ensemble_summary.csv (scenario,\n"
+                   "year, indicator, unit, n_samples, mean, sd, p5, p25, p50, p75, p95 of each indicator\n"
+                   "over the samples) and ensemble_targets.csv (scenario, indicator, year, cmp, value,\n"
+                   "achieved without uncertainty, n_samples, n_met, n_judged, p_met and its 95 %% Wilson\n"
+                   "interval p_lo, p_hi).\n");
             return FS_OK;
         } else if (strcmp(argv[i], "--csv") == 0) {
             if (i + 1 >= argc) {

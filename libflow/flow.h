@@ -996,6 +996,17 @@ int flow_results_ensemble_info(flow_results *r, int scenario, long *n_samples, u
                                int *n_targets);
 int flow_results_ensemble_target(flow_results *r, int scenario, int target, flow_results_pmet *out);
 
+/* The summary of indicator `item` (as flow_results_item_name numbers the
+ * indicators) over the ensemble beside scenario `scenario` of a results
+ * file opened for reading: out (7 x T doubles, T the scenario's years,
+ * first to last, flow_results_years) receives out[k * T + (year - first)]
+ * with k = 0..6: mean, sd, p5, p25, p50, p75, p95 (FLOW_SUMMARY_N
+ * values; ensemble/summary of docs/results-format.md). Errors:
+ * FLOW_ENOTFOUND (no such scenario or indicator, no ensemble),
+ * FLOW_EINVAL (a writer), FLOW_ENOMEM, FLOW_EIO (unreadable, or not
+ * float64[7][years][indicators]). */
+int flow_results_ensemble_summary(flow_results *r, int scenario, int item, double *out);
+
 #ifdef __cplusplus
 }
 #endif

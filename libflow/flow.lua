@@ -1520,6 +1520,13 @@ function M.file_ensemble(f, scen)
   return M.format_pmet(scen, e.n, e.lhs, e.seed, e.targets), e
 end
 
+--- The summary of indicator ind over the ensemble of scenario scen of a
+--- results file (a reader): {mean = {[year] = v}, sd =, p5 =, p25 =,
+--- p50 =, p75 =, p95 =}. An error when the scenario has no ensemble.
+function M.file_ensemble_summary(f, scen, ind)
+  return core.ensemble_summary(f, scen, ind)
+end
+
 --- Writes the run without uncertainty (with the seed) and the ensemble
 --- (samples/, ensemble/) as scenario name of a results writer.
 function Ensemble:save(w, name)

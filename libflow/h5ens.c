@@ -4,7 +4,7 @@
  * scenario: the summary of the indicators per year and the probability
  * that each target is met. Strings are fixed-length UTF-8 (format
  * version 2's rule). docs/results-format.md is the contract. And reading
- * the group back (flowsim report of an ensemble).
+ * the group back (flowsim report and export of an ensemble).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -329,6 +329,9 @@ int flow_results_ensemble_info(flow_results *r, int scenario, long *n_samples, u
     flow_h5__quiet_on(&q);
     hid_t g = open_group(r, scenario);
     int rc = g < 0 ? flow_error_last_code() : 0;
+    if (rc == 0 && H5Aexists(g, "n_samples") == 0) /* flowsim sensitivity -o: ensemble/sensitivity alone */
+        rc = flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no ensemble (only a sensitivity analysis)",
+                             r->path, flow_results_scenario(r, scenario));
     long long n = 0;
     unsigned long long s = 0;
     int l = 0;
@@ -371,6 +374,54 @@ int flow_results_ensemble_target(flow_results *r, int scenario, int target, flow
         out->pm = (flow_pmet){ (long)p->n_met, (long)p->n_judged, p->p_met, p->p_lo, p->p_hi };
     }
     free(rec);
+    if (g >= 0)
+        H5Gclose(g);
+    flow_h5__quiet_off(&q);
+    return rc;
+}
+
+/* ensemble/summary of g into s (7 x T x I doubles), its shape checked */
+static int read_summary(flow_results *r, hid_t g, int T, int I, double *s)
+{
+    hid_t d = H5Dopen2(g, "summary", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t dims[3] = { 0, 0, 0 };
+    int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 3 && H5Sget_simple_extent_dims(sp, dims, NULL) == 3 &&
+             dims[0] == 7 && dims[1] == (hsize_t)T && dims[2] == (hsize_t)I &&
+             H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, s) >= 0;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    return ok ? 0 : flow_h5__io_error(r, "cannot read ensemble/summary (not float64[7][years][indicators])");
+}
+
+int flow_results_ensemble_summary(flow_results *r, int scenario, int item, double *out)
+{
+    if (r->writing)
+        return flow_error__set(FLOW_EINVAL, "%s: opened for writing", r->path);
+    int first, last, I = flow_results_n_items(r, scenario, FLOW_ITEM_INDICATOR);
+    int rc = I < 0 ? flow_error_last_code() : flow_results_years(r, scenario, &first, &last);
+    if (rc)
+        return rc;
+    if (item < 0 || item >= I)
+        return flow_error__set(FLOW_ENOTFOUND, "%s: no indicator %d (there are %d)", r->path, item, I);
+    int T = last - first + 1;
+    flow_h5__quiet q;
+    flow_h5__quiet_on(&q);
+    hid_t g = open_group(r, scenario);
+    rc = g < 0 ? flow_error_last_code() : 0;
+    double *s = rc ? NULL : malloc((size_t)7 * (size_t)T * (size_t)I * sizeof *s);
+    if (rc == 0 && !s)
+        rc = flow_error__nomem("ensemble summary");
+    if (rc == 0 && H5Lexists(g, "summary", H5P_DEFAULT) <= 0)
+        rc = flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no ensemble summary", r->path,
+                             flow_results_scenario(r, scenario));
+    if (rc == 0)
+        rc = read_summary(r, g, T, I, s);
+    for (int k = 0; k < 7 && rc == 0; k++)
+        for (int t = 0; t < T; t++)
+            out[(size_t)k * (size_t)T + (size_t)t] = s[((size_t)k * (size_t)T + (size_t)t) * (size_t)I + (size_t)item];
+    free(s);
     if (g >= 0)
         H5Gclose(g);
     flow_h5__quiet_off(&q);

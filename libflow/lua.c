@@ -808,6 +808,7 @@ static const luaL_Reg core_funcs[] = {
     { "ensemble_new", flow_luaens__new },
     { "brent", flow_luaens__brent },
     { "ensemble_file", flow_luaens__file },
+    { "ensemble_summary", flow_luaens__file_summary },
     { "sensitivity_save", flow_luaens__sens_save },
     { NULL, NULL }
 };

@@ -57,6 +57,8 @@ int flow_luaens__new(lua_State *L);
 int flow_luaens__brent(lua_State *L);
 /* core.ensemble_file(reader, scenario): a results file's ensemble summary. */
 int flow_luaens__file(lua_State *L);
+/* core.ensemble_summary(reader, scenario, indicator): its summary per year. */
+int flow_luaens__file_summary(lua_State *L);
 /* core.sensitivity_save(writer, name, rows, n): writes Sobol' indices. */
 int flow_luaens__sens_save(lua_State *L);
 

@@ -28,7 +28,7 @@ typedef struct lens {
 
 static const char *const dist_fields[] = { "mean", "sd", "min", "max", "mode", "alpha", "beta", "lambda",
                                            "values", "p", "relative", "apply", "driver", "rho", "key", "dist",
-                                           NULL };
+                                           "source", NULL };
 
 /* a number field, or def when absent (NAN def: required) */
 static double num(lua_State *L, int t, const char *f, double def, const char *who, const char *kind)
@@ -51,6 +51,7 @@ static void check_fields(lua_State *L, int t, const char *who)
 {
     lua_pushnil(L);
     while (lua_next(L, t)) {
+        int text = lua_type(L, -1) == LUA_TSTRING;
         lua_pop(L, 1);
         if (lua_type(L, -1) == LUA_TSTRING) {
             const char *k = lua_tostring(L, -1);
@@ -59,8 +60,10 @@ static void check_fields(lua_State *L, int t, const char *who)
                 known |= strcmp(k, dist_fields[i]) == 0;
             if (!known)
                 luaL_error(L, "uncertainty of '%s': unknown field '%s' (known: mean, sd, min, max, mode, alpha, "
-                              "beta, lambda, values, p, relative, apply, driver, rho, key)",
+                              "beta, lambda, values, p, relative, apply, driver, rho, key, source)",
                            who, k);
+            if (!text && strcmp(k, "source") == 0)
+                luaL_error(L, "uncertainty of '%s': source must be a string (where the range comes from)", who);
         } else if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) != 1) {
             luaL_error(L, "uncertainty of '%s': { \"normal\", sd = ... }: only the kind has no name", who);
         }
@@ -504,6 +507,36 @@ int flow_luaens__file(lua_State *L)
         lua_rawseti(L, -2, k + 1);
     }
     lua_setfield(L, -2, "targets");
+    return 1;
+}
+
+/* core.ensemble_summary(reader, scenario name, indicator name) -> {mean =
+ * {[year] = v}, sd =, p5 =, p25 =, p50 =, p75 =, p95 =} (flowsim export) */
+int flow_luaens__file_summary(lua_State *L)
+{
+    static const char *const stat[FLOW_SUMMARY_N] = { "mean", "sd", "p5", "p25", "p50", "p75", "p95" };
+    flow_results **r = luaL_checkudata(L, 1, RES_MT);
+    if (!*r)
+        return luaL_error(L, "the results file is closed");
+    int sc, item, first, last;
+    if (flow_results_find_scenario(*r, luaL_checkstring(L, 2), &sc) ||
+        flow_results_find_item(*r, sc, FLOW_ITEM_INDICATOR, luaL_checkstring(L, 3), &item) ||
+        flow_results_years(*r, sc, &first, &last))
+        return luaL_error(L, "%s", flow_error_last());
+    int T = last - first + 1;
+    /* a userdata: collected if the read raises */
+    double *v = lua_newuserdatauv(L, (size_t)FLOW_SUMMARY_N * (size_t)T * sizeof *v, 0);
+    if (flow_results_ensemble_summary(*r, sc, item, v))
+        return luaL_error(L, "%s", flow_error_last());
+    lua_createtable(L, 0, FLOW_SUMMARY_N);
+    for (int k = 0; k < FLOW_SUMMARY_N; k++) {
+        lua_createtable(L, 0, T);
+        for (int t = 0; t < T; t++) {
+            lua_pushnumber(L, v[(size_t)k * (size_t)T + (size_t)t]);
+            lua_rawseti(L, -2, first + t);
+        }
+        lua_setfield(L, -2, stat[k]);
+    }
     return 1;
 }
 

@@ -373,6 +373,9 @@ START_TEST(test_results_file)
     flow_sensitivity_row row = { "landfilled", LAST, longname, 0.5, 0.1 };
     ck_assert_flow_error(flow_results_write_sensitivity(r, "lin", &row, 1, 10), FLOW_EINVAL, "256 bytes");
     ck_assert_flow_ok(flow_results_write_ensemble(r, "lin", e));
+    flow_sensitivity_row ok_row = { "landfilled", LAST, "gen", 1.0, 0.0 };
+    ck_assert_flow_ok(flow_results_write(r, "sens", s, NULL));
+    ck_assert_flow_ok(flow_results_write_sensitivity(r, "sens", &ok_row, 1, 10));
     ck_assert_flow_ok(flow_results_commit(r));
     ck_assert_flow_ok(flow_results_open(&r, path));
     long n;
@@ -392,6 +395,29 @@ START_TEST(test_results_file)
     ck_assert_int_eq(got.pm.n_met, want.n_met);
     ck_assert(got.pm.p == want.p && got.pm.lo == want.lo && got.pm.hi == want.hi);
     ck_assert_flow_error(flow_results_ensemble_target(r, 0, 1, &got), FLOW_ENOTFOUND, "no ensemble target 1");
+    /* the summary read back: as flow_ensemble_summary gives it, and
+     * landfilled ~ N(50, 5) (half of N(100, 10)) within 5 standard errors
+     * of 500 samples: mean 5/sqrt(500) = 0.22, sd 5/sqrt(1000) = 0.16 */
+    int first, last, sc_lin, sc_sens;
+    ck_assert_flow_ok(flow_results_find_scenario(r, "lin", &sc_lin));
+    ck_assert_flow_ok(flow_results_find_scenario(r, "sens", &sc_sens));
+    ck_assert_flow_ok(flow_results_years(r, sc_lin, &first, &last));
+    int T = last - first + 1;
+    double sum[7 * 8], q[7];
+    ck_assert_int_le(T, 8);
+    ck_assert_flow_ok(flow_results_ensemble_summary(r, sc_lin, 0, sum));
+    for (int y = first; y <= last; y++) {
+        ck_assert_flow_ok(flow_ensemble_summary(e, FLOW_ITEM_INDICATOR, 0, y, q));
+        for (int k = 0; k < 7; k++)
+            ck_assert(sum[k * T + (y - first)] == q[k]);
+    }
+    ck_assert_double_eq_tol(sum[0 * T + (LAST - first)], 50, 5 * 0.22);
+    ck_assert_double_eq_tol(sum[1 * T + (LAST - first)], 5, 5 * 0.16);
+    ck_assert_flow_error(flow_results_ensemble_summary(r, sc_lin, 1, sum), FLOW_ENOTFOUND, "no indicator 1");
+    /* a sensitivity analysis alone is no ensemble */
+    ck_assert_flow_error(flow_results_ensemble_info(r, sc_sens, &n, &seed, &lhs, &nt), FLOW_ENOTFOUND,
+                         "only a sensitivity analysis");
+    ck_assert_flow_error(flow_results_ensemble_summary(r, sc_sens, 0, sum), FLOW_ENOTFOUND, "no ensemble summary");
     flow_results_close(r);
     remove(path);
     rmdir(dir);

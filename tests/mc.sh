@@ -9,6 +9,10 @@
 # flowsim seek: the share at which landfilled = 100 share <= 40 is just
 # met is 0.4 (hand-solved); over 0:0.3 it is met everywhere, over 0.5:1
 # nowhere; a lever or a range that is wrong is one line.
+# flowsim report and export of the file: P(met) and its Wilson interval
+# (recomputed here from n_met/n_judged), the summaries against the closed
+# form and (through h5py) against numpy over the file's samples; a file
+# with a sensitivity analysis alone is read as one without ensembles.
 #
 # The model: gen ~ N(100, 10) t/a, half of it landfilled, so landfilled ~
 # N(50, 5) and P(landfilled <= 55) = Phi(1) = 0.8413; with 4000 samples
@@ -54,6 +58,52 @@ cmp -s table1.txt table2.txt && cmp -s table1.txt table3.txt || bad "the tables 
 grep -A3 'the probability that each target is met' out1.txt > want.txt
 grep -A3 'the probability that each target is met' rep.txt > got.txt
 test -s want.txt && cmp -s want.txt got.txt || bad "report j1.h5 does not show the ensemble: $(cat rep.txt)"
+# the report's P(met) row and its Wilson interval, recomputed from n_met/n_judged:
+# centre (p + z^2/2n) / (1 + z^2/n), half-width z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n)
+awk '$1 == "landfilled" && $2 == 2022 && $3 == "<=" {
+  split($NF, c, "/"); n = c[2]; p = c[1] / n; z = 1.959963985
+  d = 1 + z * z / n; m = (p + z * z / (2 * n)) / d; h = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+  want = sprintf("%.1f %% %.1f %% - %.1f %%", 100 * p, 100 * (m - h), 100 * (m + h))
+  got = $6 " " $7 " " $8 " " $9 " " $10 " " $11 " " $12
+  found = 1; if (got != want) { print "report row: " got ", want " want; exit 1 } }
+  END { exit !found }' rep.txt || bad "report j1.h5: P(met) and its Wilson interval: $(cat rep.txt)"
+# export: the ensemble's summaries and P(met) as CSV; closed form (landfilled ~ N(50, 5) in every
+# year): mean 50, sd 5, p5 50 - 1.6449 x 5 = 41.78, p25 46.63, p50 50, p75 53.37, p95 58.22, each
+# within 5 standard errors for 4000 samples (mean 5/sqrt(n) = 0.079; sd 5/sqrt(2n) = 0.056; a
+# quantile q sqrt(q(1-q)/n) / f(x_q), f the normal density / 5: p5 and p95 0.167, p25 and p75
+# 0.108, p50 0.099)
+"$FLOWSIM" export j1.h5 --csv csv > exp.txt 2>&1 || bad "export j1.h5: $(cat exp.txt)"
+test "$(head -1 csv/ensemble_summary.csv)" = "scenario,year,indicator,unit,n_samples,mean,sd,p5,p25,p50,p75,p95" ||
+  bad "ensemble_summary.csv: the header: $(head -1 csv/ensemble_summary.csv)"
+awk -F, 'NR > 1 { rows++
+  if ($1 != "lin_mc" || $3 != "landfilled" || $4 != "t" || $5 != 4000) { print "row " NR; bad = 1 }
+  split("50 5 41.775 46.628 50 53.372 58.225", want, " "); split("0.40 0.28 0.84 0.54 0.50 0.54 0.84", tol, " ")
+  for (k = 1; k <= 7; k++) if ((d = $(5 + k) - want[k]) > tol[k] || -d > tol[k]) { print "row " NR " column " 5 + k; bad = 1 }
+} END { exit bad || rows != 3 }' csv/ensemble_summary.csv || bad "ensemble_summary.csv: $(cat csv/ensemble_summary.csv)"
+awk -F, 'NR == 1 && $0 != "scenario,indicator,year,cmp,value,achieved,n_samples,n_met,n_judged,p_met,p_lo,p_hi" { exit 1 }
+  NR == 2 { n = $9; p = $8 / n; z = 1.959963985
+    d = 1 + z * z / n; m = (p + z * z / (2 * n)) / d; h = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    ok = $1 == "lin_mc" && $2 == "landfilled" && $3 == 2022 && $4 == "<=" && $5 == 55 && $6 == 50 && $7 == 4000 &&
+         n == 4000 && $10 - p < 1e-12 && p - $10 < 1e-12 && ($11 - (m - h))^2 < 1e-20 && ($12 - (m + h))^2 < 1e-20 &&
+         p >= 0.8413 - 0.029 && p <= 0.8413 + 0.029 }
+  END { exit !(ok && NR == 2) }' csv/ensemble_targets.csv || bad "ensemble_targets.csv: $(cat csv/ensemble_targets.csv)"
+if /usr/bin/python3 -c 'import h5py' 2> /dev/null; then
+  /usr/bin/python3 - << 'EOP' || bad "export: the CSV is not the ensemble of the samples in j1.h5"
+import csv, h5py, numpy as np
+f = h5py.File("j1.h5", "r")
+x = f["scenarios/lin_mc/samples/indicators"][()]  # [N][T][I]
+rows = list(csv.DictReader(open("csv/ensemble_summary.csv")))
+for r in rows:
+    v = x[:, int(r["year"]) - 2020, 0]
+    want = [v.mean(), v.std(ddof=1)] + list(np.percentile(v, [5, 25, 50, 75, 95]))
+    got = [float(r[k]) for k in ("mean", "sd", "p5", "p25", "p50", "p75", "p95")]
+    assert np.allclose(got, want, rtol=1e-12, atol=0), (r, want)
+t = next(csv.DictReader(open("csv/ensemble_targets.csv")))
+assert int(t["n_met"]) == int((x[:, 2, 0] <= 55).sum()), t
+EOP
+fi
+"$FLOWSIM" run lin.lua -o plain.h5 > /dev/null 2>&1 && "$FLOWSIM" export plain.h5 --csv plain > /dev/null 2>&1 &&
+  test ! -e plain/ensemble_summary.csv && test ! -e plain/ensemble_targets.csv || bad "export of a file without ensembles"
 if /usr/bin/python3 -c 'import h5py' 2> /dev/null; then
   /usr/bin/python3 - << 'EOP' || bad "the samples differ across -j 1, 2, 3, or the file lacks the ensemble"
 import h5py, numpy as np
@@ -143,6 +193,10 @@ case $out in *"1  gen"*) ;; *) bad "sensitivity: $out" ;; esac
 "$FLOWSIM" sensitivity lin.lua --keep flows > /dev/null 2> err.txt && bad "sensitivity --keep: exit 0"
 grep -q "sensitivity: --keep is for flowsim mc" err.txt || bad "sensitivity --keep: $(cat err.txt)"
 "$FLOWSIM" sensitivity lin.lua -n 200 -o sens.h5 > /dev/null 2> err.txt || bad "sensitivity -o: $(cat err.txt)"
+# a file with a sensitivity analysis and no ensemble: report and export read it
+"$FLOWSIM" report sens.h5 > rep.txt 2>&1 && ! grep -q 'probability' rep.txt || bad "report sens.h5: $(cat rep.txt)"
+"$FLOWSIM" export sens.h5 --csv sens > rep.txt 2>&1 && test ! -e sens/ensemble_targets.csv ||
+  bad "export sens.h5: $(cat rep.txt)"
 if /usr/bin/python3 -c 'import h5py' 2> /dev/null; then
   /usr/bin/python3 -c '
 import h5py

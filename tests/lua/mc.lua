@@ -2,7 +2,7 @@
 -- scenarios of one model, the uncertainty of a model and a scenario's
 -- replacing it, relative and shifted draws, the summary against the
 -- draws, and the errors (a Lua process type, nothing uncertain, a bad
--- distribution naming its file and line).
+-- distribution naming its file and line). The plan's ranges (at the end).
 local flow = require "flow"
 local T = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/check.lua")
 
@@ -143,4 +143,33 @@ T.eq(rows[1].factor, "g1", "g1 ranks first")
 T.near(rows[1].s, 0.8, "S1 of g1", (5 * rows[1].se + 5 * 0.8 / math.sqrt(n)) / 0.8)
 T.near(rows[2].s, 0.2, "S1 of g2", (5 * rows[2].se + 5 * 0.2 / math.sqrt(n)) / 0.2)
 T.truthy(flow.format_sensitivity("add", sr):find("g1", 1, true), "the table")
+
+-- scripts/plan.lua declares its uncertainty (issue 14's "flowsim mc
+-- scripts/plan.lua"), each range with its basis in source; plan_mc.lua
+-- the same ranges; the run without uncertainty is the plan as written
+-- (row 25 in 2025: 36.6 %, the hand calculation of hengshui_scenarios.lua).
+local function same(a, b)
+  if type(a) ~= "table" or type(b) ~= "table" then return a == b end
+  for k, v in pairs(a) do if not same(v, b[k]) then return false end end
+  for k in pairs(b) do if a[k] == nil then return false end end
+  return true
+end
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local plan = flow.load_scenarios(here .. "/../../scripts/plan.lua")[1]
+local planmc = flow.load_scenarios(here .. "/../../scripts/plan_mc.lua")[1]
+local count = 0
+for name, spec in pairs(plan.uncertainty or {}) do
+  count = count + 1
+  T.truthy(type(spec.source) == "string" and (spec.source:find("^ESTIMATE: ") or spec.source:find("附件", 1, true)),
+           "plan.lua: the source of " .. name)
+  T.truthy(same(planmc.uncertainty[name], spec), "plan_mc.lua declares " .. name .. " as plan.lua does")
+end
+T.eq(count, 7, "plan.lua declares seven uncertain parameters")
+err(function() flow.mc(flow.scenario { name = "x", model = model(),
+                                       uncertainty = { gen = { "normal", sd = 0.1, source = 5 } } }, { n = 5 }) end,
+    "uncertainty of 'gen': source must be a string")
+for name in pairs(planmc.uncertainty) do T.truthy(plan.uncertainty[name], "plan.lua declares " .. name) end
+local pe = flow.mc(plan, { n = 20, seed = 1, threads = 2 })
+T.near(pe.result:indicator("r25_msw_recycling", 2025), 36.6, "plan: the run without uncertainty, row 25", 1e-6)
+T.eq(pe.n, 20, "plan: 20 samples")
 T.done()
