@@ -320,7 +320,8 @@ static void finish(spec *sp)
  * they are answers, not findings. */
 static void run_model(const spec *sp, const flow_process_type *t)
 {
-    if (t->state_size > MAX_RUN_STATE || sp->last < sp->first || sp->last - sp->first > MAX_RUN_YEARS)
+    if (t->state_size > MAX_RUN_STATE || sp->last < sp->first
+        || (long long)sp->last - sp->first > MAX_RUN_YEARS)
         return;
     flow_model *m;
     if (flow_model_new(&m, sp->first, sp->last, NULL) != 0)
