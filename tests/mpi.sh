@@ -1,0 +1,115 @@
+#!/bin/sh
+# tests/mpi.sh — flowsim mc under MPI (an MPI build: ./configure
+# --enable-mpi; skipped, 77, otherwise). The same ensemble run as one
+# plain process and under mpirun on 1, 2 and 3 ranks (oversubscribed)
+# must give the same file bit for bit where it holds numbers (the samples
+# kept, the draws' consequences, the summaries, the probabilities; h5py)
+# and the same printed table; and the gathered numbers must be right, not
+# just alike: P(met) on a model whose answer is known in closed form.
+# Bad input: more ranks than samples is one line on stderr and no file; a
+# sample that fails on one rank stops every rank with one error naming the
+# lowest failing sample, the one a single process names.
+#
+# The model (as tests/mc.sh): gen ~ N(100, 10) t/a, a share ~ U(0.4, 0.6)
+# of it landfilled, so landfilled = gen x share; with share fixed at 0.5
+# it would be N(50, 5). Here the test is P(gen <= 110) through the
+# indicator generated (= gen) and its target generated <= 110:
+# Phi(1) = 0.8413; 3000 samples, standard error sqrt(.8413 x .1587 /
+# 3000) = 0.67 %: P(met) must lie in 84.13 +- 3.4 % (5 standard errors).
+FLOWSIM=${FLOWSIM:-flowsim/flowsim}
+case $FLOWSIM in /*) ;; *) FLOWSIM=$(pwd)/$FLOWSIM ;; esac
+test -x "$FLOWSIM" || { echo "mpi.sh: $FLOWSIM is not an executable" >&2; exit 99; }
+if test -z "${FLOW_MPIRUN:-}"; then
+  echo "mpi.sh: not an MPI build (./configure --enable-mpi): skipped"
+  exit 77
+fi
+/usr/bin/python3 -c 'import h5py, numpy' 2> /dev/null || { echo "mpi.sh: h5py is needed to compare the files" >&2; exit 99; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/flow-mpi.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 99
+fail=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+# -q: mpirun's own notice when a rank exits non-zero would be more lines;
+# timeout: a rank left waiting for the others must fail the test, not hang it
+mpi() { # $1: ranks, rest: flowsim's arguments
+  np=$1
+  shift
+  timeout 120 "$FLOW_MPIRUN" -q --oversubscribe --allow-run-as-root -np "$np" "$FLOWSIM" "$@"
+}
+
+model() { # $1: the uncertainty of gen
+  cat > lin.lua <<EOM
+local flow = require "flow"
+local m = flow.model { name = "lin", years = {2020, 2022} }
+m:material("w", "domestic")
+m:param("gen", 100)
+m:param("share", 0.5, { bounds = {0, 1} })
+m:process("src", "source", { generation = { w = "gen" } })
+m:process("fill", "sink")
+m:process("burn", "sink")
+m:flow("src", "fill", { share = "share", material = "w" })
+m:flow("src", "burn", "rest", { material = "w" })
+m:indicator("landfilled", flow.sum { to = "fill" }, { unit = "t" })
+m:indicator("generated", flow.sum { from = "src" }, { unit = "t" })
+m:target("landfilled", 2022, "<=", 55)
+m:target("generated", 2022, "<=", 110)
+return flow.scenario { name = "lin_mc", model = m,
+  uncertainty = { $1, share = { "uniform", min = 0.4, max = 0.6 } } }
+EOM
+}
+
+model 'gen = { "normal", mean = 100, sd = 10 }'
+for lhs in "" --lhs; do
+  "$FLOWSIM" mc lin.lua -n 3000 -j 2 --seed 11 $lhs --keep flows -o one.h5 > one.txt 2> err.txt ||
+    bad "mc $lhs (one process): $(cat err.txt)"
+  for np in 1 2 3; do
+    rm -f np$np.h5
+    mpi $np mc lin.lua -n 3000 -j 2 --seed 11 $lhs --keep flows -o np$np.h5 > np$np.txt 2> err.txt ||
+      bad "mpirun -np $np mc $lhs: $(cat err.txt)"
+    cmp -s one.txt np$np.txt || bad "mpirun -np $np mc $lhs: the table differs from one process: $(cat np$np.txt)"
+  done
+  /usr/bin/python3 - << 'EOP' || bad "mc $lhs: the files differ across 1 process and 1, 2, 3 ranks"
+import h5py, numpy as np
+f = [h5py.File(n, "r") for n in ("one.h5", "np1.h5", "np2.h5", "np3.h5")]
+sc = "scenarios/lin_mc/"
+for path in ("samples/indicators", "samples/flows", "ensemble/summary", "ensemble/targets", "values/flows"):
+    a = f[0][sc + path][()]
+    for g in f[1:]:
+        b = g[sc + path][()]
+        # bit for bit: the bytes, so that NaN == NaN and -0 != 0
+        assert a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes(), (g.filename, path)
+assert f[0][sc + "samples/indicators"].shape == (3000, 3, 2)
+for g in f:
+    e = g[sc + "ensemble"]
+    assert e.attrs["n_samples"] == 3000 and e.attrs["seed"] == 11, g.filename
+EOP
+  # right, not only alike: P(generated <= 110) = Phi(1) on 3 ranks
+  p=$(awk '$1 == "generated" { sub(/%/, "", $6); print $6 }' np3.txt)
+  awk -v p="$p" 'BEGIN { exit !(p != "" && p >= 84.13 - 3.4 && p <= 84.13 + 3.4) }' ||
+    bad "mpirun -np 3 mc $lhs: P(generated <= 110) = '$p' %, not 84.1 +- 3.4 %"
+done
+
+# more ranks than samples: one line, exit 2, no file
+rm -f bad.h5
+mpi 3 mc lin.lua -n 2 -o bad.h5 > out.txt 2> err.txt
+rc=$?
+test $rc -eq 2 || bad "mpirun -np 3 mc -n 2: exit $rc, not 2"
+test "$(wc -l < err.txt)" -eq 1 && grep -q 'mc: mpirun -np 3 with -n 2: more ranks than samples' err.txt ||
+  bad "mpirun -np 3 mc -n 2: not the one line: $(cat err.txt)"
+test ! -e bad.h5 || bad "mpirun -np 3 mc -n 2: left bad.h5"
+
+# a sample that fails: generation below 0 from sample to sample; every
+# rank stops, rank 0 names the lowest failing sample, as one process does
+model 'gen = { "uniform", min = -20, max = 200 }'
+"$FLOWSIM" mc lin.lua -n 200 -o bad.h5 > /dev/null 2> one.txt && bad "mc with negative generation: exit 0"
+want=$(sed -n 's/.*\(sample [0-9]*:\).*/\1/p' one.txt)
+test -n "$want" || bad "mc with negative generation, one process: no failing sample named: $(cat one.txt)"
+for np in 2 3; do
+  mpi $np mc lin.lua -n 200 -j 2 -o bad.h5 > /dev/null 2> err.txt
+  rc=$?
+  test $rc -eq 1 || bad "mpirun -np $np mc, a failing sample: exit $rc, not 1: $(cat err.txt)"
+  test "$(wc -l < err.txt)" -eq 1 && grep -q "$want" err.txt ||
+    bad "mpirun -np $np mc, a failing sample: not one line naming '$want': $(cat err.txt)"
+  test ! -e bad.h5 || bad "mpirun -np $np mc, a failing sample: left bad.h5"
+done
+exit $fail
