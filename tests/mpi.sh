@@ -2,13 +2,14 @@
 # tests/mpi.sh — flowsim mc under MPI (an MPI build: ./configure
 # --enable-mpi; skipped, 77, otherwise). The same ensemble run as one
 # plain process and under mpirun on 1, 2 and 3 ranks (oversubscribed)
-# must give the same file bit for bit where it holds numbers (the samples
-# kept, the draws' consequences, the summaries, the probabilities; h5py)
-# and the same printed table; and the gathered numbers must be right, not
+# must give the same file bit for bit (every dataset and attribute, the
+# samples kept, the summaries and the probabilities among them, but the
+# time of writing; h5py) and the same printed table (of flowsim sensitivity too, which runs
+# ensembles in a loop); and the gathered numbers must be right, not
 # just alike: P(met) on a model whose answer is known in closed form.
 # Bad input: more ranks than samples is one line on stderr and no file; a
 # sample that fails on one rank stops every rank with one error naming the
-# lowest failing sample, the one a single process names.
+# lowest failing sample (the one a single process names) and its rank.
 #
 # The model (as tests/mc.sh): gen ~ N(100, 10) t/a, a share ~ U(0.4, 0.6)
 # of it landfilled, so landfilled = gen x share; with share fixed at 0.5
@@ -106,6 +107,11 @@ EOP
     bad "mpirun -np 3 mc $lhs: P(generated <= 110) = '$p' %, not 84.1 +- 3.4 %"
 done
 
+# flowsim sensitivity runs ensembles in a loop: the same table on 3 ranks
+"$FLOWSIM" sensitivity lin.lua -n 300 -j 2 > sens1.txt 2>&1 || bad "sensitivity (one process): $(cat sens1.txt)"
+mpi 3 sensitivity lin.lua -n 300 > sens3.txt 2>&1 || bad "mpirun -np 3 sensitivity: $(cat sens3.txt)"
+cmp -s sens1.txt sens3.txt || bad "mpirun -np 3 sensitivity: not the table of one process: $(cat sens3.txt)"
+
 # more ranks than samples: one line, exit 2, no file
 rm -f bad.h5
 mpi 3 mc lin.lua -n 2 -o bad.h5 > out.txt 2> err.txt
@@ -116,18 +122,24 @@ test "$(wc -l < err.txt)" -eq 1 && grep -q 'mc: mpirun -np 3 with -n 2: more ran
 test ! -e bad.h5 || bad "mpirun -np 3 mc -n 2: left bad.h5"
 
 rm -f bad.h5
-# a sample that fails: generation below 0 from sample to sample; every
-# rank stops, rank 0 names the lowest failing sample, as one process does
-model 'gen = { "uniform", min = -20, max = 200 }'
-"$FLOWSIM" mc lin.lua -n 200 -o bad.h5 > /dev/null 2> one.txt && bad "mc with negative generation: exit 0"
-want=$(sed -n 's/.*\(sample [0-9]*:\).*/\1/p' one.txt)
-test -n "$want" || bad "mc with negative generation, one process: no failing sample named: $(cat one.txt)"
+# a sample that fails: generation below 0 in 0.5 % of the samples; with
+# seed 1 the lowest failing one lies in the last rank's share, so that
+# ranks which succeeded must stop with it. Rank 0 names that sample, as
+# one process does, and the rank that ran it: rank r of R runs samples
+# [floor(N r / R), floor(N (r + 1) / R)), so a name of rank 0 would mean
+# that the samples were not split.
+model 'gen = { "uniform", min = -1, max = 200 }'
+"$FLOWSIM" mc lin.lua -n 400 --seed 1 -o bad.h5 > /dev/null 2> one.txt && bad "mc with negative generation: exit 0"
+i=$(sed -n 's/.*sample \([0-9]*\):.*/\1/p' one.txt)
+test -n "$i" || bad "mc with negative generation, one process: no failing sample named: $(cat one.txt)"
 for np in 2 3; do
-  mpi $np mc lin.lua -n 200 -j 2 -o bad.h5 > /dev/null 2> err.txt
+  r=$(awk -v i="$i" -v R=$np 'BEGIN { for (r = 0; r < R; r++) if (int(400 * (r + 1) / R) > i) { print r; exit } }')
+  test "$r" -gt 0 || bad "the failing sample $i is in rank 0's share of $np: the test does not test the gathering of errors"
+  mpi $np mc lin.lua -n 400 --seed 1 -j 2 -o bad.h5 > /dev/null 2> err.txt
   rc=$?
   test $rc -eq 1 || bad "mpirun -np $np mc, a failing sample: exit $rc, not 1: $(cat err.txt)"
-  test "$(wc -l < err.txt)" -eq 1 && grep -q "$want" err.txt ||
-    bad "mpirun -np $np mc, a failing sample: not one line naming '$want': $(cat err.txt)"
+  test "$(wc -l < err.txt)" -eq 1 && grep -q "sample $i: .* (MPI rank $r)\$" err.txt ||
+    bad "mpirun -np $np mc, a failing sample: not one line naming sample $i and rank $r: $(cat err.txt)"
   test ! -e bad.h5 || bad "mpirun -np $np mc, a failing sample: left bad.h5"
 done
 exit $fail
