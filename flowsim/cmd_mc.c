@@ -3,6 +3,9 @@
  * declares; prints the probability that each target is met, writes the
  * samples and the summaries with -o. And flowsim sensitivity, which takes
  * the same options: Sobol' first-order indices of each target's margin.
+ * Under mpirun (an MPI build) every rank runs this driver, libflow splits
+ * each ensemble's samples across the ranks and gives every rank all of
+ * them; rank 0 alone prints and writes (docs/architecture.md, "MPI").
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -77,6 +80,7 @@ typedef struct mc_args {
     char **files;
     int n_files;
     int sens;                 /* flowsim sensitivity */
+    int rank, ranks;          /* MPI: this process's rank, their number (1 without mpirun) */
 } mc_args;
 
 static double now(void)
@@ -225,6 +229,10 @@ static int parse(mc_args *a, fs_opts *fo, int argc, char **argv)
         fs_error("%s: the number of samples is missing (-n N)", cmd_name);
         return FS_USAGE;
     }
+    if (a->ranks > a->n) {
+        fs_error("%s: mpirun -np %d with -n %ld: more ranks than samples", cmd_name, a->ranks, a->n);
+        return FS_USAGE;
+    }
     if (a->threads > a->n) {
         fs_error("%s: -j %d with -n %ld: more threads than samples", cmd_name, a->threads, a->n);
         return FS_USAGE;
@@ -273,7 +281,7 @@ static int run(const mc_args *a, fs_opts *fo)
             lua_rawseti(L, -2, i + 1);
         }
         push_opts(L, a);
-        if (a->out)
+        if (a->out && a->rank == 0) /* one file, written by rank 0 */
             lua_pushstring(L, a->out);
         else
             lua_pushnil(L);
@@ -295,9 +303,11 @@ static int mc_or_sensitivity(int argc, char **argv, int sens)
     fs_opts fo = { 0 };
     mc_args a = { .threads = 1, .sens = sens };
     cmd_name = sens ? "sensitivity" : "mc";
+    a.rank = fs_mpi_begin(&a.ranks);
     a.files = calloc((size_t)argc + 1, sizeof *a.files);
     if (!a.files) {
         fs_error("out of memory");
+        fs_mpi_end();
         return FS_ERROR;
     }
     int rc = parse(&a, &fo, argc, argv);
@@ -306,6 +316,7 @@ static int mc_or_sensitivity(int argc, char **argv, int sens)
     else if (rc < 0)
         rc = FS_OK;
     free(a.files);
+    fs_mpi_end();
     return rc;
 }
 

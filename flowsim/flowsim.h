@@ -7,6 +7,8 @@
 
 #include <lua.h>
 
+#include "config.h" /* FLOW_MPI */
+
 /* Exit codes (docs/flowsim.1). */
 enum {
     FS_OK = 0,
@@ -77,6 +79,22 @@ int fs_cmd_plugins(int argc, char **argv);
 int fs_cmd_diff(int argc, char **argv);
 int fs_cmd_export(int argc, char **argv);
 int fs_cmd_mc(int argc, char **argv);
+
+/* MPI (mpi.c, an MPI build only): when a launcher (mpirun) started the
+ * process, starts MPI, sets *size to the number of ranks and returns this
+ * rank, with stdout and stderr sent to /dev/null on every rank but 0;
+ * otherwise *size = 1 and 0. fs_mpi_end finalizes what _begin started. */
+#ifdef FLOW_MPI
+int fs_mpi_begin(int *size);
+void fs_mpi_end(void);
+#else
+static inline int fs_mpi_begin(int *size)
+{
+    *size = 1;
+    return 0;
+}
+static inline void fs_mpi_end(void) {}
+#endif
 int fs_cmd_seek(int argc, char **argv);
 int fs_cmd_sensitivity(int argc, char **argv);
 

@@ -5,7 +5,9 @@
  * simulation of the shared, read-only compiled model. Workers claim
  * chunks of consecutive samples from one atomic counter; every sample
  * is a pure function of (seed, index), so the results do not depend on
- * the number of workers or on which one ran a sample.
+ * the number of workers or on which one ran a sample. In an MPI build
+ * each rank runs its share [lo, hi) of the samples so, and ensmpi.c
+ * gathers the shares.
  */
 #include <math.h>
 #include <pthread.h>
@@ -206,9 +208,9 @@ static void *work(void *arg)
     flow_sim *s = w->s;
     while (!atomic_load(&w->p->stop)) {
         long c = atomic_fetch_add(&w->p->next, CHUNK);
-        if (c >= e->N)
+        if (c >= e->hi)
             break;
-        long end = c + CHUNK < e->N ? c + CHUNK : e->N;
+        long end = c + CHUNK < e->hi ? c + CHUNK : e->hi;
         for (long i = c; i < end; i++) {
             if ((w->rc = run_sample(e, s, i)) != 0) {
                 snprintf(w->msg, sizeof w->msg, "%s", flow_error_last());
@@ -229,10 +231,11 @@ static void wait_progress(pool *p, const flow_ensemble_opts *o, worker *w, int n
     if (!o->progress)
         return;
     struct timespec nap = { 0, 200 * 1000 * 1000 };
+    long share = p->e->hi - p->e->lo; /* under MPI: this rank's */
     for (;;) {
         long done = atomic_load(&p->done);
-        o->progress(done, p->e->N, o->ud);
-        if (done >= p->e->N || atomic_load(&p->stop))
+        o->progress(done, share, o->ud);
+        if (done >= share || atomic_load(&p->stop))
             break;
         int running = 0;
         for (int j = 0; j < n; j++)
@@ -256,7 +259,7 @@ static int first_failure(const worker *w, int n)
 static int pool_run(flow_ensemble *e, const flow_ensemble_opts *o)
 {
     pool p = { .e = e };
-    atomic_init(&p.next, 0);
+    atomic_init(&p.next, e->lo);
     atomic_init(&p.done, 0);
     atomic_init(&p.stop, 0);
     worker *w = flow_alloc__calloc(&e->m->alloc, (size_t)o->threads, sizeof *w);
@@ -299,9 +302,15 @@ int flow_ensemble_run(flow_ensemble *e, const flow_ensemble_opts *o)
     e->o = *o;
     e->o.keep |= FLOW_KEEP(FLOW_ITEM_INDICATOR);
     e->N = o->n_samples;
-    if ((rc = base_series(e)) != 0 || (o->lhs && (rc = lhs_setup(e)) != 0) || (rc = arrays(e)) != 0)
+    if ((rc = flow_ensemble__mpi_split(e)) != 0)
         return rc;
-    if ((rc = pool_run(e, &e->o)) != 0)
+    if (e->o.threads > e->hi - e->lo) /* an MPI rank's share may be smaller than -j */
+        e->o.threads = (int)(e->hi - e->lo);
+    if ((rc = base_series(e)) == 0 && (!o->lhs || (rc = lhs_setup(e)) == 0) && (rc = arrays(e)) == 0)
+        rc = pool_run(e, &e->o);
+    /* every rank joins, failed or not: a rank that returned alone would
+     * leave the others waiting for its samples */
+    if ((rc = flow_ensemble__mpi_join(e, rc)) != 0)
         return rc;
     e->ran = 1;
     return 0;

@@ -917,8 +917,14 @@ typedef struct flow_ensemble_opts {
  * thread, so the allocator need not be thread-safe; the process types of
  * the model must allow concurrent simulations (C plugins do; types
  * written in Lua do not: flow.mc refuses them).
+ * In a libflow built with --enable-mpi whose caller has initialized MPI
+ * with more than one rank, the call is collective over MPI_COMM_WORLD:
+ * every rank must make it with the same model and options; each runs
+ * its share of the samples, and every rank returns holding all of them
+ * (the same numbers as one process) or the same error. libflow never
+ * calls MPI_Init (docs/architecture.md, "MPI").
  * Errors: FLOW_EINVAL (n_samples < 1, threads < 1 or > n_samples, a bad
- * version), FLOW_ESTATE (run already), FLOW_ENOMEM, and the error of the
+ * version, more MPI ranks than samples), FLOW_ESTATE (run already), FLOW_ENOMEM, and the error of the
  * lowest sample that failed, prefixed "sample i: " (e.g. FLOW_ESHARES when
  * drawn shares of a split add to more than 1). */
 int flow_ensemble_run(flow_ensemble *e, const flow_ensemble_opts *o);
