@@ -1,12 +1,12 @@
 // third_party/plotly-partial/build.mjs — bundles entry.js into
 // plotly-partial.min.js with esbuild, with the settings of plotly.js's own
-// bundles (its esbuild-config.js: IIFE named Plotly, CSS inlined, global ->
-// window, target es2016), minified; and writes THIRD_PARTY.md, the npm
+// bundles (its esbuild-config.js: IIFE named Plotly, global -> window,
+// target es2016), minified, but for CSS (noMapCSS below); and writes
+// THIRD_PARTY.md, the npm
 // packages the bundle holds with their versions and licences (from the
 // metafile). Run by build.sh in a scratch copy with node_modules installed.
 import { build } from 'esbuild';
 import { environmentPlugin } from 'esbuild-plugin-environment';
-import InlineCSSPlugin from 'esbuild-plugin-inline-css';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const plotly = JSON.parse(readFileSync('node_modules/plotly.js/package.json', 'utf8'));
@@ -20,6 +20,23 @@ const banner = `/**
 * the licences of the packages inside: THIRD_PARTY.md and the end of this file.
 */`;
 
+// The one CSS file plotly's sources require is maplibre-gl's, and only when a
+// map trace is registered (src/registry.js), which this bundle has none of.
+// plotly's bundles inline it with esbuild-plugin-inline-css, whose style id
+// is the hash of the file's absolute path (a build in another directory
+// would differ); here it is left out, and any other CSS stops the build.
+const noMapCSS = {
+    name: 'no-map-css',
+    setup(b) {
+        b.onResolve({ filter: /\.css$/ }, (args) => {
+            if (args.path !== 'maplibre-gl/dist/maplibre-gl.css')
+                return { errors: [{ text: `CSS other than maplibre-gl's: ${args.path} (from ${args.importer})` }] };
+            return { path: args.path, namespace: 'no-map-css' };
+        });
+        b.onLoad({ filter: /.*/, namespace: 'no-map-css' }, () => ({ contents: '', loader: 'js' }));
+    }
+};
+
 const result = await build({
     entryPoints: ['entry.js'],
     outfile: 'plotly-partial.min.js',
@@ -30,7 +47,7 @@ const result = await build({
     sourcemap: false,
     legalComments: 'eof',
     banner: { js: banner },
-    plugins: [InlineCSSPlugin(), environmentPlugin({ NODE_DEBUG: false })],
+    plugins: [noMapCSS, environmentPlugin({ NODE_DEBUG: false })],
     alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
     define: { global: 'window', 'define.amd': 'false' },
     target: 'es2016',
