@@ -16,7 +16,7 @@
 int fs_report_html(const char *out, char *const *files, int nfiles, const char *scenario);
 
 /* The assets, generated at build time (Makefile.am) from
- * third_party/plotly.js-dist-min/plotly.min.js, flowsim/report.js and
+ * third_party/plotly-partial/plotly-partial.min.js, flowsim/report.js and
  * flowsim/report.css. None holds "</script" (the build checks it). */
 extern const char fs_report_plotly[];
 extern const char fs_report_js[];
