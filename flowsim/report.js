@@ -303,7 +303,11 @@
                 hovertemplate: esc(sc.name) + ' %{x}: %{y:,.6~g} ' + esc(ind.unit) + '<extra></extra>' });
       var ts = sc.targets.filter(function (t) { return t.indicator === ind.name; });
       if (ts.length) {
-        tr.push({ x: ts.map(function (t) { return t.year; }),
+        /* the scenarios' markers of one target side by side, a sixth of a
+         * year apart, not on top of each other: bau's red under plan's green
+         * would read as met */
+        var dx = (si - (D.scenarios.length - 1) / 2) / 6;
+        tr.push({ x: ts.map(function (t) { return t.year + dx; }),
                   y: ts.map(function (t) { return t.value !== null ? t.value : sc.indicators.values[i][t.year - sc.first]; }),
                   mode: 'markers', showlegend: false, legendgroup: sc.name,
                   marker: { size: 11, symbol: ts.map(function (t) { return t.cmp === 'rises' ? 'triangle-up' : 'diamond'; }),
@@ -449,7 +453,7 @@
         else if (d.tr.mode === 'lines+markers')
           lines.push({ scenario: d.tr.legendgroup, x: d.x, y: d.y });
         else if (d.tr.mode === 'markers')
-          lines.push({ scenario: d.tr.legendgroup, markers: d.tr.customdata });
+          lines.push({ scenario: d.tr.legendgroup, markers: d.tr.customdata, x: d.x, y: d.y });
       });
       var fills = 0;
       gd.querySelectorAll('.scatterlayer path.js-fill').forEach(function (p) {

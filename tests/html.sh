@@ -105,16 +105,19 @@ if "$FLOWSIM" report "$tmp/demo.h5" "$tmp/ens.h5" --html "$tmp/mixed.html" > /de
     bad "demo + ens: the ensemble on the page (above)"
   fi
   # the check can fail: the bands' edges swapped (p95 drawn as the lower
-  # edge), and every target's P(met) shown as the first target's
+  # edge), every target's P(met) shown as the first target's, and the
+  # scenarios' target markers drawn on top of each other
   sed -e 's/sc\.samples\.q\[b\[0\]\]/sc.samples.q[b[9]]/' -e 's/sc\.samples\.q\[b\[1\]\]/sc.samples.q[b[0]]/' \
       -e 's/sc\.samples\.q\[b\[9\]\]/sc.samples.q[b[1]]/' -e 's/fmt(sc\.samples\.pmet\[k\])/fmt(sc.samples.pmet[0])/' \
+      -e 's|var dx = (si - (D\.scenarios\.length - 1) / 2) / 6;|var dx = 0;|' \
       "$tmp/mixed.html" > "$tmp/broken-ens.html"
   browse "$tmp/broken-ens.html" broken-ens
   if ens_check broken-ens > "$tmp/broken-ens.out"; then
     bad "broken: a page with the bands' edges swapped passed the check"
   elif grep -q "the lower edge is drawn at .*, the p5 of U(48, 72)" "$tmp/broken-ens.out" &&
-       grep -q "row 2 (landfilled 2022): P(met) shown 0.25, by hand 0.75" "$tmp/broken-ens.out"; then
-    ok "broken: the bands' edges swapped and P(met) of the wrong target fail the check ($(grep -c FAIL "$tmp/broken-ens.out") faults)"
+       grep -q "row 2 (landfilled 2022): P(met) shown 0.25, by hand 0.75" "$tmp/broken-ens.out" &&
+       grep -q "are drawn on one point" "$tmp/broken-ens.out"; then
+    ok "broken: the bands' edges swapped, P(met) of the wrong target and markers on one point fail the check ($(grep -c FAIL "$tmp/broken-ens.out") faults)"
   else
     bad "broken: the ensemble check failed for another reason: $(head -3 "$tmp/broken-ens.out")"
   fi

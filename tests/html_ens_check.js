@@ -3,7 +3,8 @@
 // p25–p75 bands of every indicator chart and the P(met) of every target
 // table, against the results file read independently (flowsim export's
 // ensemble_summary.csv and ensemble_targets.csv) and against values worked
-// out by hand:
+// out by hand; and that the scenarios' markers of one target are drawn
+// apart:
 //   node html_ens_check.js DOM.html CHROMIUM.log SUMMARY.csv TARGETS.csv HAND.json
 // DOM.html, CHROMIUM.log: as for html_check.js. HAND.json: {"n": samples
 // (Latin hypercube), "uniform": {scenario: {indicator: {year: [a, b]}}}:
@@ -95,6 +96,16 @@ for (const c of st.indicators) {
       else if (r && Number(h[2]) !== Number(Number(r.p_met).toPrecision(6)))
         fault(`chart '${c.indicator}', scenario '${l.scenario}': hover '${text}', the file's P(met) ${r.p_met}`);
     }
+  }
+  // the scenarios' markers of one target are drawn apart (none on another's point)
+  const at = {};
+  for (const l of c.lines.filter((x) => x.markers)) {
+    l.x.forEach((x, k) => {
+      const key = x + ',' + l.y[k];
+      if (at[key] && at[key] !== l.scenario)
+        fault(`chart '${c.indicator}': the target markers of '${at[key]}' and '${l.scenario}' are drawn on one point (${key})`);
+      at[key] = l.scenario;
+    });
   }
   const drawn = c.bands.length;
   if (c.fills !== drawn) fault(`chart '${c.indicator}': ${c.fills} filled areas drawn for ${drawn} bands`);
