@@ -14,8 +14,10 @@
 # falling s1 (rank 1: g2); the same ranks when the file's rows are
 # stored in another order (rewritten with h5py); report prints each
 # target with its cmp and value and the rows ranked, S1 and se to three
-# decimals as in the file. A file with an ensemble and no sensitivity
-# analysis gets no sensitivity.csv. Skipped (77) without h5py.
+# decimals as in the file. A file whose ensemble/sensitivity is not the
+# documented compound is one line naming file and dataset; a file with an
+# ensemble and no sensitivity analysis gets no sensitivity.csv. Skipped
+# (77) without h5py.
 #
 # Environment (set by make check): FLOWSIM.
 FLOWSIM=${FLOWSIM:-flowsim/flowsim}
@@ -116,6 +118,22 @@ with h5py.File("shuffled.h5", "r+") as f:
 ' || bad "h5py: cannot reorder the rows"
 "$FLOWSIM" export shuffled.h5 --csv shuffled > out.txt 2> err.txt || bad "export shuffled.h5: $(cat err.txt)"
 check_csv shuffled || bad "export shuffled.h5: sensitivity.csv not ranked by s1 (above)"
+
+# a crafted file whose ensemble/sensitivity is not the compound: one line naming file and dataset
+cp sens.h5 bad.h5
+$PY -c '
+import h5py
+with h5py.File("bad.h5", "r+") as f:
+    g = f["scenarios/two/ensemble"]
+    del g["sensitivity"]
+    g["sensitivity"] = [1.0, 2.0]
+' || bad "h5py: cannot craft bad.h5"
+for cmd in "report bad.h5" "export bad.h5 --csv badcsv"; do
+  "$FLOWSIM" $cmd > /dev/null 2> err.txt; rc=$?
+  test $rc = 1 && test "$(wc -l < err.txt)" -eq 1 && grep -q "bad.h5: cannot read ensemble/sensitivity" err.txt ||
+    bad "$cmd: exit $rc: $(cat err.txt)"
+done
+test ! -e badcsv/sensitivity.csv || bad "export bad.h5: a sensitivity.csv was written"
 
 # an ensemble without a sensitivity analysis: no sensitivity.csv
 "$FLOWSIM" mc two.lua -n 50 -o mc.h5 > /dev/null 2> err.txt || bad "mc: $(cat err.txt)"
