@@ -11,7 +11,8 @@
 # file becomes markup or script (tests/html_check.js reads what the page
 # showed, the file is read by flowsim export). With an ensemble
 # (tests/html_models/ens.lua, on one page with the demo) the bands' edges
-# drawn and the P(met) shown are the file's and those worked out by hand
+# drawn and the P(met) shown are the file's and those worked out by hand,
+# and the scenarios' markers of one target stand apart
 # (tests/html_ens_check.js); a file with a sensitivity analysis alone
 # opens without a console message. Pages broken on purpose must fail the
 # same checks. Skipped (77) without chromium or node.
