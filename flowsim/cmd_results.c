@@ -161,7 +161,8 @@ int fs_cmd_diff(int argc, char **argv)
 
 /* export: one tidy CSV per kind (scenario,year,item,unit,value) and
  * targets.csv; with ensembles (flowsim mc) also ensemble_summary.csv and
- * ensemble_targets.csv; each written to a temporary name and renamed. */
+ * ensemble_targets.csv, with a sensitivity analysis (flowsim sensitivity)
+ * sensitivity.csv; each written to a temporary name and renamed. */
 static const char export_driver[] =
     "local flow, file, dir, write, res = ...\n"
     "local f = res.open(file)\n"
@@ -252,6 +253,20 @@ static const char export_driver[] =
     "    end\n"
     "  end)\n"
     "end\n"
+    "local sens = {}\n"
+    "for _, s in ipairs(f:scenarios()) do\n"
+    "  local _, t = flow.file_sensitivity(f, s)\n"
+    "  if t then sens[#sens + 1] = { s = s, t = t } end\n"
+    "end\n"
+    "if #sens > 0 then\n"
+    "  files[#files + 1] = out('sensitivity.csv', 'scenario,indicator,year,rank,factor,s1,se,n_samples', function(row)\n"
+    "    for _, x in ipairs(sens) do\n"
+    "      for _, t in ipairs(x.t.targets) do\n"
+    "        for _, r in ipairs(t.rows) do row(x.s, t.indicator, t.year, r.rank, r.factor, num(r.s), num(r.se), x.t.n) end\n"
+    "      end\n"
+    "    end\n"
+    "  end)\n"
+    "end\n"
     "for _, p in ipairs(files) do write(p, '\\n') end\n"
     "return #files\n";
 
@@ -270,7 +285,9 @@ int fs_cmd_export(int argc, char **argv)
                    "year, indicator, unit, n_samples, mean, sd, p5, p25, p50, p75, p95 of each indicator\n"
                    "over the samples) and ensemble_targets.csv (scenario, indicator, year, cmp, value,\n"
                    "achieved without uncertainty, n_samples, n_met, n_judged, p_met and its 95 %% Wilson\n"
-                   "interval p_lo, p_hi).\n");
+                   "interval p_lo, p_hi). When it holds a sensitivity analysis (flowsim sensitivity -o),\n"
+                   "also sensitivity.csv (scenario, indicator, year, rank, factor, s1, se, n_samples:\n"
+                   "the Sobol' first-order index of each factor for each target's margin, ranked).\n");
             return FS_OK;
         } else if (strcmp(argv[i], "--csv") == 0) {
             if (i + 1 >= argc) {

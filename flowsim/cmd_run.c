@@ -35,6 +35,8 @@ static const char driver[] =
     "        show(flow.format_report(s, flow.file_targets(f, s)))\n"
     "        local et = flow.file_ensemble(f, s)\n"
     "        if et then write('\\n', et, '\\n') end\n"
+    "        local st = flow.file_sensitivity(f, s)\n"
+    "        if st then write('\\n', st, '\\n') end\n"
     "      end\n"
     "    end\n"
     "    f:close()\n"

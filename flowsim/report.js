@@ -252,6 +252,10 @@
         (s.merged ? ', ' + s.merged + ' processes merged by kind' : '');
       /* 16 px a node at least, so that a large model's labels stay apart */
       sdivs[i].style.height = Math.max(560, 16 * s.nodes.length) + 'px';
+      /* plotly's Sankey throws on a trace without nodes (a material this
+       * scenario does not have, or a threshold above every flow) */
+      if (!s.links.length)
+        return Plotly.newPlot(sdivs[i], [], { margin: { t: 10 } }, CONFIG);
       /* drawn anew, not Plotly.react: react animates the change, and a change
        * made while one is under way left the bands of the year before behind */
       return Plotly.newPlot(sdivs[i], [s.trace], { margin: { l: 10, r: 10, t: 10, b: 10 }, font: { size: 11 } }, CONFIG);
@@ -299,7 +303,11 @@
                 hovertemplate: esc(sc.name) + ' %{x}: %{y:,.6~g} ' + esc(ind.unit) + '<extra></extra>' });
       var ts = sc.targets.filter(function (t) { return t.indicator === ind.name; });
       if (ts.length) {
-        tr.push({ x: ts.map(function (t) { return t.year; }),
+        /* the scenarios' markers of one target side by side, a sixth of a
+         * year apart, not on top of each other: bau's red under plan's green
+         * would read as met */
+        var dx = (si - (D.scenarios.length - 1) / 2) / 6;
+        tr.push({ x: ts.map(function (t) { return t.year + dx; }),
                   y: ts.map(function (t) { return t.value !== null ? t.value : sc.indicators.values[i][t.year - sc.first]; }),
                   mode: 'markers', showlegend: false, legendgroup: sc.name,
                   marker: { size: 11, symbol: ts.map(function (t) { return t.cmp === 'rises' ? 'triangle-up' : 'diamond'; }),
@@ -353,8 +361,8 @@
   function targetTables() {
     app.appendChild(el('h2', {}, 'Targets'));
     var row = el('div', { class: 'row' });
-    D.scenarios.forEach(function (sc) {
-      var p = el('div', { class: 'panel' }), t = el('table'), h = el('tr');
+    D.scenarios.forEach(function (sc, si) {
+      var p = el('div', { class: 'panel' }), t = el('table', { id: 'targets-' + si }), h = el('tr');
       p.appendChild(el('h3', {}, sc.name));
       var cols = ['indicator', 'year', 'target', 'achieved', 'verdict'].concat(sc.samples ? ['P(met)'] : [], ['source']);
       cols.forEach(function (c) { h.appendChild(el('th', {}, c)); });
@@ -419,6 +427,58 @@
                bytes: text.length, paths: doc.getElementsByTagName('path').length };
     });
   }
+  /* every indicator chart, each scrolled into view in turn (they are
+   * drawn when they come near the window) */
+  function drawAllIndicators() {
+    return indicatorDraws.reduce(function (done, drawn, k) {
+      return done.then(function () {
+        document.getElementById('ind-' + k).scrollIntoView();
+        return drawn;
+      });
+    }, Promise.resolve());
+  }
+  /* each chart's lines and bands as plotly drew them (the data bound to
+   * each trace's group in the SVG): a band is a trace filled to the one
+   * before it (tonexty), its lower and upper edges */
+  function indicatorsShown() {
+    return indicatorOrder().map(function (ind, k) {
+      var gd = document.getElementById('ind-' + k), drawn = [], bands = [], lines = [];
+      gd.querySelectorAll('.scatterlayer .trace').forEach(function (g) {
+        var cd = g.__data__, tr = cd && cd[0] && cd[0].trace;
+        if (tr) drawn.push({ tr: tr, x: cd.map(function (p) { return p.x; }), y: cd.map(function (p) { return p.y; }) });
+      });
+      drawn.forEach(function (d, i) {
+        if (d.tr.fill === 'tonexty' && i > 0)
+          bands.push({ scenario: d.tr.legendgroup, name: d.tr.name, x: d.x, lo: drawn[i - 1].y, hi: d.y });
+        else if (d.tr.mode === 'lines+markers')
+          lines.push({ scenario: d.tr.legendgroup, x: d.x, y: d.y });
+        else if (d.tr.mode === 'markers')
+          lines.push({ scenario: d.tr.legendgroup, markers: d.tr.customdata, x: d.x, y: d.y });
+      });
+      var fills = 0;
+      gd.querySelectorAll('.scatterlayer path.js-fill').forEach(function (p) {
+        fills += (p.getAttribute('d') || '').length > 1;
+      });
+      return { indicator: ind.name, bands: bands, lines: lines, fills: fills };
+    });
+  }
+  /* each target table's rows as the page shows them, by column heading */
+  function targetsShown() {
+    return D.scenarios.map(function (sc, si) {
+      var t = document.getElementById('targets-' + si), head = [], rows = [];
+      if (!t) return { scenario: sc.name, rows: rows };
+      t.querySelectorAll('tr').forEach(function (tr, i) {
+        var cells = Array.prototype.map.call(tr.children, function (c) { return c.textContent; });
+        if (i === 0) head = cells;
+        else {
+          var r = {};
+          head.forEach(function (h, j) { r[h] = cells[j]; });
+          rows.push(r);
+        }
+      });
+      return { scenario: sc.name, rows: rows };
+    });
+  }
   function selftest(t0) {
     var out = { rendered_ms: Math.round(performance.now() - t0), first: shownNow() };
     var yr = document.getElementById('year');
@@ -438,6 +498,10 @@
       return svgCheck(sdivs[0]);
     }).then(function (svg) {
       out.svg = svg;
+      return drawAllIndicators();
+    }).then(function () {
+      out.indicators = indicatorsShown();
+      out.targets = targetsShown();
       out.errors = errors;
       var pre = document.getElementById('selftest');
       pre.textContent = JSON.stringify(out);
@@ -452,7 +516,7 @@
   var sankeys = drawSankeys().then(function () {
     body.setAttribute('data-sankey-ms', String(Math.round(performance.now())));
   });
-  drawIndicators();
+  var indicatorDraws = drawIndicators();
   targetTables();
   footer();
   sankeys.then(function () {

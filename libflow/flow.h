@@ -1013,6 +1013,25 @@ int flow_results_ensemble_target(flow_results *r, int scenario, int target, flow
  * float64[7][years][indicators]). */
 int flow_results_ensemble_summary(flow_results *r, int scenario, int item, double *out);
 
+/* The sensitivity analysis beside scenario `scenario` of a results file
+ * opened for reading (ensemble/sensitivity, as
+ * flow_results_write_sensitivity wrote it: flowsim sensitivity -o).
+ * _info gives the number of rows and the samples per ensemble; _row
+ * copies row k, 0 <= k < n_rows, in the file's order (each target's
+ * factors by falling index as flowsim writes them; the caller ranks), its
+ * strings into the caller's struct. Errors: FLOW_ENOTFOUND (no such
+ * scenario, or it has no sensitivity analysis; a row out of range),
+ * FLOW_EINVAL (a writer), FLOW_ENOMEM, FLOW_EIO (unreadable, or not the
+ * layout of docs/results-format.md). */
+typedef struct flow_results_sens {
+    char indicator[256];
+    int year;
+    char factor[256];
+    double s1, se;
+} flow_results_sens;
+int flow_results_sensitivity_info(flow_results *r, int scenario, int *n_rows, long *n_samples);
+int flow_results_sensitivity_row(flow_results *r, int scenario, int row, flow_results_sens *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1536,6 +1536,18 @@ function Ensemble:save(w, name)
   return self
 end
 
+--- Sorts the rows of one target's sensitivity by falling index (NaN last,
+--- ties by the factor's name) and numbers them: row.rank = 1, 2, ...
+local function rank_rows(rows)
+  table.sort(rows, function(a, b)
+    local sa, sb = a.s == a.s and a.s or -math.huge, b.s == b.s and b.s or -math.huge
+    if sa ~= sb then return sa > sb end
+    return a.factor < b.factor
+  end)
+  for i, row in ipairs(rows) do row.rank = i end
+  return rows
+end
+
 --- Sensitivity: Sobol' first-order indices of every target's margin (its
 --- distance on the right side of the target; "rises" targets are left
 --- out) with respect to each uncertain factor: an independent parameter,
@@ -1612,11 +1624,7 @@ function M.sensitivity(x, opts)
         rows[i] = { factor = factors[i], s = var > 0 and vi / var or 0 / 0,
                     se = var > 0 and sd / math.sqrt(n) / var or 0 / 0 }
       end
-      table.sort(rows, function(a, b)
-        local sa, sb = a.s == a.s and a.s or -math.huge, b.s == b.s and b.s or -math.huge
-        if sa ~= sb then return sa > sb end
-        return a.factor < b.factor
-      end)
+      rank_rows(rows)
       out.targets[#out.targets + 1] = { indicator = sp.indicator, year = sp.year, cmp = sp.cmp, value = sp.value,
                                         var = var, rows = rows }
     end
@@ -1639,6 +1647,13 @@ function M.save_sensitivity(w, r, name)
   core.sensitivity_save(w, name, rows, r.n)
 end
 
+--- One target's ranked rows as lines of text (into lines).
+local function sens_rows(lines, rows)
+  local t = { { "", "factor", "S1", "se" } }
+  for i, row in ipairs(rows) do t[#t + 1] = { tostring(i), row.factor, fmt("%.3f", row.s), fmt("%.3f", row.se) } end
+  for _, l in ipairs(columns(t, { false, true, false, false })) do lines[#lines + 1] = "  " .. l:gsub("%s+$", "") end
+end
+
 --- The ranked table of flow.sensitivity's result as text.
 function M.format_sensitivity(name, r)
   local lines = { fmt("scenario %s: Sobol' first-order indices of each target's margin (%d samples x %d ensembles)",
@@ -1647,14 +1662,63 @@ function M.format_sensitivity(name, r)
     lines[#lines + 1] = fmt("%s %s %s in %d (variance of the margin %s)", t.indicator, t.cmp, num(t.value), t.year,
                             num(t.var))
     if t.var > 0 then
-      local rows = { { "", "factor", "S1", "se" } }
-      for i, row in ipairs(t.rows) do rows[#rows + 1] = { tostring(i), row.factor, fmt("%.3f", row.s), fmt("%.3f", row.se) } end
-      for _, l in ipairs(columns(rows, { false, true, false, false })) do lines[#lines + 1] = "  " .. l:gsub("%s+$", "") end
+      sens_rows(lines, t.rows)
     else
       lines[#lines + 1] = "  no spread: no factor moves it"
     end
   end
   return table.concat(lines, "\n")
+end
+
+--- The targets of the rows of ensemble/sensitivity (file order: each
+--- target's factors together): a new target where the indicator or year
+--- changes, or a factor comes again (two targets on one indicator and
+--- year); its cmp and value are those of the file's target table.
+local function sens_targets(rows, trows)
+  local targets, cur, seen, nth = {}, nil, nil, {}
+  for _, r in ipairs(rows) do
+    if not cur or cur.indicator ~= r.indicator or cur.year ~= r.year or seen[r.factor] then
+      local key = r.indicator .. "\0" .. r.year
+      nth[key] = (nth[key] or 0) + 1
+      cur, seen = { indicator = r.indicator, year = r.year, rows = {} }, {}
+      local m = 0
+      for _, d in ipairs(trows) do
+        if d.indicator == r.indicator and d.year == r.year and d.cmp ~= "rises" then
+          m = m + 1
+          if m == nth[key] then cur.cmp, cur.value = d.cmp, d.value end
+        end
+      end
+      targets[#targets + 1] = cur
+    end
+    seen[r.factor] = true
+    cur.rows[#cur.rows + 1] = { factor = r.factor, s = r.s, se = r.se }
+  end
+  for _, t in ipairs(targets) do rank_rows(t.rows) end
+  return targets
+end
+
+--- The sensitivity analysis of scenario scen of a results file (a reader;
+--- flowsim sensitivity -o) as its ranked table in text, and {n = samples
+--- per ensemble, targets = {{indicator, year, cmp, value, rows = {{factor,
+--- s, se, rank}} ranked}}}; nil when the scenario has none.
+function M.file_sensitivity(f, scen)
+  local s = core.sensitivity_file(f, scen)
+  if not s then return nil end
+  local targets, factors, nf = sens_targets(s.rows, (M.file_targets(f, scen))), {}, 0
+  for _, r in ipairs(s.rows) do
+    if not factors[r.factor] then factors[r.factor], nf = true, nf + 1 end
+  end
+  local lines = { fmt("scenario %s: Sobol' first-order indices of each target's margin (%d samples x %d ensembles)",
+                      scen, s.n, nf + 2) }
+  for _, t in ipairs(targets) do
+    lines[#lines + 1] = fmt("%s %s in %d", t.indicator, t.cmp and (t.cmp .. " " .. num(t.value)) or "(target?)", t.year)
+    if t.rows[1].s == t.rows[1].s then
+      sens_rows(lines, t.rows)
+    else
+      lines[#lines + 1] = "  no spread: no factor moves it"
+    end
+  end
+  return table.concat(lines, "\n"), { n = s.n, targets = targets }
 end
 
 M.traceback = traceback

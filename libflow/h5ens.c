@@ -4,7 +4,8 @@
  * scenario: the summary of the indicators per year and the probability
  * that each target is met. Strings are fixed-length UTF-8 (format
  * version 2's rule). docs/results-format.md is the contract. And reading
- * the group back (flowsim report and export of an ensemble).
+ * the group back (flowsim report and export of an ensemble and of a
+ * sensitivity analysis).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -425,5 +426,82 @@ int flow_results_ensemble_summary(flow_results *r, int scenario, int item, doubl
     if (g >= 0)
         H5Gclose(g);
     flow_h5__quiet_off(&q);
+    return rc;
+}
+
+/* the records of ensemble/sensitivity of scenario i, malloc'ed, their
+ * number and the attribute sensitivity_n_samples */
+static int read_sens(flow_results *r, int scenario, rec_sens **out, int *n, long long *n_samples)
+{
+    *out = NULL;
+    hid_t g = open_group(r, scenario);
+    if (g < 0)
+        return flow_error_last_code();
+    int rc = 0;
+    if (H5Lexists(g, "sensitivity", H5P_DEFAULT) <= 0)
+        rc = flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no sensitivity analysis", r->path,
+                             flow_results_scenario(r, scenario));
+    hid_t d = rc ? -1 : H5Dopen2(g, "sensitivity", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+    hid_t t = rc ? -1 : sens_type();
+    hssize_t k = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    rec_sens *rec = k >= 0 && k < 0x7fffffff ? calloc((size_t)k + 1, sizeof *rec) : NULL;
+    if (rc == 0 && k >= 0 && k < 0x7fffffff && !rec)
+        rc = flow_error__nomem("sensitivity");
+    if (rc == 0 && !(rec && t >= 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rec) >= 0 &&
+                     read_attr(g, "sensitivity_n_samples", H5T_NATIVE_LLONG, n_samples) == 0))
+        rc = flow_h5__io_error(r, "cannot read ensemble/sensitivity");
+    if (t >= 0)
+        H5Tclose(t);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Gclose(g);
+    if (rc) {
+        free(rec);
+        return rc;
+    }
+    *out = rec;
+    *n = (int)k;
+    return 0;
+}
+
+int flow_results_sensitivity_info(flow_results *r, int scenario, int *n_rows, long *n_samples)
+{
+    flow_h5__quiet q;
+    flow_h5__quiet_on(&q);
+    rec_sens *rec;
+    int n;
+    long long ns;
+    int rc = read_sens(r, scenario, &rec, &n, &ns);
+    flow_h5__quiet_off(&q);
+    free(rec);
+    if (rc)
+        return rc;
+    *n_rows = n;
+    *n_samples = (long)ns;
+    return 0;
+}
+
+int flow_results_sensitivity_row(flow_results *r, int scenario, int row, flow_results_sens *out)
+{
+    flow_h5__quiet q;
+    flow_h5__quiet_on(&q);
+    rec_sens *rec;
+    int n;
+    long long ns;
+    int rc = read_sens(r, scenario, &rec, &n, &ns);
+    flow_h5__quiet_off(&q);
+    if (rc == 0 && (row < 0 || row >= n))
+        rc = flow_error__set(FLOW_ENOTFOUND, "%s: no sensitivity row %d (there are %d)", r->path, row, n);
+    if (rc == 0) {
+        const rec_sens *p = &rec[row];
+        snprintf(out->indicator, sizeof out->indicator, "%.*s", (int)sizeof p->indicator, p->indicator);
+        snprintf(out->factor, sizeof out->factor, "%.*s", (int)sizeof p->factor, p->factor);
+        out->year = p->year;
+        out->s1 = p->s1;
+        out->se = p->se;
+    }
+    free(rec);
     return rc;
 }

@@ -810,6 +810,7 @@ static const luaL_Reg core_funcs[] = {
     { "ensemble_file", flow_luaens__file },
     { "ensemble_summary", flow_luaens__file_summary },
     { "sensitivity_save", flow_luaens__sens_save },
+    { "sensitivity_file", flow_luaens__sens_file },
     { NULL, NULL }
 };
 

@@ -61,5 +61,7 @@ int flow_luaens__file(lua_State *L);
 int flow_luaens__file_summary(lua_State *L);
 /* core.sensitivity_save(writer, name, rows, n): writes Sobol' indices. */
 int flow_luaens__sens_save(lua_State *L);
+/* core.sensitivity_file(reader, scenario): its sensitivity rows, or nil. */
+int flow_luaens__sens_file(lua_State *L);
 
 #endif /* FLOW_LUA_INT_H */

@@ -540,6 +540,50 @@ int flow_luaens__file_summary(lua_State *L)
     return 1;
 }
 
+/* core.sensitivity_file(reader, scenario name) -> nil when the scenario has
+ * no sensitivity analysis, or {n =, rows = {{indicator, year, factor, s,
+ * se}, ...}} in the file's order */
+int flow_luaens__sens_file(lua_State *L)
+{
+    flow_results **r = luaL_checkudata(L, 1, RES_MT);
+    if (!*r)
+        return luaL_error(L, "the results file is closed");
+    int sc, n;
+    long ns;
+    if (flow_results_find_scenario(*r, luaL_checkstring(L, 2), &sc))
+        return luaL_error(L, "%s", flow_error_last());
+    int rc = flow_results_sensitivity_info(*r, sc, &n, &ns);
+    if (rc == FLOW_ENOTFOUND) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (rc)
+        return luaL_error(L, "%s", flow_error_last());
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, ns);
+    lua_setfield(L, -2, "n");
+    lua_createtable(L, n, 0);
+    flow_results_sens row_, *row = &row_;
+    for (int k = 0; k < n; k++) {
+        if (flow_results_sensitivity_row(*r, sc, k, row))
+            return luaL_error(L, "%s", flow_error_last());
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, row->indicator);
+        lua_setfield(L, -2, "indicator");
+        lua_pushinteger(L, row->year);
+        lua_setfield(L, -2, "year");
+        lua_pushstring(L, row->factor);
+        lua_setfield(L, -2, "factor");
+        lua_pushnumber(L, row->s1);
+        lua_setfield(L, -2, "s");
+        lua_pushnumber(L, row->se);
+        lua_setfield(L, -2, "se");
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "rows");
+    return 1;
+}
+
 /* core.sensitivity_save(writer, name, rows {{indicator, year, factor, s, se}}, n) */
 int flow_luaens__sens_save(lua_State *L)
 {

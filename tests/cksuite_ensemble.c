@@ -428,6 +428,72 @@ START_TEST(test_results_file)
 }
 END_TEST
 
+/* a sensitivity analysis read back (flow_results_sensitivity_info and
+ * _row): the rows written, in their order, strings of 255 bytes whole;
+ * the refusals: a row out of range, a scenario without one (with and
+ * without an ensemble group), a writer */
+START_TEST(test_sensitivity_read)
+{
+    char dir[512], path[600], longname[256];
+    const char *t = getenv("FLOW_TEST_TMPDIR");
+    snprintf(dir, sizeof dir, "%s/sens-test-XXXXXX", t && t[0] ? t : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/s.h5", dir);
+    memset(longname, 'f', 255);
+    longname[255] = '\0';
+    lin l = make(0.5, 55, "gen");
+    flow_uncertain u = normal("gen", 100, 10);
+    flow_ensemble *e = run(l.m, &u, 1, 50, 1, 0);
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, l.m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    flow_results *r;
+    ck_assert_flow_ok(flow_results_create(&r, path));
+    /* two targets' rows, by hand: the second with a NaN index and a 255-byte factor */
+    const flow_sensitivity_row rows[3] = { { "landfilled", LAST, "gen", 0.75, 0.125 },
+                                           { "landfilled", LAST, "share", 0.25, 0.0625 },
+                                           { "landfilled", FIRST, longname, NAN, -1.5 } };
+    ck_assert_flow_ok(flow_results_write(r, "sens", s, NULL));
+    ck_assert_flow_ok(flow_results_write_sensitivity(r, "sens", rows, 3, 1234));
+    ck_assert_flow_error(flow_results_sensitivity_info(r, 0, &(int){ 0 }, &(long){ 0 }), FLOW_EINVAL, "for writing");
+    ck_assert_flow_ok(flow_results_write(r, "plain", s, NULL));
+    ck_assert_flow_ok(flow_results_write(r, "mc", s, NULL));
+    ck_assert_flow_ok(flow_results_write_ensemble(r, "mc", e));
+    ck_assert_flow_ok(flow_results_commit(r));
+    ck_assert_flow_ok(flow_results_open(&r, path));
+    int sc, n;
+    long ns;
+    flow_results_sens got;
+    ck_assert_flow_ok(flow_results_find_scenario(r, "sens", &sc));
+    ck_assert_flow_ok(flow_results_sensitivity_info(r, sc, &n, &ns));
+    ck_assert_int_eq(n, 3);
+    ck_assert_int_eq(ns, 1234);
+    for (int k = 0; k < 3; k++) {
+        ck_assert_flow_ok(flow_results_sensitivity_row(r, sc, k, &got));
+        ck_assert_str_eq(got.indicator, rows[k].indicator);
+        ck_assert_str_eq(got.factor, rows[k].factor);
+        ck_assert_int_eq(got.year, rows[k].year);
+        ck_assert(k == 2 ? isnan(got.s1) : got.s1 == rows[k].s1);
+        ck_assert(got.se == rows[k].se);
+    }
+    ck_assert_int_eq(strlen(got.factor), 255);
+    ck_assert_flow_error(flow_results_sensitivity_row(r, sc, 3, &got), FLOW_ENOTFOUND, "no sensitivity row 3 (there are 3)");
+    ck_assert_flow_error(flow_results_sensitivity_row(r, sc, -1, &got), FLOW_ENOTFOUND, "no sensitivity row -1");
+    ck_assert_flow_ok(flow_results_find_scenario(r, "plain", &sc));
+    ck_assert_flow_error(flow_results_sensitivity_info(r, sc, &n, &ns), FLOW_ENOTFOUND, "has no ensemble");
+    ck_assert_flow_ok(flow_results_find_scenario(r, "mc", &sc));
+    ck_assert_flow_error(flow_results_sensitivity_info(r, sc, &n, &ns), FLOW_ENOTFOUND,
+                         "scenario 'mc' has no sensitivity analysis");
+    ck_assert_flow_error(flow_results_sensitivity_row(r, 99, 0, &got), FLOW_ENOTFOUND, "no scenario 99");
+    flow_results_close(r);
+    remove(path);
+    rmdir(dir);
+    flow_sim_free(s);
+    flow_ensemble_free(e);
+    flow_model_free(l.m);
+}
+END_TEST
+
 Suite *flow_ensemble_suite(void)
 {
     Suite *s = suite_create("ensemble");
@@ -443,6 +509,7 @@ Suite *flow_ensemble_suite(void)
     tcase_add_test(tc, test_failing_sample);
     tcase_add_test(tc, test_out_of_memory);
     tcase_add_test(tc, test_results_file);
+    tcase_add_test(tc, test_sensitivity_read);
     suite_add_tcase(s, tc);
     return s;
 }
