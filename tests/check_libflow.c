@@ -25,6 +25,7 @@ int main(void)
     srunner_add_suite(sr, flow_cycle_random_suite());
     srunner_add_suite(sr, flow_sample_suite());
     srunner_add_suite(sr, flow_ensemble_suite());
+    srunner_add_suite(sr, flow_lusmall_suite());
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

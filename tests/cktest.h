@@ -41,6 +41,7 @@ Suite *flow_cycle_suite(void);
 Suite *flow_cycle_random_suite(void);
 Suite *flow_sample_suite(void);
 Suite *flow_ensemble_suite(void);
+Suite *flow_lusmall_suite(void);
 
 /* Asserts that call returned code and that flow_error_last() contains
  * every one of the given substrings (NULL-terminated). */
