@@ -40,14 +40,14 @@ int flow_balance__check(flow_sim *s, int t)
         for (int mat = 0; mat < M; mat++) {
             size_t pm = (size_t)p * M + mat;
             double in = s->bin[pm], out = s->bout[pm];
-            double scale = fmax(fabs(in), fabs(out)), ds = 0;
+            double scale = flow__fmax(fabs(in), fabs(out)), ds = 0;
             for (int k = 0; k < 2; k++) {
                 if (items[k] < 0)
                     continue;
                 int it = items[k] + mat;
                 double prev = sp ? sp[it] : (k == 0 ? c->pm_init[pm] : 0);
                 ds += st[it] - prev;
-                scale = fmax(scale, fmax(fabs(st[it]), fabs(prev)));
+                scale = flow__fmax(scale, flow__fmax(fabs(st[it]), fabs(prev)));
             }
             if (typed) {
                 tin += in;

@@ -42,6 +42,15 @@
 #define FLOW_PRINTF(a, b)
 #endif
 
+/* fmax(a, b) as glibc's computes it, bit for bit (the first argument when
+ * the two compare equal, so fmax(-0, +0) is -0; the other when one is a
+ * NaN), but inline: GCC calls libm's for fmax, a call per use in the year
+ * step. */
+static inline double flow__fmax(double a, double b)
+{
+    return b > a ? b : a == a ? a : b;
+}
+
 /* error.c ------------------------------------------------------------ */
 
 /* Sets the thread's last error and returns code (so callers can write

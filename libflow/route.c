@@ -108,7 +108,7 @@ void flow_route__backlog_take(const flow_step *st, int p)
         double part = 0;
         for (int m = 0; m < M; m++)
             part += queue[(size_t)m * T + v];
-        double from = fmax(start, lo), to = fmin(start + part, hi);
+        double from = flow__fmax(start, lo), to = fmin(start + part, hi);
         if (to > from)
             for (int m = 0; m < M; m++)
                 take[m] += (to - from) / part * queue[(size_t)m * T + v];
@@ -136,7 +136,7 @@ double flow_route__capacity_left(const flow_step *st, int p)
         return C;
     for (int m = 0; m < st->M; m++)
         taken += flow_route__backlog_taken(st, p, m);
-    return fmax(C - taken, 0);
+    return flow__fmax(C - taken, 0);
 }
 
 /* The accepted fraction rho of this year's input x of a process with a
@@ -254,8 +254,8 @@ int flow_route__finish(const flow_step *st, int p, int mat, double rho, double x
     double B0, B1;
     routing_base(st, p, mat, rho, &B0, &B1);
     double B = B0 + B1 * x;
-    double scale = fmax(fabs(B), big);
-    double tol = fmax(VALUE_TOL * scale, st->floor);
+    double scale = flow__fmax(fabs(B), big);
+    double tol = flow__fmax(VALUE_TOL * scale, st->floor);
     int implicit_source = pr->kind == FLOW_SOURCE && c->pm_gen[pm] < 0;
     if (g >= 0 && !implicit_source) {
         int rest = c->g_rest[g];

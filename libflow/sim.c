@@ -409,7 +409,7 @@ static int sources(const flow_step *st, double *mass)
         flow_route__old_cohorts(st, p, mat, &eol, &so);
         double S0 = c->surv[(size_t)c->p_inuse[p] * (c->T + 1)];
         double inflow = (path - so) / S0;
-        if (inflow < -VALUE_TOL * fmax(path, so))
+        if (inflow < -VALUE_TOL * flow__fmax(path, so))
             return flow_route__err_pm(st, p, mat, FLOW_EVALUE,
                           "the stock path falls to %.10g, below the %.10g its cohorts keep: it would need "
                           "a negative inflow",

@@ -419,7 +419,7 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
                 stk[r % M] -= rel[r];
             for (int m = 0; m < M; m++)
                 if (stk[m] < 0) {
-                    double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                    double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
                     if (stk[m] < -tol) {
                         rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
                                        "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
@@ -514,7 +514,7 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
             stk[r % M] -= rel[r];
         for (int m = 0; m < M; m++)
             if (stk[m] < 0) {
-                double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
                 if (stk[m] < -tol)
                     return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
                                      "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
