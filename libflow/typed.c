@@ -14,14 +14,19 @@
 #include "sim_int.h"
 
 /* The values of a typed process's parameters in year t: the model's, else
- * the declared defaults. */
-static void type_params(const flow_model *m, const flow_typed *ty, const double *pv, double *par)
+ * the declared defaults. Returns whether any differs from what par held. */
+static int type_params(const flow_model *m, const flow_typed *ty, const double *pv, double *par)
 {
     const flow_process *pr = &m->procs[ty->p];
-    for (int i = 0; i < ty->n_params; i++)
-        par[i] = !pr->tset[i]                  ? ty->t->params[i].def
-                 : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i]
-                                              : pr->tcoef[i] * pv[pr->tparam[i]];
+    int changed = 0;
+    for (int i = 0; i < ty->n_params; i++) {
+        double v = !pr->tset[i]                  ? ty->t->params[i].def
+                   : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i]
+                                                : pr->tcoef[i] * pv[pr->tparam[i]];
+        changed |= v != par[i];
+        par[i] = v;
+    }
+    return changed;
 }
 
 /* The bits of n doubles ORed together: 0 when all are +0 (a -0 or a NaN
@@ -55,20 +60,23 @@ void flow_typed__fini(flow_sim *s)
 }
 
 /* Zeroes the state of every typed process and calls its init(), with the
- * parameters of the first year. */
+ * parameters of the first year.
+ *
+ * A transfer found valid before (tvalid: the type has no state and its
+ * last transfer read neither the year nor the stock, so that it is a
+ * function of the parameters alone) stays valid across a reset, with the
+ * parameters it was computed for in tpar: the first year's
+ * flow_typed__coefs compares them and asks again only when one differs.
+ * An ensemble resets before every sample and changes a few parameters;
+ * the other processes keep their transfers. So does the layout of the
+ * pools of rows and non-zeros, set by the first transfers (their bound
+ * holds for the simulation's life: see flow_typed__coefs). */
 int flow_typed__init(flow_sim *s)
 {
     const flow_model *m = s->m;
     const flow_compiled *c = &m->c;
     flow_typed__fini(s);
     memset(s->tstate, 0, c->ty_state);
-    memset(s->tvalid, 0, (size_t)c->NT);
-    /* the rows of the transfers are laid out again, in the order of this
-     * run's first transfers */
-    memset(s->trcap, 0, (size_t)c->NT * sizeof *s->trcap);
-    s->trtop = 0;
-    memset(s->tzcap, 0, (size_t)c->NT * sizeof *s->tzcap);
-    s->tztop = 0;
     for (int k = 0; k < c->NT; k++)
         s->tszero[k] = any_bits(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) == 0;
     for (int k = 0; k < c->NT; k++) {
@@ -78,8 +86,11 @@ int flow_typed__init(flow_sim *s)
             s->tinit[k] = 1;
             continue;
         }
+        /* init() sees the first year's parameters in tpar: a transfer kept
+         * from before for others is no longer the one tpar describes */
+        if (type_params(m, ty, s->data[FLOW_ITEM_PARAM], s->tpar + ty->par0))
+            s->tvalid[k] = 0;
         double *par = s->tpar + ty->par0;
-        type_params(m, ty, s->data[FLOW_ITEM_PARAM], par);
         char misuse[FLOW_MISUSE_LEN] = "";
         flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL, misuse };
         flow_error_clear();
