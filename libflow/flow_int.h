@@ -561,7 +561,9 @@ enum {
     FLOW_PLAN_UNIFORM,        /* run_uniform: a uniform split */
     FLOW_PLAN_UNIFORM_SOURCE, /* run_uniform: a uniform source */
     FLOW_PLAN_CYCLE,          /* run_cycle */
-    FLOW_PLAN_CYCLE_SMALL     /* run_cycle_small: at most FLOW_SMALL_MAX uniform splits */
+    FLOW_PLAN_CYCLE_SMALL,    /* run_cycle_small: at most FLOW_SMALL_MAX uniform splits */
+    FLOW_PLAN_KEEP            /* flow_route__keep: a sink or accumulating stock that sends
+                                 nothing on, without capacity or backlog */
 };
 typedef struct flow_plan {
     int p;                    /* the process (of a cycle: the first) */

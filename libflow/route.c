@@ -512,6 +512,42 @@ static int run_split(const flow_step *st, int p)
     return 0;
 }
 
+/* A sink, or an accumulating stock, that sends nothing on (no routing
+ * group for any material), with neither capacity nor backlog (flow_sim_new
+ * plans it FLOW_PLAN_KEEP): all it receives stays. What
+ * flow_route__process computes for one, without what is 0 by structure:
+ * no flow to write; its stock, last year's plus what it accepted (taken
+ * from no backlog, 0, + rho 1 x x: +0 + x, so an input of -0 adds +0, as
+ * there), rounding noise below 0 set to 0 as flow_route__finish does; and
+ * what balance.c reads, in = x and out = 0. The same operations in the
+ * same order: the same bits. */
+void flow_route__keep(const flow_step *st, int p)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const int M = st->M, item0 = c->p_stock[p];
+    const size_t p0 = (size_t)p * M;
+    const double *xp = s->x + p0;
+    s->rho[p] = 1;
+    for (int mat = 0; mat < M; mat++) {
+        s->bin[p0 + mat] = xp[mat];
+        s->bout[p0 + mat] = 0;
+    }
+    if (item0 < 0) /* a sink: no stock items */
+        return;
+    for (int mat = 0; mat < M; mat++) {
+        double x = xp[mat], accepted = 0.0 + x;
+        double v = flow_route__stock_prev(st, item0 + mat) + accepted - 0.0;
+        if (v < 0) {
+            /* flow_route__finish's tolerance: B = 0 + 1 x x, nothing sent */
+            double tol = flow__fmax(VALUE_TOL * flow__fmax(fabs(0.0 + x), 0), st->floor);
+            if (v >= -tol)
+                v = 0;
+        }
+        st->stocks[item0 + mat] = v;
+    }
+}
+
 /* Sums what left (p, mat) along its edges (routing group and overflow). */
 double flow_route__sent(const flow_step *st, int p, int mat)
 {
