@@ -29,23 +29,31 @@ static int type_params(const flow_model *m, const flow_typed *ty, const double *
     return changed;
 }
 
+/* The bits of one double (memcpy of 8 bytes: one load). */
+static inline uint64_t bits(const double *v)
+{
+    uint64_t w;
+    memcpy(&w, v, sizeof w);
+    return w;
+}
+
 /* The bits of n doubles ORed together: 0 when all are +0 (a -0 or a NaN
- * is not; callers look at the values then). Four at a time, no branch per
- * value. */
+ * is not; callers look at the values then). Eight at a time into four
+ * independent ORs, no branch per value (a copy of four values at once to
+ * the stack was most of flow_typed__coefs: perf). */
 static inline uint64_t any_bits(const double *v, int n)
 {
-    uint64_t b0 = 0, b1 = 0, w[4];
+    uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
     int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        memcpy(w, v + i, sizeof w);
-        b0 |= w[0] | w[1];
-        b1 |= w[2] | w[3];
+    for (; i + 8 <= n; i += 8) {
+        b0 |= bits(v + i) | bits(v + i + 1);
+        b1 |= bits(v + i + 2) | bits(v + i + 3);
+        b2 |= bits(v + i + 4) | bits(v + i + 5);
+        b3 |= bits(v + i + 6) | bits(v + i + 7);
     }
-    for (; i < n; i++) {
-        memcpy(w, v + i, sizeof *w);
-        b0 |= w[0];
-    }
-    return b0 | b1;
+    for (; i < n; i++)
+        b0 |= bits(v + i);
+    return (b0 | b1) | (b2 | b3);
 }
 
 /* Calls fini() of every typed process whose init() ran. */
@@ -221,6 +229,12 @@ int flow_typed__coefs(const flow_step *st, int k)
          * (no branch per value; a -0 passes on to the values, which skip it) */
         if (any_bits(row, M)) {
             for (int m = 0; m < M; m++) {
+                /* most rows hold a few values: skip eight zeros at a time
+                 * (a branch per value mispredicts at each non-zero) */
+                if ((m & 7) == 0 && m + 8 <= M && any_bits(row + m, 8) == 0) {
+                    m += 7;
+                    continue;
+                }
                 double v = row[m];
                 if (v == 0)
                     continue;
