@@ -809,47 +809,66 @@ END_TEST
 /* "mirror": each material m leaves on port "out" as itself (T diagonal:
  * row m has its one value in column m), or, with parameter "bad" = b
  * >= 1, also -1 of material b - 1 sent as material 0 (a wrong type).
- * typed_coefs reads the rows eight values at a time: with 19 materials
- * the values lie in the first block (0-7), the second (8-15) and the
- * short tail (16-18). */
+ * With "release" 1 it releases 2 t of m3 and 3 t of m18 from its stock on
+ * port "spare" (rows with a release and no coefficient, after those with
+ * coefficients); with 2, -1 t of m12 (wrong). typed_coefs reads the
+ * rows eight values at a time: with 19 materials the values lie in the
+ * first block (0-7), the second (8-15) and the short tail (16-18). */
 static int mirror_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
 {
     (void)state;
     int M = flow_type_ctx_n_materials(ctx), bad = (int)flow_type_ctx_param(ctx, 0);
+    int release = (int)flow_type_ctx_param(ctx, 1);
     for (int m = 0; m < M; m++)
         T->coef[m * M + m] = 1;
     if (bad >= 1)
         T->coef[0 * M + bad - 1] = -1;
+    if (release == 1) {
+        T->release[1 * M + 3] = 2;
+        T->release[1 * M + 18] = 3;
+    } else if (release == 2) {
+        T->release[1 * M + 12] = -1;
+    }
     return 0;
 }
 
 static const flow_param_decl mirror_params[] = {
     { "bad", "1", 0, 0, 100, "1 + the column of a -1 in row 0 (0: none)" },
+    { "release", "1", 0, 0, 2, "0: no releases, 1: 2 t of m3 and 3 t of m18, 2: -1 t of m12" },
 };
+static const char *const mirror_ports[] = { "out", "spare" };
 
-FLOW_PLUGIN_DEFINE(mirror, "mirror", .params = mirror_params, .n_params = 1, .ports = yard_ports, .n_ports = 1,
-    .transfer = mirror_transfer);
+FLOW_PLUGIN_DEFINE(mirror, "mirror", .params = mirror_params, .n_params = 2, .ports = mirror_ports,
+    .n_ports = 2, .transfer = mirror_transfer);
 
-/* 19 materials m0..m18, city makes k + 1 t of m<k>, all to the mirror:
- * by hand, mirror[out]->sink:m<k> = k + 1, nothing kept. */
-static flow_model *mirror_model(double bad)
+/* 19 materials m0..m18, city makes k + 1 t of m<k>, all to the mirror,
+ * which holds 10 t of m3 and of m18 at the start: by hand,
+ * mirror[out]->sink:m<k> = k + 1; with release 1, mirror[spare]->sink2:m3
+ * = 2 and :m18 = 3, stocks m3 10 - 2 = 8, m18 10 - 3 = 7; else nothing
+ * released, stocks 10. */
+static flow_model *mirror_model(double bad, double release)
 {
     flow_model *m;
-    int src, mi, sink;
+    int src, mi, sink, sink2;
     ck_assert_flow_ok(flow_model_new(&m, 2021, 2021, NULL));
     ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
     ck_assert_flow_ok(flow_model_add_typed_process(m, "mirror", "mirror", &mi));
     ck_assert_flow_ok(flow_model_add_process(m, "sink", FLOW_SINK, &sink));
+    ck_assert_flow_ok(flow_model_add_process(m, "sink2", FLOW_SINK, &sink2));
     for (int k = 0; k < 19; k++) {
         char name[8];
         int mat;
         snprintf(name, sizeof name, "m%d", k);
         ck_assert_flow_ok(flow_model_add_material(m, name, FLOW_CAT_DOMESTIC, "t", &mat));
         ck_assert_flow_ok(flow_model_set_generation(m, src, mat, k + 1, FLOW_NONE));
+        if (k == 3 || k == 18)
+            ck_assert_flow_ok(flow_model_set_initial_stock(m, mi, mat, 10));
     }
     ck_assert_flow_ok(flow_model_add_flow(m, src, mi, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
     ck_assert_flow_ok(flow_model_add_port_flow(m, mi, "out", sink, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, mi, "spare", sink2, NULL));
     ck_assert_flow_ok(flow_model_set_type_param(m, mi, "bad", bad, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_type_param(m, mi, "release", release, FLOW_NONE));
     ck_assert_flow_ok(flow_model_compile(m));
     return m;
 }
@@ -857,26 +876,35 @@ static flow_model *mirror_model(double bad)
 START_TEST(test_rows_read_by_blocks)
 {
     ck_assert_flow_ok(flow_plugin_register(flow_plugin_mirror()));
-    flow_model *m = mirror_model(0);
-    flow_sim *s;
-    ck_assert_flow_ok(flow_sim_new(&s, m));
-    ck_assert_flow_ok(flow_sim_run(s));
-    for (int k = 0; k < 19; k++) {
-        char name[64];
-        snprintf(name, sizeof name, "mirror[out]->sink:m%d", k);
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, name, 2021), k + 1, TOL);
-        snprintf(name, sizeof name, "mirror:m%d", k);
-        ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, name, 2021), 0, TOL);
+    for (int release = 0; release < 2; release++) {
+        flow_model *m = mirror_model(0, release);
+        flow_sim *s;
+        ck_assert_flow_ok(flow_sim_new(&s, m));
+        ck_assert_flow_ok(flow_sim_run(s));
+        for (int k = 0; k < 19; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "mirror[out]->sink:m%d", k);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, name, 2021), k + 1, TOL);
+            double rel = release && k == 3 ? 2 : release && k == 18 ? 3 : 0;
+            snprintf(name, sizeof name, "mirror[spare]->sink2:m%d", k);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, name, 2021), rel, TOL);
+            snprintf(name, sizeof name, "mirror:m%d", k);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, name, 2021), (k == 3 || k == 18 ? 10 : 0) - rel, TOL);
+        }
+        flow_sim_free(s);
+        flow_model_free(m);
     }
-    flow_sim_free(s);
-    flow_model_free(m);
     /* a -1 in the second block (column 12) and in the tail (column 17) of
-     * row 0 is found and named */
-    const int cols[] = { 12, 17 };
-    for (int i = 0; i < 2; i++) {
+     * row 0, and a release of -1, are found and named */
+    const int cols[] = { 12, 17, -1 };
+    for (int i = 0; i < 3; i++) {
         char what[64];
-        snprintf(what, sizeof what, "sends -1 of material 'm%d' to material 'm0'", cols[i]);
-        m = mirror_model(cols[i] + 1);
+        if (cols[i] >= 0)
+            snprintf(what, sizeof what, "sends -1 of material 'm%d' to material 'm0'", cols[i]);
+        else
+            snprintf(what, sizeof what, "releases -1 of material 'm12' on port 'spare'");
+        flow_model *m = mirror_model(cols[i] + 1, cols[i] >= 0 ? 0 : 2);
+        flow_sim *s;
         ck_assert_flow_ok(flow_sim_new(&s, m));
         ck_assert_flow_error(flow_sim_run(s), FLOW_EPLUGIN, "process 'mirror' (type 'mirror'), year 2021", what);
         flow_sim_free(s);
