@@ -64,6 +64,20 @@ static int next_row(const double *coef, int nr, int M, int r)
 {
     const size_t n = (size_t)nr * M;
     size_t i = (size_t)r * M;
+    /* 32 values at a time in four independent ORs (one chain of ORs
+     * waits on each), then the block of eight that holds the bits */
+    for (; i + 32 <= n; i += 32) {
+        const double *v = coef + i;
+        uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        for (int j = 0; j < 8; j++) {
+            b0 |= bits(v + j);
+            b1 |= bits(v + 8 + j);
+            b2 |= bits(v + 16 + j);
+            b3 |= bits(v + 24 + j);
+        }
+        if ((b0 | b1) | (b2 | b3))
+            break;
+    }
     for (; i + 8 <= n; i += 8)
         if (any_bits(coef + i, 8))
             return (int)(i / M);
