@@ -56,34 +56,6 @@ static inline uint64_t any_bits(const double *v, int n)
     return (b0 | b1) | (b2 | b3);
 }
 
-/* The first of the rows r.. of an nr x M block that may hold something
- * (nr when none can), found eight values at a time across row ends: a
- * row may come back all zeros (its block's values were in the next row),
- * which the caller skips as before. Most of a transfer's rows are zeros. */
-static int next_row(const double *coef, int nr, int M, int r)
-{
-    const size_t n = (size_t)nr * M;
-    size_t i = (size_t)r * M;
-    /* 32 values at a time in four independent ORs (one chain of ORs
-     * waits on each), then the block of eight that holds the bits */
-    for (; i + 32 <= n; i += 32) {
-        const double *v = coef + i;
-        uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        for (int j = 0; j < 8; j++) {
-            b0 |= bits(v + j);
-            b1 |= bits(v + 8 + j);
-            b2 |= bits(v + 16 + j);
-            b3 |= bits(v + 24 + j);
-        }
-        if ((b0 | b1) | (b2 | b3))
-            break;
-    }
-    for (; i + 8 <= n; i += 8)
-        if (any_bits(coef + i, 8))
-            return (int)(i / M);
-    return i < n && any_bits(coef + i, (int)(n - i)) ? (int)(i / M) : nr;
-}
-
 /* Calls fini() of every typed process whose init() ran. */
 void flow_typed__fini(flow_sim *s)
 {
@@ -250,16 +222,7 @@ int flow_typed__coefs(const flow_step *st, int k)
     /* most types release nothing: then the releases need no look each */
     const int rel_any = any_bits(rel, NR) != 0;
     s->trel_any[k] = 0;
-    for (int r = 0, nextc = -1; r < NR; r++) {
-        /* only the rows that hold a coefficient or a release (or a NaN
-         * there) can matter, in their order: the rows up to the next that
-         * may hold a coefficient are skipped while they release nothing */
-        if (nextc < r)
-            nextc = next_row(coef, NR, M, r);
-        while (r < nextc && rel[r] == 0)
-            r++;
-        if (r >= NR)
-            break;
+    for (int r = 0; r < NR; r++) {
         double *row = coef + (size_t)r * M;
         const int z0 = nnz;
         /* most rows are all zeros: one test of the bits of the whole row
