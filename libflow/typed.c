@@ -476,6 +476,60 @@ done:
     return rc;
 }
 
+/* The port flows of typed process k, out = T·acc + releases, sent on:
+ * every row (in a cycle, where the step may call emit again in the year
+ * and must overwrite what it wrote). */
+static void emit_all(const flow_step *st, int k, const double *acc, double *bout)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int M = st->M, NR = ty->n_ports * M;
+    double *out = s->tout;
+    memcpy(out, s->trel + ty->rel0, (size_t)NR * sizeof *out);
+    apply_T(s, k, acc, out);
+    const int *te = c->ty_edge + ty->edge0;
+    for (int r = 0; r < NR; r++) {
+        double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
+        int e = te[r];
+        st->flows[e] = v;
+        if (v == 0) {
+            out[r] = 0;
+            continue;
+        }
+        send(st, c->e_to[e], r % M, v);
+        bout[r % M] += v;
+    }
+}
+
+/* The same outside cycles: only the rows that send something
+ * (typed_coefs lists them, in order), as typed_lean; the flows of the
+ * others stay at the 0 the year's row holds, and their out at 0, which
+ * emit_all would write. The same sums in the same order: the same bits. */
+static void emit_rows(const flow_step *st, int k, const double *acc, double *bout)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const int M = st->M, nrow = s->tnrow[k];
+    const flow_trow *tr = s->trow + s->tr0[k];
+    double *out = s->tout;
+    memset(out, 0, (size_t)c->ty[k].n_ports * M * sizeof *out);
+    for (int i = 0; i < nrow; i++)
+        out[tr[i].r] = tr[i].rel;
+    apply_T(s, k, acc, out);
+    for (int i = 0; i < nrow; i++) {
+        const int r = tr[i].r;
+        double v = out[r] > 0 ? out[r] : 0;
+        st->flows[tr[i].e] = v;
+        if (v == 0) {
+            out[r] = 0;
+            continue;
+        }
+        send(st, c->e_to[tr[i].e], r % M, v);
+        bout[r % M] += v;
+    }
+}
+
 /* Typed process k with input xp (per material, received this year):
  * capacity (overflow or backlog), outputs T·accepted + releases on its
  * port flows, its stock, its balance, and its type's step() with the
@@ -513,21 +567,11 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
             }
         }
     }
-    if (!in_cycle)
+    if (!in_cycle) {
         memcpy(bin, xp, (size_t)M * sizeof *bin);
-    memcpy(out, rel, (size_t)NR * sizeof *out);
-    apply_T(s, k, acc, out);
-    const int *te = c->ty_edge + ty->edge0;
-    for (int r = 0; r < NR; r++) {
-        double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
-        int e = te[r];
-        st->flows[e] = v;
-        if (v == 0) {
-            out[r] = 0;
-            continue;
-        }
-        send(st, c->e_to[e], r % M, v);
-        bout[r % M] += v;
+        emit_rows(st, k, acc, bout);
+    } else {
+        emit_all(st, k, acc, bout);
     }
     /* the stock: what the columns keep, less what was released */
     const double *col = s->tcol + (size_t)k * M;
