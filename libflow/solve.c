@@ -155,7 +155,7 @@ static int solve_dense(flow_solver *s, int n, int nz, const int *ri, const int *
         AB(i, i) = 1;
     for (int k = 0; k < nz; k++) {
         AB(ri[k], ci[k]) -= v[k];
-        scale = flow__fmax(scale, fabs(AB(ri[k], ci[k])));
+        scale = fmax(scale, fabs(AB(ri[k], ci[k])));
     }
 #undef AB
     gsl_matrix_view A = gsl_matrix_view_array(ab, (size_t)n, w);
@@ -208,7 +208,7 @@ static int solve_sparse(flow_solver *s, sparse_ws *w, int n, int nz, const int *
      * cycle's mass would see that as an imbalance. */
     double bmax = 0;
     for (int i = 0; i < n; i++) {
-        bmax = flow__fmax(bmax, fabs(b[i]));
+        bmax = fmax(bmax, fabs(b[i]));
         if (!isfinite(x[i]))
             x[i] = 0;
     }
@@ -219,7 +219,7 @@ static int solve_sparse(flow_solver *s, sparse_ws *w, int n, int nz, const int *
         for (int k = 0; k < nz; k++)
             s->sr[ri[k]] += v[k] * x[ci[k]];
         for (int i = 0; i < n; i++)
-            rmax = flow__fmax(rmax, fabs(s->sr[i]));
+            rmax = fmax(rmax, fabs(s->sr[i]));
         if (rmax <= 1e-15 * bmax)
             return 0;
         if (pass == 4)
@@ -276,7 +276,7 @@ int flow_solver__lu_small(int n, double *a, int *piv)
 {
     double scale = 1;
     for (int i = 0; i < n * n; i++)
-        scale = flow__fmax(scale, fabs(a[i]));
+        scale = fmax(scale, fabs(a[i]));
     for (int k = 0; k < n; k++) {
         int r = k;
         for (int i = k + 1; i < n; i++)
