@@ -481,7 +481,7 @@ static double cap_phi(int ncap, const double *rho, const double *acc, const doub
 {
     double m = 0;
     for (int j = 0; j < ncap; j++) {
-        double r = (C[j] - acc[j]) / fmax(C[j], DBL_MIN);
+        double r = (C[j] - acc[j]) / flow__fmax(C[j], DBL_MIN);
         bind[j] = r < 1 - rho[j];
         phi[j] = bind[j] ? r : 1 - rho[j];
         m += phi[j] * phi[j];
@@ -535,7 +535,7 @@ static int cap_direction(const flow_step *st, int k, int ncap, const double *C, 
     for (int j = 0; j < ncap; j++) {
         if (!w.bind[j] && w.d[j] == 0)
             continue;
-        double h = 1e-7 * fmax(w.rho[j], 1e-6);
+        double h = 1e-7 * flow__fmax(w.rho[j], 1e-6);
         memcpy(w.rn, w.rho, (size_t)ncap * sizeof *w.rn);
         w.rn[j] += h;
         if ((rc = cap_solve_at(st, k, ncap, w.rn, w.an)))
@@ -568,7 +568,7 @@ static int cap_damped(const flow_step *st, int k, int ncap, const double *C, cap
 {
     for (double t = 1; t > 1e-9; t /= 2) {
         for (int j = 0; j < ncap; j++)
-            w.rn[j] = fmin(1, fmax(w.rho[j] + t * w.d[j], w.rho[j] / 8));
+            w.rn[j] = fmin(1, flow__fmax(w.rho[j] + t * w.d[j], w.rho[j] / 8));
         int rc = cap_solve_at(st, k, ncap, w.rn, w.an);
         if (rc && cap_handover(rc) != 1)
             return rc;
@@ -608,7 +608,7 @@ static int cap_newton(const flow_step *st, int k, int ncap, const double *C)
     for (int it = 0; it <= s->max_rounds && it <= CAP_NEWTON_MAX; it++) {
         double worst = 0;
         for (int j = 0; j < ncap; j++)
-            worst = fmax(worst, fabs(w.phi[j]));
+            worst = flow__fmax(worst, fabs(w.phi[j]));
         if (worst <= CAP_TOL) /* the last solve was at w.rho */
             return 0;
         if (it == s->max_rounds || it == CAP_NEWTON_MAX)

@@ -42,6 +42,15 @@
 #define FLOW_PRINTF(a, b)
 #endif
 
+/* fmax(a, b) as glibc's computes it, bit for bit (the first argument when
+ * the two compare equal, so fmax(-0, +0) is -0; the other when one is a
+ * NaN), but inline: GCC calls libm's for fmax, a call per use in the year
+ * step. */
+static inline double flow__fmax(double a, double b)
+{
+    return b > a ? b : a == a ? a : b;
+}
+
 /* error.c ------------------------------------------------------------ */
 
 /* Sets the thread's last error and returns code (so callers can write
@@ -552,7 +561,9 @@ enum {
     FLOW_PLAN_UNIFORM,        /* run_uniform: a uniform split */
     FLOW_PLAN_UNIFORM_SOURCE, /* run_uniform: a uniform source */
     FLOW_PLAN_CYCLE,          /* run_cycle */
-    FLOW_PLAN_CYCLE_SMALL     /* run_cycle_small: at most FLOW_SMALL_MAX uniform splits */
+    FLOW_PLAN_CYCLE_SMALL,    /* run_cycle_small: at most FLOW_SMALL_MAX uniform splits */
+    FLOW_PLAN_KEEP            /* flow_route__keep: a sink or accumulating stock that sends
+                                 nothing on, without capacity or backlog */
 };
 typedef struct flow_plan {
     int p;                    /* the process (of a cycle: the first) */

@@ -108,7 +108,7 @@ void flow_route__backlog_take(const flow_step *st, int p)
         double part = 0;
         for (int m = 0; m < M; m++)
             part += queue[(size_t)m * T + v];
-        double from = fmax(start, lo), to = fmin(start + part, hi);
+        double from = flow__fmax(start, lo), to = fmin(start + part, hi);
         if (to > from)
             for (int m = 0; m < M; m++)
                 take[m] += (to - from) / part * queue[(size_t)m * T + v];
@@ -136,7 +136,7 @@ double flow_route__capacity_left(const flow_step *st, int p)
         return C;
     for (int m = 0; m < st->M; m++)
         taken += flow_route__backlog_taken(st, p, m);
-    return fmax(C - taken, 0);
+    return flow__fmax(C - taken, 0);
 }
 
 /* The accepted fraction rho of this year's input x of a process with a
@@ -254,8 +254,8 @@ int flow_route__finish(const flow_step *st, int p, int mat, double rho, double x
     double B0, B1;
     routing_base(st, p, mat, rho, &B0, &B1);
     double B = B0 + B1 * x;
-    double scale = fmax(fabs(B), big);
-    double tol = fmax(VALUE_TOL * scale, st->floor);
+    double scale = flow__fmax(fabs(B), big);
+    double tol = flow__fmax(VALUE_TOL * scale, st->floor);
     int implicit_source = pr->kind == FLOW_SOURCE && c->pm_gen[pm] < 0;
     if (g >= 0 && !implicit_source) {
         int rest = c->g_rest[g];
@@ -510,6 +510,42 @@ static int run_split(const flow_step *st, int p)
         }
     }
     return 0;
+}
+
+/* A sink, or an accumulating stock, that sends nothing on (no routing
+ * group for any material), with neither capacity nor backlog (flow_sim_new
+ * plans it FLOW_PLAN_KEEP): all it receives stays. What
+ * flow_route__process computes for one, without what is 0 by structure:
+ * no flow to write; its stock, last year's plus what it accepted (taken
+ * from no backlog, 0, + rho 1 x x: +0 + x, so an input of -0 adds +0, as
+ * there), rounding noise below 0 set to 0 as flow_route__finish does; and
+ * what balance.c reads, in = x and out = 0. The same operations in the
+ * same order: the same bits. */
+void flow_route__keep(const flow_step *st, int p)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const int M = st->M, item0 = c->p_stock[p];
+    const size_t p0 = (size_t)p * M;
+    const double *xp = s->x + p0;
+    s->rho[p] = 1;
+    for (int mat = 0; mat < M; mat++) {
+        s->bin[p0 + mat] = xp[mat];
+        s->bout[p0 + mat] = 0;
+    }
+    if (item0 < 0) /* a sink: no stock items */
+        return;
+    for (int mat = 0; mat < M; mat++) {
+        double x = xp[mat], accepted = 0.0 + x;
+        double v = flow_route__stock_prev(st, item0 + mat) + accepted - 0.0;
+        if (v < 0) {
+            /* flow_route__finish's tolerance: B = 0 + 1 x x, nothing sent */
+            double tol = flow__fmax(VALUE_TOL * flow__fmax(fabs(0.0 + x), 0), st->floor);
+            if (v >= -tol)
+                v = 0;
+        }
+        st->stocks[item0 + mat] = v;
+    }
 }
 
 /* Sums what left (p, mat) along its edges (routing group and overflow). */

@@ -54,6 +54,7 @@ int flow_route__share_error(const flow_step *st, int p, int mat, int g, double s
 int flow_route__uniform(const flow_step *st, const flow_plan *pl);
 double flow_route__sent(const flow_step *st, int p, int mat);
 int flow_route__process(const flow_step *st, int p);
+void flow_route__keep(const flow_step *st, int p);
 
 /* typed.c: processes of plugin types. */
 void flow_typed__fini(flow_sim *s);

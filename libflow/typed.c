@@ -14,33 +14,46 @@
 #include "sim_int.h"
 
 /* The values of a typed process's parameters in year t: the model's, else
- * the declared defaults. */
-static void type_params(const flow_model *m, const flow_typed *ty, const double *pv, double *par)
+ * the declared defaults. Returns whether any differs from what par held. */
+static int type_params(const flow_model *m, const flow_typed *ty, const double *pv, double *par)
 {
     const flow_process *pr = &m->procs[ty->p];
-    for (int i = 0; i < ty->n_params; i++)
-        par[i] = !pr->tset[i]                  ? ty->t->params[i].def
-                 : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i]
-                                              : pr->tcoef[i] * pv[pr->tparam[i]];
+    int changed = 0;
+    for (int i = 0; i < ty->n_params; i++) {
+        double v = !pr->tset[i]                  ? ty->t->params[i].def
+                   : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i]
+                                                : pr->tcoef[i] * pv[pr->tparam[i]];
+        changed |= v != par[i];
+        par[i] = v;
+    }
+    return changed;
+}
+
+/* The bits of one double (memcpy of 8 bytes: one load). */
+static inline uint64_t bits(const double *v)
+{
+    uint64_t w;
+    memcpy(&w, v, sizeof w);
+    return w;
 }
 
 /* The bits of n doubles ORed together: 0 when all are +0 (a -0 or a NaN
- * is not; callers look at the values then). Four at a time, no branch per
- * value. */
+ * is not; callers look at the values then). Eight at a time into four
+ * independent ORs, no branch per value (a copy of four values at once to
+ * the stack was most of flow_typed__coefs: perf). */
 static inline uint64_t any_bits(const double *v, int n)
 {
-    uint64_t b0 = 0, b1 = 0, w[4];
+    uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
     int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        memcpy(w, v + i, sizeof w);
-        b0 |= w[0] | w[1];
-        b1 |= w[2] | w[3];
+    for (; i + 8 <= n; i += 8) {
+        b0 |= bits(v + i) | bits(v + i + 1);
+        b1 |= bits(v + i + 2) | bits(v + i + 3);
+        b2 |= bits(v + i + 4) | bits(v + i + 5);
+        b3 |= bits(v + i + 6) | bits(v + i + 7);
     }
-    for (; i < n; i++) {
-        memcpy(w, v + i, sizeof *w);
-        b0 |= w[0];
-    }
-    return b0 | b1;
+    for (; i < n; i++)
+        b0 |= bits(v + i);
+    return (b0 | b1) | (b2 | b3);
 }
 
 /* Calls fini() of every typed process whose init() ran. */
@@ -55,20 +68,23 @@ void flow_typed__fini(flow_sim *s)
 }
 
 /* Zeroes the state of every typed process and calls its init(), with the
- * parameters of the first year. */
+ * parameters of the first year.
+ *
+ * A transfer found valid before (tvalid: the type has no state and its
+ * last transfer read neither the year nor the stock, so that it is a
+ * function of the parameters alone) stays valid across a reset, with the
+ * parameters it was computed for in tpar: the first year's
+ * flow_typed__coefs compares them and asks again only when one differs.
+ * An ensemble resets before every sample and changes a few parameters;
+ * the other processes keep their transfers. So does the layout of the
+ * pools of rows and non-zeros, set by the first transfers (their bound
+ * holds for the simulation's life: see flow_typed__coefs). */
 int flow_typed__init(flow_sim *s)
 {
     const flow_model *m = s->m;
     const flow_compiled *c = &m->c;
     flow_typed__fini(s);
     memset(s->tstate, 0, c->ty_state);
-    memset(s->tvalid, 0, (size_t)c->NT);
-    /* the rows of the transfers are laid out again, in the order of this
-     * run's first transfers */
-    memset(s->trcap, 0, (size_t)c->NT * sizeof *s->trcap);
-    s->trtop = 0;
-    memset(s->tzcap, 0, (size_t)c->NT * sizeof *s->tzcap);
-    s->tztop = 0;
     for (int k = 0; k < c->NT; k++)
         s->tszero[k] = any_bits(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) == 0;
     for (int k = 0; k < c->NT; k++) {
@@ -78,8 +94,11 @@ int flow_typed__init(flow_sim *s)
             s->tinit[k] = 1;
             continue;
         }
+        /* init() sees the first year's parameters in tpar: a transfer kept
+         * from before for others is no longer the one tpar describes */
+        if (type_params(m, ty, s->data[FLOW_ITEM_PARAM], s->tpar + ty->par0))
+            s->tvalid[k] = 0;
         double *par = s->tpar + ty->par0;
-        type_params(m, ty, s->data[FLOW_ITEM_PARAM], par);
         char misuse[FLOW_MISUSE_LEN] = "";
         flow_type_ctx ctx = { ty->t, m, pr->name, m->first, ty->n_params, par, NULL, NULL, misuse };
         flow_error_clear();
@@ -210,6 +229,12 @@ int flow_typed__coefs(const flow_step *st, int k)
          * (no branch per value; a -0 passes on to the values, which skip it) */
         if (any_bits(row, M)) {
             for (int m = 0; m < M; m++) {
+                /* most rows hold a few values: skip eight zeros at a time
+                 * (a branch per value mispredicts at each non-zero) */
+                if ((m & 7) == 0 && m + 8 <= M && any_bits(row + m, 8) == 0) {
+                    m += 7;
+                    continue;
+                }
                 double v = row[m];
                 if (v == 0)
                     continue;
@@ -419,7 +444,7 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
                 stk[r % M] -= rel[r];
             for (int m = 0; m < M; m++)
                 if (stk[m] < 0) {
-                    double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                    double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
                     if (stk[m] < -tol) {
                         rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
                                        "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
@@ -449,6 +474,60 @@ done:
     for (int i = 0; i < nrow; i++)
         out[tr[i].r] = 0;
     return rc;
+}
+
+/* The port flows of typed process k, out = T·acc + releases, sent on:
+ * every row (in a cycle, where the step may call emit again in the year
+ * and must overwrite what it wrote). */
+static void emit_all(const flow_step *st, int k, const double *acc, double *bout)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const flow_typed *ty = &c->ty[k];
+    const int M = st->M, NR = ty->n_ports * M;
+    double *out = s->tout;
+    memcpy(out, s->trel + ty->rel0, (size_t)NR * sizeof *out);
+    apply_T(s, k, acc, out);
+    const int *te = c->ty_edge + ty->edge0;
+    for (int r = 0; r < NR; r++) {
+        double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
+        int e = te[r];
+        st->flows[e] = v;
+        if (v == 0) {
+            out[r] = 0;
+            continue;
+        }
+        send(st, c->e_to[e], r % M, v);
+        bout[r % M] += v;
+    }
+}
+
+/* The same outside cycles: only the rows that send something
+ * (typed_coefs lists them, in order), as typed_lean; the flows of the
+ * others stay at the 0 the year's row holds, and their out at 0, which
+ * emit_all would write. The same sums in the same order: the same bits. */
+static void emit_rows(const flow_step *st, int k, const double *acc, double *bout)
+{
+    const flow_compiled *c = st->c;
+    flow_sim *s = st->s;
+    const int M = st->M, nrow = s->tnrow[k];
+    const flow_trow *tr = s->trow + s->tr0[k];
+    double *out = s->tout;
+    memset(out, 0, (size_t)c->ty[k].n_ports * M * sizeof *out);
+    for (int i = 0; i < nrow; i++)
+        out[tr[i].r] = tr[i].rel;
+    apply_T(s, k, acc, out);
+    for (int i = 0; i < nrow; i++) {
+        const int r = tr[i].r;
+        double v = out[r] > 0 ? out[r] : 0;
+        st->flows[tr[i].e] = v;
+        if (v == 0) {
+            out[r] = 0;
+            continue;
+        }
+        send(st, c->e_to[tr[i].e], r % M, v);
+        bout[r % M] += v;
+    }
 }
 
 /* Typed process k with input xp (per material, received this year):
@@ -488,21 +567,11 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
             }
         }
     }
-    if (!in_cycle)
+    if (!in_cycle) {
         memcpy(bin, xp, (size_t)M * sizeof *bin);
-    memcpy(out, rel, (size_t)NR * sizeof *out);
-    apply_T(s, k, acc, out);
-    const int *te = c->ty_edge + ty->edge0;
-    for (int r = 0; r < NR; r++) {
-        double v = out[r] > 0 ? out[r] : 0; /* >= 0 but for the noise of a cycle's solution */
-        int e = te[r];
-        st->flows[e] = v;
-        if (v == 0) {
-            out[r] = 0;
-            continue;
-        }
-        send(st, c->e_to[e], r % M, v);
-        bout[r % M] += v;
+        emit_rows(st, k, acc, bout);
+    } else {
+        emit_all(st, k, acc, bout);
     }
     /* the stock: what the columns keep, less what was released */
     const double *col = s->tcol + (size_t)k * M;
@@ -514,7 +583,7 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
             stk[r % M] -= rel[r];
         for (int m = 0; m < M; m++)
             if (stk[m] < 0) {
-                double tol = fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+                double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
                 if (stk[m] < -tol)
                     return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
                                      "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);

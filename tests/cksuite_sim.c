@@ -7,11 +7,13 @@
  * from the engine.
  */
 #include <check.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cktest.h"
+#include "flow_int.h" /* flow__fmax */
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -1275,12 +1277,94 @@ START_TEST(test_small_uniform_cycles)
 }
 END_TEST
 
+
+/* flow__fmax stands in for libm's fmax in the year step and must give the
+ * same bits: by C11 F.10.9.2 and glibc's x86-64 fmax, a NaN argument
+ * yields the other one; of two that compare equal glibc returns the first
+ * (so -0 for fmax(-0, +0), +0 for fmax(+0, -0)); else the larger. */
+START_TEST(test_fmax_inline)
+{
+    ck_assert(flow__fmax(NAN, 2.5) == 2.5);
+    ck_assert(flow__fmax(2.5, NAN) == 2.5);
+    ck_assert(isnan(flow__fmax(NAN, NAN)));
+    ck_assert(signbit(flow__fmax(-0.0, 0.0)) && !signbit(flow__fmax(0.0, -0.0)));
+    ck_assert(flow__fmax(-1, -2) == -1 && flow__fmax(1e-300, 3) == 3);
+    ck_assert(flow__fmax(-INFINITY, -1e308) == -1e308 && flow__fmax(INFINITY, 1) == INFINITY);
+    /* and against libm itself, bit for bit, over every pair of a grid */
+    const double v[] = { 0.0, -0.0, 1, -1, NAN, -NAN, INFINITY, -INFINITY, 1e-300, 5, DBL_MIN, -DBL_MAX };
+    const int n = sizeof v / sizeof *v;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            volatile double a = v[i], b = v[j];
+            double want = fmax(a, b), got = flow__fmax(a, b);
+            ck_assert(isnan(want) ? isnan(got) : memcmp(&want, &got, sizeof got) == 0);
+        }
+}
+END_TEST
+
+/* The plan kind flow_sim_new gave process p's component. */
+static int plan_kind(const flow_sim *s, int p)
+{
+    const flow_compiled *c = &s->m->c;
+    for (int k = 0; k < c->C; k++)
+        if (c->order[c->c_start[k]] == p)
+            return s->plan[k].kind;
+    return -1;
+}
+
+/* Processes whose whole input stays (flow_route__keep) beside one that
+ * sends some on (flow_route__process), 2021-2023. city makes 100 t msw
+ * and 20 t glass a year; msw: half to "landfill" (accumulating stock,
+ * 1000 t msw at the start), the rest to "yard" (accumulating stock that
+ * sends 20 % of its msw to "air", a sink); glass all to "bin" (a sink).
+ * By hand, year k = 1, 2, 3:
+ *   landfill:msw 1000 + 50 k = 1050, 1100, 1150; landfill:glass 0
+ *   yard:msw 40 k = 40, 80, 120 (50 in, 10 out); yard->air:msw 10
+ *   city->bin:glass 20 */
+START_TEST(test_keep_path)
+{
+    flow_model *m = model(2021, 2023);
+    int msw = mat(m, "msw"), glass = mat(m, "glass");
+    int city = proc(m, "city", FLOW_SOURCE), lf = proc(m, "landfill", FLOW_STOCK);
+    int yard = proc(m, "yard", FLOW_STOCK), air = proc(m, "air", FLOW_SINK), bin = proc(m, "bin", FLOW_SINK);
+    ck_assert_flow_ok(flow_model_set_generation(m, city, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_generation(m, city, glass, 20, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_initial_stock(m, lf, msw, 1000));
+    flow(m, city, lf, msw, FLOW_SHARE, 0.5, FLOW_NONE);
+    flow(m, city, yard, msw, FLOW_REST, 0, FLOW_NONE);
+    flow(m, city, bin, glass, FLOW_REST, 0, FLOW_NONE);
+    flow(m, yard, air, msw, FLOW_SHARE, 0.2, FLOW_NONE);
+    flow_sim *s = compile_new(m);
+    ck_assert_int_eq(plan_kind(s, lf), FLOW_PLAN_KEEP);
+    ck_assert_int_eq(plan_kind(s, air), FLOW_PLAN_KEEP);
+    ck_assert_int_eq(plan_kind(s, bin), FLOW_PLAN_KEEP);
+    ck_assert_int_eq(plan_kind(s, yard), FLOW_PLAN_PROCESS);
+    for (int run = 0; run < 2; run++) {
+        if (run)
+            ck_assert_flow_ok(flow_sim_reset(s));
+        ck_assert_flow_ok(flow_sim_run(s));
+        for (int k = 1; k <= 3; k++) {
+            int y = 2020 + k;
+            ck_assert_double_eq_tol(item_value(s, FLOW_ITEM_STOCK, "landfill:msw", y), 1000 + 50 * k, 1e-9);
+            ck_assert_double_eq_tol(item_value(s, FLOW_ITEM_STOCK, "landfill:glass", y), 0, 1e-12);
+            ck_assert_double_eq_tol(item_value(s, FLOW_ITEM_STOCK, "yard:msw", y), 40 * k, 1e-9);
+            ck_assert_double_eq_tol(item_value(s, FLOW_ITEM_FLOW, "yard->air:msw", y), 10, 1e-9);
+            ck_assert_double_eq_tol(item_value(s, FLOW_ITEM_FLOW, "city->bin:glass", y), 20, 1e-9);
+        }
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 Suite *flow_sim_suite(void)
 {
     Suite *s = suite_create("sim");
 
     TCase *tc = tcase_create("routing");
     tcase_add_test(tc, test_acyclic);
+    tcase_add_test(tc, test_fmax_inline);
+    tcase_add_test(tc, test_keep_path);
     tcase_add_test(tc, test_source_all_materials);
     tcase_add_test(tc, test_loop_closed_form);
     tcase_add_test(tc, test_loop_two_materials);

@@ -727,6 +727,192 @@ START_TEST(test_facilities_through_models)
 }
 END_TEST
 
+/* A transfer that depends on the parameters alone (no state, neither
+ * the year nor the stock read) is kept across flow_sim_reset and asked
+ * again only when the parameters it was made for change (an ensemble
+ * resets before every sample). msw 100 t to "plant" (burner, with an
+ * init(): ash_share a), paper 50 t to "plant2" (patchy, no init(): paper
+ * is an odd material, ash share b / 2). By hand:
+ *   run 1, a = b = 0:  plant ash 0, flue 100; plant2 ash 0, flue 50;
+ *                      one transfer each (constant parameters)
+ *   run 2, the same:   no transfer at all, the same flows
+ *   run 3, a = 0.3 from 2021, b = 0.4 from 2022, set between two resets:
+ *                      plant ash 30, flue 70 (its init() sees 0.3, not
+ *                      the 0 of its kept transfer: asked in 2021); plant2 2021 as
+ *                      before (b = 0 still: not asked), 2022-2025 ash
+ *                      0.2 x 50 = 10, flue 40 (a share going from 0 to
+ *                      > 0: the row is new, asked in 2022)
+ *   run 4, the same:   plant kept (0.3 both times); plant2's last transfer
+ *                      was for 0.4, 2021 has 0: asked in 2021 and 2022 */
+START_TEST(test_transfer_kept_across_reset)
+{
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_patchy()));
+    flow_model *m;
+    int msw, paper, src, pl, pl2, lf, air, ap, bp;
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2025, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+    ck_assert_flow_ok(flow_model_add_material(m, "paper", FLOW_CAT_DOMESTIC, "t", &paper));
+    ck_assert_flow_ok(flow_model_add_material(m, "ash", FLOW_CAT_INDUSTRIAL, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "flue", FLOW_CAT_EMISSION, "t", NULL));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant", "burner", &pl));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "plant2", "patchy", &pl2));
+    ck_assert_flow_ok(flow_model_add_process(m, "landfill", FLOW_SINK, &lf));
+    ck_assert_flow_ok(flow_model_add_process(m, "air", FLOW_SINK, &air));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_generation(m, src, paper, 50, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, pl, msw, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, pl2, paper, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, pl, "ash", lf, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, pl, "air", air, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, pl2, "ash", lf, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, pl2, "air", air, NULL));
+    ck_assert_flow_ok(flow_model_add_param(m, "a", "1", FLOW_INTERP_STEP, 1, (const int[]){ 2021 },
+                                           (const double[]){ 0 }, &ap));
+    ck_assert_flow_ok(flow_model_add_param(m, "b", "1", FLOW_INTERP_STEP, 1, (const int[]){ 2021 },
+                                           (const double[]){ 0 }, &bp));
+    ck_assert_flow_ok(flow_model_set_type_param(m, pl, "ash_share", 1, ap));
+    ck_assert_flow_ok(flow_model_set_type_param(m, pl2, "ash_share", 1, bp));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    const long transfers[] = { 2, 0, 2, 2 }, burner_calls[] = { 1, 1, 2, 2 };
+    for (int run = 0; run < 4; run++) {
+        if (run)
+            ck_assert_flow_ok(flow_sim_reset(s));
+        if (run == 2) {
+            ck_assert_flow_ok(flow_sim_set_param_from(s, ap, 2021, 0.3));
+            ck_assert_flow_ok(flow_sim_set_param_from(s, bp, 2022, 0.4));
+            /* reset again: plant's init() now sees a = 0.3, for which its
+             * kept transfer (a = 0) was not made */
+            ck_assert_flow_ok(flow_sim_reset(s));
+        }
+        ck_assert_flow_ok(flow_sim_run(s));
+        for (int y = 2021; y <= 2025; y++) {
+            double a = run >= 2 ? 0.3 : 0, b = run >= 2 && y >= 2022 ? 0.4 : 0;
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[ash]->landfill:ash", y), a * 100, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[air]->air:flue", y), (1 - a) * 100, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant2[ash]->landfill:ash", y), b / 2 * 50, TOL);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant2[air]->air:flue", y), (1 - b / 2) * 50, TOL);
+        }
+        flow_sim_stats st;
+        flow_sim_get_stats(s, &st);
+        ck_assert_int_eq(st.type_transfers, transfers[run]);
+        ck_assert_int_eq(n_transfer, burner_calls[run]);
+        ck_assert_int_eq(n_init, run < 2 ? run + 1 : run + 2);
+    }
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
+/* "mirror": each material m leaves on port "out" as itself (T diagonal:
+ * row m has its one value in column m), or, with parameter "bad" = b
+ * >= 1, also -1 of material b - 1 sent as material 0 (a wrong type).
+ * With "release" 1 it releases 2 t of m3 and 3 t of m18 from its stock on
+ * port "spare" (rows with a release and no coefficient, after those with
+ * coefficients); with 2, -1 t of m12 (wrong). typed_coefs reads the
+ * rows eight values at a time: with 19 materials the values lie in the
+ * first block (0-7), the second (8-15) and the short tail (16-18). */
+static int mirror_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
+{
+    (void)state;
+    int M = flow_type_ctx_n_materials(ctx), bad = (int)flow_type_ctx_param(ctx, 0);
+    int release = (int)flow_type_ctx_param(ctx, 1);
+    for (int m = 0; m < M; m++)
+        T->coef[m * M + m] = 1;
+    if (bad >= 1)
+        T->coef[0 * M + bad - 1] = -1;
+    if (release == 1) {
+        T->release[1 * M + 3] = 2;
+        T->release[1 * M + 18] = 3;
+    } else if (release == 2) {
+        T->release[1 * M + 12] = -1;
+    }
+    return 0;
+}
+
+static const flow_param_decl mirror_params[] = {
+    { "bad", "1", 0, 0, 100, "1 + the column of a -1 in row 0 (0: none)" },
+    { "release", "1", 0, 0, 2, "0: no releases, 1: 2 t of m3 and 3 t of m18, 2: -1 t of m12" },
+};
+static const char *const mirror_ports[] = { "out", "spare" };
+
+FLOW_PLUGIN_DEFINE(mirror, "mirror", .params = mirror_params, .n_params = 2, .ports = mirror_ports,
+    .n_ports = 2, .transfer = mirror_transfer);
+
+/* 19 materials m0..m18, city makes k + 1 t of m<k>, all to the mirror,
+ * which holds 10 t of m3 and of m18 at the start: by hand,
+ * mirror[out]->sink:m<k> = k + 1; with release 1, mirror[spare]->sink2:m3
+ * = 2 and :m18 = 3, stocks m3 10 - 2 = 8, m18 10 - 3 = 7; else nothing
+ * released, stocks 10. */
+static flow_model *mirror_model(double bad, double release)
+{
+    flow_model *m;
+    int src, mi, sink, sink2;
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2021, NULL));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "mirror", "mirror", &mi));
+    ck_assert_flow_ok(flow_model_add_process(m, "sink", FLOW_SINK, &sink));
+    ck_assert_flow_ok(flow_model_add_process(m, "sink2", FLOW_SINK, &sink2));
+    for (int k = 0; k < 19; k++) {
+        char name[8];
+        int mat;
+        snprintf(name, sizeof name, "m%d", k);
+        ck_assert_flow_ok(flow_model_add_material(m, name, FLOW_CAT_DOMESTIC, "t", &mat));
+        ck_assert_flow_ok(flow_model_set_generation(m, src, mat, k + 1, FLOW_NONE));
+        if (k == 3 || k == 18)
+            ck_assert_flow_ok(flow_model_set_initial_stock(m, mi, mat, 10));
+    }
+    ck_assert_flow_ok(flow_model_add_flow(m, src, mi, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, mi, "out", sink, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, mi, "spare", sink2, NULL));
+    ck_assert_flow_ok(flow_model_set_type_param(m, mi, "bad", bad, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_type_param(m, mi, "release", release, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_compile(m));
+    return m;
+}
+
+START_TEST(test_rows_read_by_blocks)
+{
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_mirror()));
+    for (int release = 0; release < 2; release++) {
+        flow_model *m = mirror_model(0, release);
+        flow_sim *s;
+        ck_assert_flow_ok(flow_sim_new(&s, m));
+        ck_assert_flow_ok(flow_sim_run(s));
+        for (int k = 0; k < 19; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "mirror[out]->sink:m%d", k);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, name, 2021), k + 1, TOL);
+            double rel = release && k == 3 ? 2 : release && k == 18 ? 3 : 0;
+            snprintf(name, sizeof name, "mirror[spare]->sink2:m%d", k);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, name, 2021), rel, TOL);
+            snprintf(name, sizeof name, "mirror:m%d", k);
+            ck_assert_double_eq_tol(get(s, FLOW_ITEM_STOCK, name, 2021), (k == 3 || k == 18 ? 10 : 0) - rel, TOL);
+        }
+        flow_sim_free(s);
+        flow_model_free(m);
+    }
+    /* a -1 in the second block (column 12) and in the tail (column 17) of
+     * row 0, and a release of -1, are found and named */
+    const int cols[] = { 12, 17, -1 };
+    for (int i = 0; i < 3; i++) {
+        char what[64];
+        if (cols[i] >= 0)
+            snprintf(what, sizeof what, "sends -1 of material 'm%d' to material 'm0'", cols[i]);
+        else
+            snprintf(what, sizeof what, "releases -1 of material 'm12' on port 'spare'");
+        flow_model *m = mirror_model(cols[i] + 1, cols[i] >= 0 ? 0 : 2);
+        flow_sim *s;
+        ck_assert_flow_ok(flow_sim_new(&s, m));
+        ck_assert_flow_error(flow_sim_run(s), FLOW_EPLUGIN, "process 'mirror' (type 'mirror'), year 2021", what);
+        flow_sim_free(s);
+        flow_model_free(m);
+    }
+}
+END_TEST
+
 Suite *flow_typed_suite(void)
 {
     Suite *s = suite_create("typed");
@@ -742,6 +928,8 @@ Suite *flow_typed_suite(void)
     tcase_add_test(tc, test_backlog_fifo);
     tcase_add_test(tc, test_backlog_fifo_cycle);
     tcase_add_test(tc, test_rows_change_over_years);
+    tcase_add_test(tc, test_transfer_kept_across_reset);
+    tcase_add_test(tc, test_rows_read_by_blocks);
     suite_add_tcase(s, tc);
     TCase *tf = tcase_create("facilities");
     tcase_set_timeout(tf, 120);
