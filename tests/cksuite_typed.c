@@ -856,7 +856,7 @@ static flow_model *mirror_model(double bad, double release)
     ck_assert_flow_ok(flow_model_add_process(m, "sink", FLOW_SINK, &sink));
     ck_assert_flow_ok(flow_model_add_process(m, "sink2", FLOW_SINK, &sink2));
     for (int k = 0; k < 19; k++) {
-        char name[8];
+        char name[16];
         int mat;
         snprintf(name, sizeof name, "m%d", k);
         ck_assert_flow_ok(flow_model_add_material(m, name, FLOW_CAT_DOMESTIC, "t", &mat));
