@@ -35,6 +35,10 @@ void fs_state_free(lua_State *L);
  * before they run when it does not fit in what is left. Nothing outside
  * the sandbox. */
 void fs_budget_charge(lua_State *L, double cost, const char *what);
+/* Adds cost to what the sandbox has spent (work already done that the
+ * instruction hook does not see); raises the budget error when that spends
+ * it. Nothing outside the sandbox. */
+void fs_budget_spend(lua_State *L, long long cost);
 /* Raises the budget error again when the budget is spent (after a
  * protected call that caught it). Nothing outside the sandbox. */
 void fs_budget_check(lua_State *L);

@@ -164,6 +164,16 @@ void fs_budget_charge(lua_State *L, double cost, const char *what)
     sb->spent += (long long)cost;
 }
 
+void fs_budget_spend(lua_State *L, long long cost)
+{
+    sandbox *sb = sandbox_of(L);
+    if (!sb)
+        return;
+    sb->spent += cost;
+    if (sb->spent > sb->budget)
+        budget_error(L, sb);
+}
+
 void fs_budget_check(lua_State *L)
 {
     sandbox *sb = sandbox_of(L);

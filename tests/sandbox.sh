@@ -235,6 +235,21 @@ while true do coroutine.resume(coroutine.create(function() while true do end end
 LUA
 expect "coroutine.resume cannot catch the budget error for good" 1 "instruction budget" "" -- \
   "$FLOWSIM" exec --sandbox --budget 1000000 coloop.lua
+# a caught error costs the interpreter a hundred instructions' time that the
+# hook does not count: a loop of them ran 2 minutes on the default budget.
+# Each is charged (1000): under a budget of 1,000,000 at most 1,000 are
+# caught, where uncharged (6 instructions an iteration) 160,000 were.
+cat > errloop.lua <<'LUA'
+local n = 0
+while true do
+  pcall(function() whinD() end)
+  n = n + 1
+  if n == 5000 then print("5000 errors caught") end
+end
+LUA
+expect "caught errors are charged to the budget" 1 "instruction budget" "" -- \
+  "$FLOWSIM" exec --sandbox --budget 1000000 errloop.lua
+grep -q '5000 errors caught' "$tmp/out" && { echo "5000 errors were caught under a budget of 1000000" > "$tmp/err"; bad "caught errors are charged: no more than 1000 of them"; }
 cat > gcloop.lua <<'LUA'
 setmetatable({}, { __gc = function() while true do end end })
 LUA
