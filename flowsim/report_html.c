@@ -19,6 +19,9 @@
 #include "json_out.h"
 #include "report_html.h"
 
+/* in the head of every page, and what a page replaces must hold (own_page_or_new) */
+#define GENERATOR_MARK "<meta name=\"generator\" content=\"flowsim report --html\">"
+
 #define SAMPLES_WHAT "indicators" /* the ensemble of the indicators: samples/indicators */
 
 static const char *const kind_key[] = { "flows", "stocks", NULL, "indicators", "metrics" };
@@ -281,7 +284,7 @@ static int put_data(FILE *f, flow_results **rs, char *const *files, int nfiles, 
 static void put_page(FILE *f, flow_results **rs, char *const *files, int nfiles, const char *scenario, int *rc)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"generator\" content=\"flowsim report --html\">\n"
+          GENERATOR_MARK "\n"
           "<title>libflow report</title>\n<style>\n",
           f);
     fputs(fs_report_css, f);
@@ -308,6 +311,28 @@ static int is_input(const char *out, char *const *files, int nfiles)
     return 0;
 }
 
+/* The page may replace only a page of its own (a model's source, notes or
+ * anything else named by mistake stays): FS_OK when out does not exist or
+ * is a regular file whose head holds the page's generator mark. */
+static int own_page_or_new(const char *out)
+{
+    struct stat so;
+    if (stat(out, &so) != 0)
+        return FS_OK; /* a new page (a folder that is missing is the writer's error) */
+    char head[1024] = "";
+    FILE *f = S_ISREG(so.st_mode) ? fopen(out, "rb") : NULL;
+    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+    if (f)
+        fclose(f);
+    head[n] = '\0';
+    if (!strstr(head, GENERATOR_MARK)) {
+        fs_error("report --html: refusing to replace %s: it is not a page of flowsim report --html "
+                 "(remove it or give another name)", out);
+        return FS_ERROR;
+    }
+    return FS_OK;
+}
+
 static int check_args(const char *out, char *const *files, int nfiles)
 {
     for (int i = 0; i < nfiles; i++) {
@@ -322,7 +347,7 @@ static int check_args(const char *out, char *const *files, int nfiles)
         fs_error("report --html: %s is one of the results files read: give another name for the page", out);
         return FS_USAGE;
     }
-    return FS_OK;
+    return own_page_or_new(out);
 }
 
 /* The page into a temporary file next to out (".NAME.tmp-XXXXXX"), then renamed. */

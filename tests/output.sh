@@ -4,6 +4,8 @@
 # - an output that is one of the inputs (by any name), an existing file
 #   that is not a results file, or an existing results file without
 #   --force is refused in one line, exit 1, the file untouched;
+# - report --html replaces only a page it wrote (a model's source or
+#   notes named by mistake are refused);
 # - options a command does not document are usage errors (exit 2);
 # - a replaced file keeps its permission bits, a new one gets 0666 less
 #   the umask; a name of 253 bytes works (the temporary name is cut to
@@ -66,6 +68,14 @@ refused 1 "an existing results file without --force" r.h5 run two.lua -o r.h5
 grep -q -- "--force" err && ok "the line names --force" || bad "the line names --force"
 "$FLOWSIM" run two.lua -o r.h5 --force > out 2> err && test "$(scenarios r.h5)" = "second " \
   && ok "--force replaces a results file" || bad "--force replaces a results file ($(scenarios r.h5))"
+
+# report --html replaces only a page of its own: not a model's source or notes
+refused 1 "report r.h5 --html m.lua (a model's source)" m.lua report r.h5 --html m.lua
+grep -q "not a page of flowsim report --html" err && ok "the line says why" || bad "the line says why"
+refused 1 "report r.h5 --html notes.txt" notes.txt report r.h5 --html notes.txt
+"$FLOWSIM" report r.h5 --html page.html > /dev/null 2> err && "$FLOWSIM" report r.h5 --html page.html > /dev/null 2> err \
+  && grep -q 'flowsim report --html' page.html && ok "report --html replaces a page of its own" \
+  || bad "report --html replaces a page of its own"
 
 # options a command does not document: usage errors, the files untouched
 refused 2 "report r.h5 -o r.h5" r.h5 report r.h5 -o r.h5
