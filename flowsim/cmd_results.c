@@ -194,6 +194,21 @@ static const char export_driver[] =
     "  if not moved then os.remove(tmp); error('export: cannot write ' .. path .. ': ' .. e, 0) end\n"
     "  return path\n"
     "end\n"
+    /* a file of a name it writes is replaced only when it is an export's
+     * (first line 'scenario,...'): a model's own indicators.csv stays, and
+     * nothing is written when one is refused */
+    "for _, name in ipairs { 'indicators.csv', 'flows.csv', 'stocks.csv', 'params.csv', 'metrics.csv',\n"
+    "    'targets.csv', 'ensemble_summary.csv', 'ensemble_targets.csv', 'sensitivity.csv' } do\n"
+    "  local h = io.open(dir .. '/' .. name, 'r')\n"
+    "  if h then\n"
+    "    local ok, first = pcall(h.read, h, 'l')\n"
+    "    h:close()\n"
+    "    if not (ok and type(first) == 'string' and first:sub(1, 9) == 'scenario,') then\n"
+    "      error('export: refusing to replace ' .. dir .. '/' .. name .. ': it is not a CSV of flowsim export '\n"
+    "            .. '(remove it or give another folder)', 0)\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
     "local files = {}\n"
     "for _, k in ipairs { 'indicator', 'flow', 'stock', 'param', 'metric' } do\n"
     "  files[#files + 1] = out(k .. 's.csv', 'scenario,year,item,unit,value', function(row)\n"

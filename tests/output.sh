@@ -4,8 +4,9 @@
 # - an output that is one of the inputs (by any name), an existing file
 #   that is not a results file, or an existing results file without
 #   --force is refused in one line, exit 1, the file untouched;
-# - report --html replaces only a page it wrote (a model's source or
-#   notes named by mistake are refused);
+# - report --html replaces only a page it wrote, export --csv only the
+#   CSV files of an export (a model's source, its data or notes named by
+#   mistake are refused);
 # - options a command does not document are usage errors (exit 2);
 # - a replaced file keeps its permission bits, a new one gets 0666 less
 #   the umask; a name of 253 bytes works (the temporary name is cut to
@@ -76,6 +77,14 @@ refused 1 "report r.h5 --html notes.txt" notes.txt report r.h5 --html notes.txt
 "$FLOWSIM" report r.h5 --html page.html > /dev/null 2> err && "$FLOWSIM" report r.h5 --html page.html > /dev/null 2> err \
   && grep -q 'flowsim report --html' page.html && ok "report --html replaces a page of its own" \
   || bad "report --html replaces a page of its own"
+
+# export --csv DIR replaces only CSV files of an export (a model's own
+# indicators.csv in that folder stays, and nothing else is written)
+mkdir data && cp "$srcdir/models/hengshui/indicators.csv" data/
+refused 1 "export --csv into a folder holding a model's indicators.csv" data/indicators.csv export r.h5 --csv data
+test "$(ls data)" = "indicators.csv" && ok "nothing else was written into data/" || bad "export wrote into data/: $(ls data | tr '\n' ' ')"
+"$FLOWSIM" export r.h5 --csv ex > /dev/null 2> err && "$FLOWSIM" export r.h5 --csv ex > /dev/null 2> err \
+  && ok "export replaces an export of its own" || bad "export replaces an export of its own"
 
 # options a command does not document: usage errors, the files untouched
 refused 2 "report r.h5 -o r.h5" r.h5 report r.h5 -o r.h5
