@@ -14,6 +14,21 @@
 local flow = require "flow"
 
 local out = arg and arg[1] or "hengshui.h5"
+-- an existing OUT is replaced only when it is a results file (an earlier
+-- run's): anything else of that name stays, and nothing runs
+do
+  local h = io.open(out, "rb")
+  if h then
+    h:close()
+    local ok, f = pcall(flow.results_open, out)
+    if not ok then
+      io.stderr:write("flowsim: refusing to replace ", out, ": ", (tostring(f):gsub("^.-: ", "", 1)),
+                      "; remove it or run in another folder\n")
+      os.exit(1)
+    end
+    f:close()
+  end
+end
 -- relative to this file; the path read tells where this file is (a host
 -- may run it without arg[0])
 local rows, _, csv = flow.read_csv("../models/hengshui/indicators.csv")

@@ -83,6 +83,17 @@ test -s "$tmp/job/hengshui.h5" || no "flowsim with no arguments wrote no hengshu
 grep -q "scenario bau" "$tmp/report" && grep -q "scenario plan" "$tmp/report" ||
   no "hengshui.h5 of the main job lacks bau or plan"
 
+# Run again there: its own results file is replaced. A hengshui.h5 that
+# is not a results file (a user's own) is refused, kept, and nothing runs.
+(cd "$tmp/job" && env -u FLOW_PLUGIN_PATH "$FLOWSIM" > /dev/null 2>&1) || no "flowsim run again does not replace its own hengshui.h5"
+mkdir "$tmp/mine" && echo "my data" > "$tmp/mine/hengshui.h5"
+(cd "$tmp/mine" && env -u FLOW_PLUGIN_PATH "$FLOWSIM" > "$tmp/mine.out" 2> "$tmp/mine.err")
+rc=$?
+test "$rc" -eq 1 || no "flowsim over a hengshui.h5 that is not results: exit $rc, not 1"
+test "$(cat "$tmp/mine/hengshui.h5")" = "my data" || no "flowsim replaced a hengshui.h5 that was not a results file"
+test "$(wc -l < "$tmp/mine.err")" -eq 1 && grep -q "refusing to replace hengshui.h5" "$tmp/mine.err" ||
+  no "flowsim over a hengshui.h5 that is not results: not one line naming it"
+
 # The Chinese names of 附件1 in the results file: the title column of
 # indicators/index (docs/results-format.md), typed here from the plan
 # (附件1 row 29), read by Lua and, when /usr/bin/python3 has h5py, by h5py.
