@@ -31,37 +31,76 @@ static int nothing_held(const flow_compiled *c, const double *st, const double *
     return 1;
 }
 
-int flow_balance__check(flow_sim *s, int t)
+/* The materials the check looks at in blocks of this many: a block in
+ * which the process neither held, received nor sent anything is passed
+ * over at once (most are: a process handles a few of the materials). */
+#define BAL_BLOCK 8
+
+/* Whether materials [m0, m0 + n) of process p hold only +0 in everything
+ * the check reads: bin, bout, and the stock and backlog items now and the
+ * year before (for which nothing_held would find each held nothing). */
+static int block_quiet(const flow_sim *s, const double *st, const double *sp, const int *items, int p, int m0,
+                       int n)
 {
-    const flow_model *m = s->m;
-    const flow_compiled *c = &m->c;
-    int M = c->M;
-    const double *st = s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S;
-    const double *sp = t > 0 ? s->data[FLOW_ITEM_STOCK] + (size_t)(t - 1) * c->S : NULL;
-    double worst = 0, wres = 0, win = 0, wout = 0;
-    int wp = -1, wm = -1;
-    /* only the processes flow_sim_new listed: a sink keeps whatever it
-     * accepts (nothing to balance); a split or source without capacity
-     * outside cycles was balanced as it routed (run_split, run_uniform:
-     * what it sends on equals what it has, within the same tolerance), so
-     * was a typed process without capacity outside cycles (typed_lean), and so
-     * were the splits of a cycle solved by run_cycle_small (what the cycle
-     * delivered against its solution) */
-    for (int i = 0; i < s->n_bal; i++) {
-        int p = s->bal_p[i];
-        int items[2] = { c->p_stock[p], c->p_backlog[p] };
-        /* a process of a plugin type may turn one material into another:
-         * its balance is over all materials together (wm = -1) */
-        int typed = m->procs[p].type != NULL;
-        double tin = 0, tout = 0, tds = 0, tscale = 0;
-        for (int mat = 0; mat < M; mat++) {
+    const flow_compiled *c = &s->m->c;
+    size_t pm = (size_t)p * c->M + m0;
+    uint64_t any = flow__bits_or(s->bin + pm, n) | flow__bits_or(s->bout + pm, n);
+    for (int k = 0; k < 2 && !any; k++) {
+        if (items[k] < 0)
+            continue;
+        any |= flow__bits_or(st + items[k] + m0, n);
+        if (sp)
+            any |= flow__bits_or(sp + items[k] + m0, n);
+        else if (k == 0)
+            any |= flow__bits_or(c->pm_init + pm, n);
+    }
+    return any == 0;
+}
+
+/* The worst residual found so far, for the message. */
+typedef struct bal_worst {
+    double rel, res, in, out;
+    int p, mat;
+} bal_worst;
+
+/* Judges the residual of (p, mat) (mat -1: all materials of a typed
+ * process together). */
+static void judge(flow_sim *s, int p, int mat, double in, double out, double ds, double scale, bal_worst *w)
+{
+    double res = in - out - ds;
+    /* below 100 x the noise floor of the year a residual is rounding */
+    double rel = fabs(res) <= 100 * s->floor ? 0 : scale > 0 ? fabs(res) / scale : INFINITY;
+    if (isnan(res))
+        rel = INFINITY;
+    if (rel > s->stats.max_balance_error)
+        s->stats.max_balance_error = rel;
+    if (rel > s->tol && rel > w->rel)
+        *w = (bal_worst){ rel, res, in, out, p, mat };
+}
+
+/* The balance of process p in year t: material by material, or, for a
+ * process of a plugin type (which may turn one material into another),
+ * over all materials together. */
+static void check_process(flow_sim *s, const double *st, const double *sp, int p, bal_worst *w)
+{
+    const flow_compiled *c = &s->m->c;
+    const int M = c->M;
+    const int items[2] = { c->p_stock[p], c->p_backlog[p] };
+    const int typed = s->m->procs[p].type != NULL;
+    double tin = 0, tout = 0, tds = 0, tscale = 0;
+    for (int m0 = 0; m0 < M; m0 += BAL_BLOCK) {
+        const int n = M - m0 < BAL_BLOCK ? M - m0 : BAL_BLOCK;
+        /* a typed process's last material is always judged: it closes
+         * the sums */
+        if (!(typed && m0 + n == M) && block_quiet(s, st, sp, items, p, m0, n))
+            continue;
+        for (int mat = m0; mat < m0 + n; mat++) {
             size_t pm = (size_t)p * M + mat;
             double in = s->bin[pm], out = s->bout[pm];
             /* a material the process neither held, received nor sent (most
              * of them): its residual is exactly 0, judged so below; of a
              * typed process it would add zeros to sums that start at +0
-             * and so stay as they are (the last material is always
-             * judged: it closes the sums) */
+             * and so stay as they are */
             if (in == 0 && out == 0 && (!typed || mat < M - 1) && nothing_held(c, st, sp, items, pm, mat))
                 continue;
             double scale = flow__fmax(fabs(in), fabs(out)), ds = 0;
@@ -73,41 +112,43 @@ int flow_balance__check(flow_sim *s, int t)
                 ds += st[it] - prev;
                 scale = flow__fmax(scale, flow__fmax(fabs(st[it]), fabs(prev)));
             }
-            if (typed) {
-                tin += in;
-                tout += out;
-                tds += ds;
-                tscale += scale;
-                if (mat < M - 1)
-                    continue;
-                in = tin;
-                out = tout;
-                ds = tds;
-                scale = tscale;
+            if (!typed) {
+                judge(s, p, mat, in, out, ds, scale, w);
+                continue;
             }
-            double res = in - out - ds;
-            /* below 100 x the noise floor of the year a residual is rounding */
-            double rel = fabs(res) <= 100 * s->floor ? 0 : scale > 0 ? fabs(res) / scale : INFINITY;
-            if (isnan(res))
-                rel = INFINITY;
-            if (rel > s->stats.max_balance_error)
-                s->stats.max_balance_error = rel;
-            if (rel > s->tol && rel > worst) {
-                worst = rel;
-                wp = p;
-                wm = typed ? -1 : mat;
-                wres = res;
-                win = in;
-                wout = out;
-            }
+            tin += in;
+            tout += out;
+            tds += ds;
+            tscale += scale;
+            if (mat == M - 1)
+                judge(s, p, -1, tin, tout, tds, tscale, w);
         }
     }
-    if (wp >= 0)
-        return flow_model__err(&m->procs[wp].origin, FLOW_EBALANCE,
+}
+
+int flow_balance__check(flow_sim *s, int t)
+{
+    const flow_model *m = s->m;
+    const flow_compiled *c = &m->c;
+    const double *st = s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S;
+    const double *sp = t > 0 ? s->data[FLOW_ITEM_STOCK] + (size_t)(t - 1) * c->S : NULL;
+    bal_worst w = { 0, 0, 0, 0, -1, -1 };
+    /* only the processes flow_sim_new listed: a sink keeps whatever it
+     * accepts (nothing to balance); a split or source without capacity
+     * outside cycles was balanced as it routed (run_split, run_uniform:
+     * what it sends on equals what it has, within the same tolerance), so
+     * was a typed process without capacity outside cycles (typed_lean), and so
+     * were the splits of a cycle solved by run_cycle_small (what the cycle
+     * delivered against its solution) */
+    for (int i = 0; i < s->n_bal; i++)
+        if (!s->reuse || s->rpvar[s->bal_p[i]]) /* a fixed one was checked when computed (reuse.c) */
+            check_process(s, st, sp, s->bal_p[i], &w);
+    if (w.p >= 0)
+        return flow_model__err(&m->procs[w.p].origin, FLOW_EBALANCE,
                                "process '%s', %s%s%s, year %d: mass balance off by %.6g "
                                "(in %.10g, out %.10g; relative %.3g > %.3g)",
-                               m->procs[wp].name, wm >= 0 ? "material '" : "all materials",
-                               wm >= 0 ? m->mats[wm].name : "", wm >= 0 ? "'" : "", m->first + t, wres,
-                               win, wout, worst, s->tol);
+                               m->procs[w.p].name, w.mat >= 0 ? "material '" : "all materials",
+                               w.mat >= 0 ? m->mats[w.mat].name : "", w.mat >= 0 ? "'" : "", m->first + t, w.res,
+                               w.in, w.out, w.rel, s->tol);
     return 0;
 }

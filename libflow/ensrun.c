@@ -168,6 +168,9 @@ static int run_sample(flow_ensemble *e, flow_sim *s, long i)
         rc = flow_sim_run(s);
     if (rc)
         return rc;
+    /* the worker's first complete sample: its processes that no uncertain
+     * parameter reaches are not computed again (reuse.c) */
+    flow_sim__reuse_capture(s);
     for (int k = 0; k < FLOW_ITEM_KIND_COUNT_; k++) {
         size_t n = (size_t)e->T * (size_t)e->n_items[k];
         if (e->keep[k])
@@ -268,9 +271,16 @@ static int pool_run(flow_ensemble *e, const flow_ensemble_opts *o)
     /* every allocation on this thread: the model's allocator need not be
      * thread-safe (flowsim's sandbox counts its memory), and stepping a
      * simulation never allocates */
-    int rc = 0;
+    /* the parameters the samples change */
+    int NP = flow_model_n_items(e->m, FLOW_ITEM_PARAM);
+    unsigned char *vary = flow_alloc__calloc(&e->m->alloc, (size_t)NP + 1, 1);
+    int rc = vary ? 0 : flow_error__nomem("ensemble: workers");
+    for (int k = 0; vary && k < e->n_u; k++)
+        vary[e->u[k].param] = 1;
     for (int j = 0; j < o->threads && rc == 0; j++)
-        rc = flow_sim_new(&w[j].s, e->m);
+        if ((rc = flow_sim_new(&w[j].s, e->m)) == 0)
+            rc = flow_sim__reuse_prepare(w[j].s, vary);
+    flow_alloc__free(&e->m->alloc, vary);
     for (int j = 0; j < o->threads && rc == 0; j++) {
         w[j].p = &p;
         w[j].failed = -1;

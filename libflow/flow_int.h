@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <gsl/gsl_roots.h>
 
@@ -49,6 +50,28 @@
 static inline double flow__fmax(double a, double b)
 {
     return b > a ? b : a == a ? a : b;
+}
+
+/* The bits of v[0..n) ORed together: 0 exactly when every value is +0 (a
+ * -0 or a NaN is not; callers then look at the values). Four independent
+ * ORs, no branch per value: the year step skips runs of materials a
+ * process neither holds nor receives with it. */
+static inline uint64_t flow__bits_or(const double *v, int n)
+{
+    uint64_t b[4] = { 0, 0, 0, 0 };
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; j++) {
+            uint64_t w;
+            memcpy(&w, v + i + j, sizeof w);
+            b[j] |= w;
+        }
+    for (; i < n; i++) {
+        uint64_t w;
+        memcpy(&w, v + i, sizeof w);
+        b[0] |= w;
+    }
+    return (b[0] | b[1]) | (b[2] | b[3]);
 }
 
 /* error.c ------------------------------------------------------------ */
@@ -472,6 +495,29 @@ struct flow_sim;
  * index t. Returns 0 or FLOW_EBALANCE naming the worst offender. */
 int flow_balance__check(struct flow_sim *s, int t);
 
+/* reuse.c ------------------------------------------------------------ */
+
+/* Prepares s to compute once the processes that none of the parameters
+ * marked in vary[NP] reaches (nor a product of one), so that an ensemble
+ * that changes only those parameters between runs passes over them;
+ * allocates (call it on the thread that made s). The next full,
+ * successful run is the one kept: flow_sim__reuse_capture() after it. */
+int flow_sim__reuse_prepare(struct flow_sim *s, const unsigned char *vary);
+/* Keeps the rows of the run that has just completed for the fixed
+ * processes; from the next flow_sim_reset() on, they are not computed
+ * again. Does nothing unless prepared and the run completed. Never
+ * allocates. */
+void flow_sim__reuse_capture(struct flow_sim *s);
+/* What flow_sim_reset clears while reusing: the flows, stocks and metrics
+ * of the processes that vary, in every year; the others keep the values
+ * of the run captured. */
+void flow_sim__reuse_clear(struct flow_sim *s);
+/* Ends the reuse (a parameter outside vary, or the balance tolerance, was
+ * set): from the next reset on, every process is computed. */
+void flow_sim__reuse_off(struct flow_sim *s);
+/* Frees what prepare allocated (flow_sim_free calls it). */
+void flow_sim__reuse_free(struct flow_sim *s);
+
 /* sim.c -------------------------------------------------------------- */
 
 typedef struct flow_bqcur flow_bqcur;
@@ -535,6 +581,17 @@ struct flow_sim {
     unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
     unsigned char *tszero;    /* [NT] its stock has been 0 in every year so far (typed_lean) */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
+    /* reuse.c: the processes no varying parameter reaches, computed once */
+    int reuse;                /* 1: reset clears only rzero, the step replays rfixed */
+    int rready;               /* prepared: the next full run is captured */
+    unsigned char *rvary;     /* [NP] the parameters that may change between runs */
+    unsigned char *rpvar;     /* [P] 1: the process varies (computed every run) */
+    unsigned char *rfixed;    /* [C] 1: the step's component k is computed once */
+    unsigned char *rnode;     /* [n_nodes] 1: the expression node's values are the captured run's */
+    int *rrep0;               /* [C + 1] component k's replay: entries [rrep0[k], rrep0[k + 1]) */
+    int *rrep_e, *rrep_xi;    /* [E] of flow rrep_e, add its value to input rrep_xi (p x M + mat) */
+    int *rzero[3], rnzero[3]; /* the items of flows, stocks and metrics of the processes that
+                                 vary: rnzero[k] runs (first, length) */
     /* test hooks (FLOW_TESTHOOK, read once by flow_sim_new; off: -1 and
      * CAP_MAX_ROUNDS): the year index and flow whose delivery
      * FLOW_SIM_CORRUPT falsifies, whether this year's was; the rounds of

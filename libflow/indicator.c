@@ -582,7 +582,8 @@ void flow_indicator__eval_year(const flow_sim *s, int t, double *row)
     const flow_model *m = s->m;
     double *v = s->nodeval;
     for (size_t k = 0; k < m->n_nodes; k++)
-        v[(size_t)t * m->n_nodes + k] = node_value(s, (int)k, t, v);
+        if (!s->reuse || !s->rnode[k]) /* else: the value of the run captured (reuse.c) */
+            v[(size_t)t * m->n_nodes + k] = node_value(s, (int)k, t, v);
     for (size_t i = 0; i < m->n_inds; i++)
         row[i] = v[(size_t)t * m->n_nodes + (size_t)m->inds[i].node];
 }

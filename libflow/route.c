@@ -15,6 +15,10 @@
 
 #include "sim_int.h"
 
+/* Runs of materials that flow_route__keep and flow_route__uniform pass
+ * over at once when a process neither holds nor receives any of them. */
+#define KEEP_BLOCK 8
+
 /* FLOW_SIM_CORRUPT (sim_hooks): once in its year, adds CORRUPT_REL of the
  * chosen flow to what its destination is found to have received (bin),
  * when the destination is one of `only` (a cycle's processes, marked in
@@ -387,6 +391,13 @@ int flow_route__uniform(const flow_step *st, const flow_plan *pl)
         double *fl = flows + pl->fl;
         const int to = xi[0];
         for (int mat = 0; mat < M; mat++) {
+            /* nothing received: +0 passes on, which the flow's row holds
+             * and which adds nothing to the target's input */
+            if ((mat & (KEEP_BLOCK - 1)) == 0 && mat + KEEP_BLOCK <= M &&
+                flow__bits_or(x + p0 + mat, KEEP_BLOCK) == 0) {
+                mat += KEEP_BLOCK - 1;
+                continue;
+            }
             double B = x[p0 + mat];
             if (B < 0) {
                 double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor;
@@ -404,6 +415,13 @@ int flow_route__uniform(const flow_step *st, const flow_plan *pl)
         return 0;
     }
     for (int mat = 0; mat < M; mat++) {
+        /* nothing received and no fixed flow: every share and the rest
+         * carry +0, as the flows' row holds already */
+        if (nfix == 0 && !undeclared && (mat & (KEEP_BLOCK - 1)) == 0 && mat + KEEP_BLOCK <= M &&
+            flow__bits_or(x + p0 + mat, KEEP_BLOCK) == 0) {
+            mat += KEEP_BLOCK - 1;
+            continue;
+        }
         double B = x[p0 + mat];
         double *fl = flows + pl->fl + (size_t)mat * n;
         double out = F;
@@ -529,22 +547,30 @@ void flow_route__keep(const flow_step *st, int p)
     const size_t p0 = (size_t)p * M;
     const double *xp = s->x + p0;
     s->rho[p] = 1;
-    for (int mat = 0; mat < M; mat++) {
-        s->bin[p0 + mat] = xp[mat];
-        s->bout[p0 + mat] = 0;
-    }
+    memcpy(s->bin + p0, xp, (size_t)M * sizeof *xp);
+    memset(s->bout + p0, 0, (size_t)M * sizeof *s->bout);
     if (item0 < 0) /* a sink: no stock items */
         return;
-    for (int mat = 0; mat < M; mat++) {
-        double x = xp[mat], accepted = 0.0 + x;
-        double v = flow_route__stock_prev(st, item0 + mat) + accepted - 0.0;
-        if (v < 0) {
-            /* flow_route__finish's tolerance: B = 0 + 1 x x, nothing sent */
-            double tol = flow__fmax(VALUE_TOL * flow__fmax(fabs(0.0 + x), 0), st->floor);
-            if (v >= -tol)
-                v = 0;
+    /* last year's stock (before the first year: the initial stock) */
+    const double *prev = st->sprev ? st->sprev + item0 : c->pm_init + p0;
+    double *stk = st->stocks + item0;
+    for (int m0 = 0; m0 < M; m0 += KEEP_BLOCK) {
+        const int n = M - m0 < KEEP_BLOCK ? M - m0 : KEEP_BLOCK;
+        /* nothing held, nothing received: the stock is +0 + (+0 + +0) -
+         * 0.0 = +0, which the year's row holds already (flow_sim_reset) */
+        if ((flow__bits_or(xp + m0, n) | flow__bits_or(prev + m0, n)) == 0)
+            continue;
+        for (int mat = m0; mat < m0 + n; mat++) {
+            double x = xp[mat], accepted = 0.0 + x;
+            double v = prev[mat] + accepted - 0.0;
+            if (v < 0) {
+                /* flow_route__finish's tolerance: B = 0 + 1 x x, nothing sent */
+                double tol = flow__fmax(VALUE_TOL * flow__fmax(fabs(0.0 + x), 0), st->floor);
+                if (v >= -tol)
+                    v = 0;
+            }
+            stk[mat] = v;
         }
-        st->stocks[item0 + mat] = v;
     }
 }
 

@@ -257,6 +257,7 @@ void flow_sim_free(flow_sim *s)
     flow_alloc__free(a, s->capi);
     flow_alloc__free(a, s->cbind);
     flow_alloc__free(a, s->cw);
+    flow_sim__reuse_free(s);
     flow_alloc__free(a, s);
 }
 
@@ -268,6 +269,7 @@ int flow_sim_set_balance_tolerance(flow_sim *s, double rel_tol)
     if (!(rel_tol > 0 && rel_tol < 1))
         return flow_error__set(FLOW_EINVAL, "balance tolerance %g must be in (0, 1)", rel_tol);
     s->tol = rel_tol;
+    flow_sim__reuse_off(s);
     return 0;
 }
 
@@ -302,6 +304,8 @@ static int set_param_range(flow_sim *s, int param, int year, int last, double va
     if ((c->param_use[param] & 1) && value < 0)
         return flow_error__set(FLOW_EVALUE, "parameter '%s', year %d: value %g is negative, but it is an amount",
                                p->name, year, value);
+    if (s->rready && !s->rvary[param])
+        flow_sim__reuse_off(s);
     for (int y = year; y <= last; y++) {
         size_t i = (size_t)(y - m->first) * c->NP + param;
         s->data[FLOW_ITEM_PARAM][i] = value;
@@ -365,10 +369,16 @@ int flow_sim_reset(flow_sim *s)
 {
     const flow_compiled *c = &s->m->c;
     size_t T = (size_t)c->T;
-    memset(s->data[FLOW_ITEM_FLOW], 0, T * (size_t)c->E * sizeof(double));
-    memset(s->data[FLOW_ITEM_STOCK], 0, T * (size_t)c->S * sizeof(double));
+    /* the items of the fixed processes keep the values computed once
+     * (reuse.c); all others are 0 */
+    if (s->reuse) {
+        flow_sim__reuse_clear(s);
+    } else {
+        memset(s->data[FLOW_ITEM_FLOW], 0, T * (size_t)c->E * sizeof(double));
+        memset(s->data[FLOW_ITEM_STOCK], 0, T * (size_t)c->S * sizeof(double));
+        memset(s->data[FLOW_ITEM_METRIC], 0, T * (size_t)c->NMET * sizeof(double));
+    }
     memset(s->data[FLOW_ITEM_INDICATOR], 0, T * s->m->n_inds * sizeof(double));
-    memset(s->data[FLOW_ITEM_METRIC], 0, T * (size_t)c->NMET * sizeof(double));
     memset(s->cohort, 0, (size_t)c->NI * c->M * T * sizeof(double));
     memset(&s->stats, 0, sizeof s->stats);
     memset(s->bqcur, 0, (size_t)(c->S - s->bl0) * sizeof *s->bqcur);
@@ -451,6 +461,9 @@ static double sum_abs(const double *v, int n)
     double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     int i = 0;
     for (; i + 4 <= n; i += 4) {
+        /* most stocks are 0: adding +0 leaves each sum as it is */
+        if (flow__bits_or(v + i, 4) == 0)
+            continue;
         a0 += fabs(v[i]);
         a1 += fabs(v[i + 1]);
         a2 += fabs(v[i + 2]);
@@ -508,6 +521,10 @@ int flow_sim_step(flow_sim *s)
     }
     for (int k = 0; k < c->C && !rc; k++) {
         const flow_plan *pl = &s->plan[k];
+        if (s->reuse && s->rfixed[k]) { /* computed once (reuse.c) */
+            flow_sim__reuse_replay(&st, k);
+            continue;
+        }
         switch (pl->kind) {
         case FLOW_PLAN_UNIFORM:
         case FLOW_PLAN_UNIFORM_SOURCE:

@@ -56,6 +56,10 @@ double flow_route__sent(const flow_step *st, int p, int mat);
 int flow_route__process(const flow_step *st, int p);
 void flow_route__keep(const flow_step *st, int p);
 
+/* reuse.c: adds what the fixed component k sends to the inputs of the
+ * processes that vary (its flows of the year, held since the reset). */
+void flow_sim__reuse_replay(const flow_step *st, int k);
+
 /* typed.c: processes of plugin types. */
 void flow_typed__fini(flow_sim *s);
 int flow_typed__init(flow_sim *s);

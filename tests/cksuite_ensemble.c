@@ -2,7 +2,8 @@
  * cksuite_ensemble.c — ensembles (ensemble.c, ensrun.c): the probability
  * that a target is met against its closed form, bit-identity whatever the
  * number of threads, common random numbers across two models, a shared
- * driver, a commissioning delay, and the errors of bad input.
+ * driver, a commissioning delay, the processes computed once (every
+ * sample still the plain run of its draw), and the errors of bad input.
  *
  * The model: a source generating gen t/a of one material, a share s of it
  * landfilled (the rest burnt); indicator landfilled = s gen. With gen ~
@@ -241,6 +242,106 @@ START_TEST(test_shift)
     ck_assert_int_ge(delayed, 150);
     ck_assert_int_le(delayed, 250);
     flow_ensemble_free(e);
+    flow_model_free(m);
+}
+END_TEST
+
+/* An ensemble computes once the processes that no uncertain parameter
+ * reaches (reuse.c) and passes over them in the samples after a worker's
+ * first. Every sample must still be, to the bit, the plain run of its
+ * drawn values. The model: a fixed source "a" (100 t/a of w) splits 0.3
+ * into an accumulating stock "k" and the rest into "x", which also takes
+ * what the uncertain source "b" generates and splits it between two
+ * sinks; a fixed source "c" (50 t/a of v) feeds "cap", whose capacity of
+ * 30 t/a holds the excess in a backlog (a state that grows over the
+ * years), and cap's output joins x too. So "x" receives from fixed and
+ * varying processes, in the step's order, and the fixed stock and backlog
+ * must keep their values across the resets. */
+START_TEST(test_reuse_bit_identical)
+{
+    flow_model *m;
+    int w, v, gen, cgen, sh, capv, a, b, cc, cap, k, x, f1, f2, f3, node, ind;
+    ck_assert_flow_ok(flow_model_new(&m, FIRST, LAST + 2, NULL));
+    ck_assert_flow_ok(flow_model_add_material(m, "w", FLOW_CAT_DOMESTIC, "t", &w));
+    ck_assert_flow_ok(flow_model_add_material(m, "v", FLOW_CAT_INDUSTRIAL, "t", &v));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "gen", "t/a", 10, &gen));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cgen", "t/a", 50, &cgen));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "share", NULL, 0.3, &sh));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "cap", "t/a", 30, &capv));
+    ck_assert_flow_ok(flow_model_add_process(m, "a", FLOW_SOURCE, &a));
+    ck_assert_flow_ok(flow_model_add_process(m, "b", FLOW_SOURCE, &b));
+    ck_assert_flow_ok(flow_model_add_process(m, "c", FLOW_SOURCE, &cc));
+    ck_assert_flow_ok(flow_model_add_process(m, "cap", FLOW_SPLIT, &cap));
+    ck_assert_flow_ok(flow_model_add_process(m, "k", FLOW_STOCK, &k));
+    ck_assert_flow_ok(flow_model_add_process(m, "x", FLOW_SPLIT, &x));
+    ck_assert_flow_ok(flow_model_add_process(m, "f1", FLOW_SINK, &f1));
+    ck_assert_flow_ok(flow_model_add_process(m, "f2", FLOW_SINK, &f2));
+    ck_assert_flow_ok(flow_model_add_process(m, "f3", FLOW_SINK, &f3));
+    ck_assert_flow_ok(flow_model_set_generation(m, a, w, 100, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_set_generation(m, b, w, 1, gen));
+    ck_assert_flow_ok(flow_model_set_generation(m, cc, v, 1, cgen));
+    ck_assert_flow_ok(flow_model_add_flow(m, a, k, w, FLOW_SHARE, 1, sh, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, a, x, w, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, b, x, w, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, cc, cap, v, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_set_capacity(m, cap, capv, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, cap, x, v, FLOW_SHARE, 1, sh, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, cap, f3, v, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, x, f1, FLOW_ALL, FLOW_SHARE, 1, sh, NULL));
+    ck_assert_flow_ok(flow_model_add_flow(m, x, f2, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    flow_selector sel = FLOW_SELECTOR_INIT;
+    sel.to = &f1;
+    sel.n_to = 1;
+    ck_assert_flow_ok(flow_expr_flows(m, &sel, &node));
+    ck_assert_flow_ok(flow_model_add_indicator(m, "to_f1", "t", node, NULL, &ind));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_uncertain u = normal("gen", 10, 2);
+    u.dist.kind = FLOW_DIST_UNIFORM; /* >= 0: an amount */
+    u.dist.a = 5;
+    u.dist.b = 15;
+    const long N = 40;
+    for (int threads = 1; threads <= 2; threads++) {
+        flow_ensemble *e;
+        ck_assert_flow_ok(flow_ensemble_new(&e, m));
+        ck_assert_flow_ok(flow_ensemble_add(e, &u));
+        flow_ensemble_opts o = FLOW_ENSEMBLE_OPTS_INIT;
+        o.n_samples = N;
+        o.seed = 7;
+        o.threads = threads;
+        o.keep = FLOW_KEEP(FLOW_ITEM_FLOW) | FLOW_KEEP(FLOW_ITEM_STOCK) | FLOW_KEEP(FLOW_ITEM_INDICATOR);
+        ck_assert_flow_ok(flow_ensemble_run(e, &o));
+        const int T = LAST + 2 - FIRST + 1;
+        const flow_item_kind kinds[3] = { FLOW_ITEM_FLOW, FLOW_ITEM_STOCK, FLOW_ITEM_INDICATOR };
+        for (long i = 0; i < N; i++) {
+            double g;
+            ck_assert_flow_ok(flow_ensemble_draw(e, i, 0, &g));
+            flow_sim *s;
+            ck_assert_flow_ok(flow_sim_new(&s, m));
+            for (int y = FIRST; y <= LAST + 2; y++)
+                ck_assert_flow_ok(flow_sim_set_param(s, gen, y, g));
+            ck_assert_flow_ok(flow_sim_run(s));
+            for (int q = 0; q < 3; q++) {
+                size_t n = (size_t)T * (size_t)flow_model_n_items(m, kinds[q]);
+                ck_assert_msg(memcmp(flow_ensemble_values(e, kinds[q]) + (size_t)i * n, flow_sim_data(s, kinds[q]),
+                                     n * sizeof(double)) == 0,
+                              "sample %ld, kind %d: not the plain run of its draw", i, q);
+            }
+            if (i == N - 1) {
+                /* and by hand, the last year: the backlog of cap holds
+                 * 20 t more each year (50 in, 30 out): 20 x T */
+                double bl, fx;
+                int item;
+                ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_STOCK, "cap/backlog:v", &item));
+                ck_assert_flow_ok(flow_sim_get(s, FLOW_ITEM_STOCK, item, LAST + 2, &bl));
+                ck_assert_double_eq_tol(bl, 20.0 * T, 1e-9);
+                ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "x->f1:w", &item));
+                ck_assert_flow_ok(flow_sim_get(s, FLOW_ITEM_FLOW, item, LAST + 2, &fx));
+                ck_assert_double_eq_tol(fx, 0.3 * (70 + g), 1e-9);
+            }
+            flow_sim_free(s);
+        }
+        flow_ensemble_free(e);
+    }
     flow_model_free(m);
 }
 END_TEST
@@ -502,6 +603,7 @@ Suite *flow_ensemble_suite(void)
     tcase_add_test(tc, test_p_met_closed_form);
     tcase_add_test(tc, test_p_met_lhs);
     tcase_add_test(tc, test_threads_bit_identical);
+    tcase_add_test(tc, test_reuse_bit_identical);
     tcase_add_test(tc, test_common_random_numbers);
     tcase_add_test(tc, test_driver_and_bounds);
     tcase_add_test(tc, test_shift);
