@@ -590,8 +590,9 @@ struct flow_sim {
     unsigned char *rnode;     /* [n_nodes] 1: the expression node's values are the captured run's */
     int *rrep0;               /* [C + 1] component k's replay: entries [rrep0[k], rrep0[k + 1]) */
     int *rrep_e, *rrep_xi;    /* [E] of flow rrep_e, add its value to input rrep_xi (p x M + mat) */
-    int *rzero[3], rnzero[3]; /* the items of flows, stocks and metrics of the processes that
-                                 vary: rnzero[k] runs (first, length) */
+    int *rzero[4], rnzero[4]; /* the items of flows, stocks and metrics of the processes that
+                                 vary, and those processes: rnzero[k] runs (first, length) */
+    int *rprocs;              /* [P] p at p (the owner of process p, for those runs) */
     /* test hooks (FLOW_TESTHOOK, read once by flow_sim_new; off: -1 and
      * CAP_MAX_ROUNDS): the year index and flow whose delivery
      * FLOW_SIM_CORRUPT falsifies, whether this year's was; the rounds of

@@ -162,12 +162,13 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     s->rrep0 = flow_alloc__calloc(a, (size_t)c->C + 1, sizeof *s->rrep0);
     s->rrep_e = flow_alloc__malloc(a, ((size_t)c->E + 1) * sizeof *s->rrep_e);
     s->rrep_xi = flow_alloc__malloc(a, ((size_t)c->E + 1) * sizeof *s->rrep_xi);
-    const int n[3] = { c->E, c->S, c->NMET };
-    for (int k = 0; k < 3; k++)
+    const int n[4] = { c->E, c->S, c->NMET, c->P };
+    for (int k = 0; k < 4; k++)
         s->rzero[k] = flow_alloc__malloc(a, (2 * (size_t)n[k] + 1) * sizeof(int));
+    s->rprocs = flow_alloc__malloc(a, ((size_t)c->P + 1) * sizeof *s->rprocs);
     s->rnode = flow_alloc__malloc(a, s->m->n_nodes + 1);
     if (!pv || !s->rnode || !s->rpvar || !s->rvary || !s->rfixed || !s->rrep0 || !s->rrep_e || !s->rrep_xi || !s->rzero[0] ||
-        !s->rzero[1] || !s->rzero[2]) {
+        !s->rzero[1] || !s->rzero[2] || !s->rzero[3] || !s->rprocs) {
         flow_alloc__free(a, pv);
         flow_sim__reuse_free(s);
         return flow_error__nomem("ensemble: the rows computed once");
@@ -176,6 +177,8 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     varying_params(s->m, vary, pv);
     varying(s, pv, s->rpvar);
     fixed_nodes(s, pv);
+    for (int p = 0; p < c->P; p++)
+        s->rprocs[p] = p; /* each process owns itself (its input row, for varying_runs) */
     flow_alloc__free(a, pv);
     /* the components computed once, and what each adds to the inputs of
      * processes that vary: its flows to them, in the order of its edges */
@@ -196,6 +199,7 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     s->rnzero[0] = varying_runs(s, c->E, c->e_from, s->rzero[0]);
     s->rnzero[1] = varying_runs(s, c->S, c->s_proc, s->rzero[1]);
     s->rnzero[2] = varying_runs(s, c->NMET, c->met_proc, s->rzero[2]);
+    s->rnzero[3] = varying_runs(s, c->P, s->rprocs, s->rzero[3]);
     s->reuse = 0;
     s->rready = 1;
     return 0;
@@ -229,13 +233,21 @@ void flow_sim__reuse_free(flow_sim *s)
 {
     const flow_allocator *a = s->alloc;
     void *arrs[] = { s->rnode, s->rpvar, s->rvary, s->rfixed, s->rrep0, s->rrep_e, s->rrep_xi, s->rzero[0], s->rzero[1],
-                     s->rzero[2] };
+                     s->rzero[2], s->rzero[3], s->rprocs };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     s->rnode = s->rpvar = s->rvary = s->rfixed = NULL;
     s->rrep0 = s->rrep_e = s->rrep_xi = NULL;
-    s->rzero[0] = s->rzero[1] = s->rzero[2] = NULL;
+    s->rzero[0] = s->rzero[1] = s->rzero[2] = s->rzero[3] = NULL;
+    s->rprocs = NULL;
     s->reuse = s->rready = 0;
+}
+
+void flow_sim__reuse_clear_inputs(flow_sim *s)
+{
+    const size_t M = (size_t)s->m->c.M;
+    for (int r = 0; r < s->rnzero[3]; r++)
+        memset(s->x + (size_t)s->rzero[3][2 * r] * M, 0, (size_t)s->rzero[3][2 * r + 1] * M * sizeof *s->x);
 }
 
 void flow_sim__reuse_replay(const flow_step *st, int k)

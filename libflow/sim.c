@@ -490,8 +490,10 @@ int flow_sim_step(flow_sim *s)
     st.stocks = s->data[FLOW_ITEM_STOCK] + (size_t)s->t * c->S;
     st.sprev = s->t > 0 ? s->data[FLOW_ITEM_STOCK] + (size_t)(s->t - 1) * c->S : NULL;
 
-    size_t PM = (size_t)c->P * c->M;
-    memset(s->x, 0, PM * sizeof *s->x);
+    if (s->reuse)
+        flow_sim__reuse_clear_inputs(s);
+    else
+        memset(s->x, 0, (size_t)c->P * c->M * sizeof *s->x);
     /* gen needs no clearing: every entry read this year is written first
      * (sources(), or flow_route__finish()/run_split() for a source's undeclared
      * materials) */

@@ -59,6 +59,9 @@ void flow_route__keep(const flow_step *st, int p);
 /* reuse.c: adds what the fixed component k sends to the inputs of the
  * processes that vary (its flows of the year, held since the reset). */
 void flow_sim__reuse_replay(const flow_step *st, int k);
+/* reuse.c: zeroes the inputs of the processes that vary (those of the
+ * fixed ones are never read while reusing). */
+void flow_sim__reuse_clear_inputs(flow_sim *s);
 
 /* typed.c: processes of plugin types. */
 void flow_typed__fini(flow_sim *s);
