@@ -179,6 +179,8 @@ void flow_results_close(flow_results *r)
             flow_alloc__free(FLOW_H5_A, r->sc[i].tstr[t]);
         flow_alloc__free(FLOW_H5_A, r->sc[i].tstr);
         flow_alloc__free(FLOW_H5_A, r->sc[i].targets);
+        free(r->sc[i].ens_targets); /* h5ens.c's tables: plain malloc */
+        free(r->sc[i].sens);
     }
     flow_alloc__free(FLOW_H5_A, r->scen);
     flow_alloc__free(FLOW_H5_A, r->sc);

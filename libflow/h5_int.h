@@ -42,6 +42,13 @@ typedef struct scen_cache {
     int tloaded, n_targets;
     flow_results_target_info *targets;
     char **tstr;            /* the targets' strings, 2 per target */
+    /* ensemble/ (h5ens.c), each table read once, at its first look-up
+     * (malloc'ed records; a failed read is not kept) */
+    void *ens_targets;      /* rec_pmet [ens_nt] */
+    int ens_tloaded, ens_nt;
+    void *sens;             /* rec_sens [sens_n] */
+    int sens_loaded, sens_n;
+    long long sens_ns;      /* the attribute sensitivity_n_samples */
 } scen_cache;
 
 struct flow_results {

@@ -356,15 +356,40 @@ int flow_results_ensemble_info(flow_results *r, int scenario, long *n_samples, u
     return 0;
 }
 
+/* Whether scenario of reader r is one whose cache may be used. */
+static int cacheable(const flow_results *r, int scenario)
+{
+    return !r->writing && r->sc && scenario >= 0 && scenario < r->n_scen;
+}
+
+/* The records of ensemble/targets of a scenario, read at the first call
+ * and kept by the reader (a report or export asks for them one by one). */
+static int cached_targets(flow_results *r, int scenario, const rec_pmet **rec, int *n)
+{
+    scen_cache *sc = cacheable(r, scenario) ? &r->sc[scenario] : NULL;
+    if (!sc || !sc->ens_tloaded) {
+        hid_t g = open_group(r, scenario);
+        rec_pmet *got = NULL;
+        int k = 0, rc = g < 0 ? flow_error_last_code() : read_targets(r, g, &got, &k);
+        if (g >= 0)
+            H5Gclose(g);
+        if (rc)
+            return rc;
+        sc->ens_targets = got; /* open_group succeeded: sc is not NULL */
+        sc->ens_nt = k;
+        sc->ens_tloaded = 1;
+    }
+    *rec = sc->ens_targets;
+    *n = sc->ens_nt;
+    return 0;
+}
+
 int flow_results_ensemble_target(flow_results *r, int scenario, int target, flow_results_pmet *out)
 {
     flow_h5__quiet q;
     flow_h5__quiet_on(&q);
-    hid_t g = open_group(r, scenario);
-    int rc = g < 0 ? flow_error_last_code() : 0, k = 0;
-    rec_pmet *rec = NULL;
-    if (rc == 0)
-        rc = read_targets(r, g, &rec, &k);
+    const rec_pmet *rec = NULL;
+    int k = 0, rc = cached_targets(r, scenario, &rec, &k);
     if (rc == 0 && (target < 0 || target >= k))
         rc = flow_error__set(FLOW_ENOTFOUND, "%s: no ensemble target %d (there are %d)", r->path, target, k);
     if (rc == 0) {
@@ -374,9 +399,6 @@ int flow_results_ensemble_target(flow_results *r, int scenario, int target, flow
         out->year = p->year;
         out->pm = (flow_pmet){ (long)p->n_met, (long)p->n_judged, p->p_met, p->p_lo, p->p_hi };
     }
-    free(rec);
-    if (g >= 0)
-        H5Gclose(g);
     flow_h5__quiet_off(&q);
     return rc;
 }
@@ -466,16 +488,38 @@ static int read_sens(flow_results *r, int scenario, rec_sens **out, int *n, long
     return 0;
 }
 
+/* The records of ensemble/sensitivity of a scenario, read at the first
+ * call and kept by the reader (an export asks for them row by row). */
+static int cached_sens(flow_results *r, int scenario, const rec_sens **rec, int *n, long long *n_samples)
+{
+    scen_cache *sc = cacheable(r, scenario) ? &r->sc[scenario] : NULL;
+    if (!sc || !sc->sens_loaded) {
+        flow_h5__quiet q;
+        flow_h5__quiet_on(&q);
+        rec_sens *got = NULL;
+        int k = 0;
+        long long ns = 0;
+        int rc = read_sens(r, scenario, &got, &k, &ns);
+        flow_h5__quiet_off(&q);
+        if (rc)
+            return rc;
+        sc->sens = got; /* read_sens succeeded: the scenario exists, sc is not NULL */
+        sc->sens_n = k;
+        sc->sens_ns = ns;
+        sc->sens_loaded = 1;
+    }
+    *rec = sc->sens;
+    *n = sc->sens_n;
+    *n_samples = sc->sens_ns;
+    return 0;
+}
+
 int flow_results_sensitivity_info(flow_results *r, int scenario, int *n_rows, long *n_samples)
 {
-    flow_h5__quiet q;
-    flow_h5__quiet_on(&q);
-    rec_sens *rec;
+    const rec_sens *rec;
     int n;
     long long ns;
-    int rc = read_sens(r, scenario, &rec, &n, &ns);
-    flow_h5__quiet_off(&q);
-    free(rec);
+    int rc = cached_sens(r, scenario, &rec, &n, &ns);
     if (rc)
         return rc;
     *n_rows = n;
@@ -485,13 +529,10 @@ int flow_results_sensitivity_info(flow_results *r, int scenario, int *n_rows, lo
 
 int flow_results_sensitivity_row(flow_results *r, int scenario, int row, flow_results_sens *out)
 {
-    flow_h5__quiet q;
-    flow_h5__quiet_on(&q);
-    rec_sens *rec;
+    const rec_sens *rec;
     int n;
     long long ns;
-    int rc = read_sens(r, scenario, &rec, &n, &ns);
-    flow_h5__quiet_off(&q);
+    int rc = cached_sens(r, scenario, &rec, &n, &ns);
     if (rc == 0 && (row < 0 || row >= n))
         rc = flow_error__set(FLOW_ENOTFOUND, "%s: no sensitivity row %d (there are %d)", r->path, row, n);
     if (rc == 0) {
@@ -502,6 +543,5 @@ int flow_results_sensitivity_row(flow_results *r, int scenario, int row, flow_re
         out->s1 = p->s1;
         out->se = p->se;
     }
-    free(rec);
     return rc;
 }
