@@ -581,6 +581,7 @@ struct flow_sim {
     unsigned char *tkeeps;    /* [NT] some column keeps a part or something is released */
     unsigned char *tszero;    /* [NT] its stock has been 0 in every year so far (typed_lean) */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
+    int *init_nz, n_init_nz;  /* the stock items with an initial stock other than +0 */
     /* reuse.c: the processes no varying parameter reaches, computed once */
     int reuse;                /* 1: reset clears only rzero, the step replays rfixed */
     int rready;               /* prepared: the next full run is captured */

@@ -179,6 +179,14 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     for (size_t i = 0; i < m->n_gens; i++)
         s->genh[i] = (flow_edge_hot){ m->gens[i].process * c->M + m->gens[i].material, m->gens[i].param,
                                       m->gens[i].coef };
+    /* the stock items that hold something before the first year (their
+     * initial stocks): the first year's noise floor sums only those */
+    SIM_ALLOC(s->init_nz, (size_t)c->S);
+    for (int i = 0; i < c->S; i++) {
+        int p = c->s_proc[i];
+        if (c->p_stock[p] >= 0 && i < c->p_stock[p] + c->M && c->pm_init[(size_t)p * M + c->s_mat[i]] != 0)
+            s->init_nz[s->n_init_nz++] = i;
+    }
     SIM_ALLOC(s->bal_p, P);
     /* ... but a split or source inside a cycle that run_cycle solves is
      * checked by balance.c: what the cycle delivered against the solution
@@ -246,7 +254,7 @@ void flow_sim_free(flow_sim *s)
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
                      s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan, s->tzr, s->tzc, s->tzv,
-                     s->tz0, s->tzcap, s->tszero };
+                     s->tz0, s->tzcap, s->tszero, s->init_nz };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -515,9 +523,9 @@ int flow_sim_step(flow_sim *s)
             mass += flow_route__amount(&st, c->e_coef[c->fixed_e[i]], c->e_param[c->fixed_e[i]]);
         if (st.sprev)
             mass += sum_abs(st.sprev, c->S);
-        else
-            for (int i = 0; i < c->S; i++)
-                mass += fabs(flow_route__stock_prev(&st, i));
+        else /* the others add +0: the same sum */
+            for (int i = 0; i < s->n_init_nz; i++)
+                mass += fabs(flow_route__stock_prev(&st, s->init_nz[i]));
         st.floor = mass > 0 ? NOISE * mass : 1e-300;
         s->floor = st.floor;
     }
