@@ -205,10 +205,35 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     return 0;
 }
 
+/* Whether flow item e is +0 in every year of the run (its replay would
+ * add +0 to an input, which changes nothing). */
+static int always_zero(const flow_sim *s, int e)
+{
+    const flow_compiled *c = &s->m->c;
+    uint64_t any = 0;
+    for (int t = 0; t < c->T; t++)
+        any |= flow__bits_or(s->data[FLOW_ITEM_FLOW] + (size_t)t * (size_t)c->E + e, 1);
+    return any == 0;
+}
+
 void flow_sim__reuse_capture(flow_sim *s)
 {
-    if (s->rready && !s->failed && s->t == s->m->c.T)
-        s->reuse = 1;
+    const flow_compiled *c = &s->m->c;
+    if (!s->rready || s->reuse || s->failed || s->t != c->T)
+        return;
+    /* the replay keeps the flows that carried something */
+    int n = 0;
+    for (int k = 0; k < c->C; k++) {
+        int j0 = s->rrep0[k], j1 = s->rrep0[k + 1];
+        s->rrep0[k] = n;
+        for (int j = j0; j < j1; j++)
+            if (!always_zero(s, s->rrep_e[j])) {
+                s->rrep_e[n] = s->rrep_e[j];
+                s->rrep_xi[n++] = s->rrep_xi[j];
+            }
+    }
+    s->rrep0[c->C] = n;
+    s->reuse = 1;
 }
 
 void flow_sim__reuse_clear(flow_sim *s)
