@@ -106,7 +106,9 @@ static int arrays(flow_ensemble *e)
             continue;
         if ((size_t)e->n_items[k] > SIZE_MAX / 8 / T / N)
             return flow_error__set(FLOW_ENOMEM, "ensemble: %ld samples of %d items are too many", e->N, e->n_items[k]);
-        e->keep[k] = flow_alloc__malloc(a, N * T * (size_t)e->n_items[k] * sizeof(double));
+        /* calloc: a large block gets transparent huge pages (alloc.c), so
+         * that writing the samples faults in 2 MB at a time, not 4 kB */
+        e->keep[k] = flow_alloc__calloc(a, N * T * (size_t)e->n_items[k], sizeof(double));
         if (!e->keep[k])
             return flow_error__nomem("ensemble: the samples kept");
     }
