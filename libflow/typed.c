@@ -554,6 +554,17 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
         memset(bout, 0, (size_t)M * sizeof *bout);
     } else {
         for (int m = 0; m < M; m++) {
+            /* eight materials it did not receive, without a backlog and
+             * outside cycles (where the step may emit again in the year
+             * and must overwrite): it accepts +0 of each and its overflow
+             * carries +0, which the flows' row holds and which adds
+             * nothing where it goes */
+            if (bl < 0 && !in_cycle && (m & 7) == 0 && m + 8 <= M && flow__bits_or(xp + m, 8) == 0) {
+                memset(acc + m, 0, 8 * sizeof *acc);
+                memset(bout + m, 0, 8 * sizeof *bout);
+                m += 7;
+                continue;
+            }
             double taken = flow_route__backlog_taken(st, p, m);
             acc[m] = taken + rho * xp[m];
             if (bl >= 0)
@@ -576,8 +587,15 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
     /* the stock: what the columns keep, less what was released */
     const double *col = s->tcol + (size_t)k * M;
     double *stk = st->stocks + sb;
-    for (int m = 0; m < M; m++)
+    for (int m = 0; m < M; m++) {
+        /* nothing held, nothing accepted: +0 + +0 x (1 - col) is +0, as
+         * the stocks' row holds already (outside cycles: see above) */
+        if (!in_cycle && (m & 7) == 0 && m + 8 <= M && (flow__bits_or(prev + m, 8) | flow__bits_or(acc + m, 8)) == 0) {
+            m += 7;
+            continue;
+        }
         stk[m] = prev[m] + acc[m] * (1 - col[m]);
+    }
     if (s->trel_any[k]) {
         for (int r = 0; r < NR; r++)
             stk[r % M] -= rel[r];
