@@ -573,6 +573,7 @@ struct flow_sim {
     unsigned char *trel_any;  /* [NT] 1: the last transfer releases something */
     unsigned char *tstate;    /* [ty_state] the types' per-process state */
     double *tacc, *tout, *txin; /* [M], [ty_maxrel], [M] scratch */
+    int *tam;                 /* [M] scratch: the materials a typed process accepted (emit_rows) */
     double *sj;               /* [max_cycle] solution of a joint cycle system */
     flow_trow *trow;          /* [2 x ty_nrel] the non-zero rows of each transfer: tnrow[k] from */
     int *tnrow, *tr0, *trcap; /* tr0[k], room for trcap[k]; handed out in the order of the first */

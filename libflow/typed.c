@@ -504,27 +504,40 @@ static void emit_all(const flow_step *st, int k, const double *acc, double *bout
 
 /* The same outside cycles: only the rows that send something
  * (typed_coefs lists them, in order), as typed_lean; the flows of the
- * others stay at the 0 the year's row holds, and their out at 0, which
- * emit_all would write. The same sums in the same order: the same bits. */
+ * others stay at the 0 the year's row holds, and their out at the 0 it
+ * holds on entry (s->tout is all zeros between typed processes), which
+ * emit_all would write. Each row is the sum apply_T makes, in the same
+ * order, less its terms of a material accepted at +0 (they add +0): a
+ * row that takes every material at one rate (tr.u) sums over the
+ * materials accepted only. The same bits. */
 static void emit_rows(const flow_step *st, int k, const double *acc, double *bout)
 {
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
     const int M = st->M, nrow = s->tnrow[k];
     const flow_trow *tr = s->trow + s->tr0[k];
+    const int *nc = s->tnz_col + s->tz0[k];
+    const double *nv = s->tnz_v + s->tz0[k];
     double *out = s->tout;
-    memset(out, 0, (size_t)c->ty[k].n_ports * M * sizeof *out);
-    for (int i = 0; i < nrow; i++)
-        out[tr[i].r] = tr[i].rel;
-    apply_T(s, k, acc, out);
+    int *am = s->tam, na = 0;
+    for (int m = 0; m < M; m++)
+        if (bits(acc + m))
+            am[na++] = m;
     for (int i = 0; i < nrow; i++) {
+        double sum = 0;
+        if (tr[i].u >= 0)
+            for (int j = 0; j < na; j++)
+                sum += tr[i].u * acc[am[j]];
+        else
+            for (int z = tr[i].z0; z < tr[i].z1; z++)
+                sum += nv[z] * acc[nc[z]];
+        double o = tr[i].rel + sum;
+        double v = o > 0 ? o : 0;
         const int r = tr[i].r;
-        double v = out[r] > 0 ? out[r] : 0;
         st->flows[tr[i].e] = v;
-        if (v == 0) {
-            out[r] = 0;
+        out[r] = v;
+        if (v == 0)
             continue;
-        }
         send(st, c->e_to[tr[i].e], r % M, v);
         bout[r % M] += v;
     }
@@ -609,7 +622,14 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
             }
     }
     int rc = typed_step(st, k, acc, out, prev);
-    memset(out, 0, (size_t)NR * sizeof *out); /* typed_lean expects it clear */
+    /* typed_lean and emit_rows expect it clear */
+    if (in_cycle) {
+        memset(out, 0, (size_t)NR * sizeof *out);
+    } else {
+        const flow_trow *tr = s->trow + s->tr0[k];
+        for (int i = 0; i < s->tnrow[k]; i++)
+            out[tr[i].r] = 0;
+    }
     return rc;
 }
 
