@@ -435,6 +435,12 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
         s->tszero[k] = 0;
         const double *col = s->tcol + (size_t)k * M, *rel = s->trel + ty->rel0;
         for (int m = 0; m < M; m++) {
+            /* neither held nor received: its stock is +0 (the row holds
+             * it), it adds +0 to the change and nothing to big */
+            if ((m & 7) == 0 && m + 8 <= M && (flow__bits_or(prev + m, 8) | flow__bits_or(acc + m, 8)) == 0) {
+                m += 7;
+                continue;
+            }
             stk[m] = prev[m] + acc[m] * (1 - col[m]);
             double b = acc[m] > prev[m] ? acc[m] : prev[m]; /* not fmax: a libm call */
             big = b > big ? b : big;
@@ -453,8 +459,13 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
                     stk[m] = 0;
                 }
         }
-        for (int m = 0; m < M; m++)
+        for (int m = 0; m < M; m++) {
+            if ((m & 7) == 0 && m + 8 <= M && (flow__bits_or(prev + m, 8) | flow__bits_or(stk + m, 8)) == 0) {
+                m += 7; /* +0 - +0 each: the sum stays */
+                continue;
+            }
             tds += stk[m] - prev[m];
+        }
     }
     if (FLOW_TESTHOOK_ON)
         tin += corrupt_lean(st, p);
