@@ -595,6 +595,11 @@ struct flow_sim {
     int *rzero[4], rnzero[4]; /* the items of flows, stocks and metrics of the processes that
                                  vary, and those processes: rnzero[k] runs (first, length) */
     int *rprocs;              /* [P] p at p (the owner of process p, for those runs) */
+    unsigned char *rlogged;   /* [E] a port flow of a typed process that varies outside cycles:
+                                 cleared by the log, not the runs */
+    size_t *rlog, rnlog, rlog_room; /* the items (t x E + e) of those the step wrote since the
+                                 reset (typed_lean, emit_rows) */
+    int rall;                 /* the next reset clears every logged item (the captured run's) */
     /* test hooks (FLOW_TESTHOOK, read once by flow_sim_new; off: -1 and
      * CAP_MAX_ROUNDS): the year index and flow whose delivery
      * FLOW_SIM_CORRUPT falsifies, whether this year's was; the rounds of

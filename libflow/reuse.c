@@ -85,12 +85,13 @@ static void varying(const flow_sim *s, const unsigned char *pv, unsigned char *v
 }
 
 /* The runs of consecutive items (start, length) in runs[] that belong to
- * processes that vary, of n items owned by owner[i]; returns how many. */
-static int varying_runs(const flow_sim *s, int n, const int *owner, int *runs)
+ * processes that vary, of n items owned by owner[i], less those marked in
+ * skip (may be NULL); returns how many. */
+static int varying_runs(const flow_sim *s, int n, const int *owner, const unsigned char *skip, int *runs)
 {
     int nr = 0;
     for (int i = 0; i < n; i++) {
-        if (!s->rpvar[owner[i]])
+        if (!s->rpvar[owner[i]] || (skip && skip[i]))
             continue;
         if (nr > 0 && runs[2 * nr - 2] + runs[2 * nr - 1] == i) {
             runs[2 * nr - 1]++;
@@ -151,6 +152,27 @@ static void fixed_nodes(flow_sim *s, const unsigned char *pv)
     }
 }
 
+/* The port flows of the typed processes that vary outside cycles: the
+ * step writes only the rows their transfers list (typed_lean, emit_rows),
+ * so the reset clears what it wrote (the log), not all n_ports x M of
+ * them in every year. The log's room: n_ports x M a year for each. */
+static void logged_ports(flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    size_t room = 0;
+    memset(s->rlogged, 0, (size_t)c->E);
+    for (int k = 0; k < c->NT; k++) {
+        const flow_typed *ty = &c->ty[k];
+        if (!s->rpvar[ty->p] || ty->in_cycle)
+            continue;
+        for (int r = 0; r < ty->n_ports * c->M; r++)
+            if (c->ty_edge[ty->edge0 + r] >= 0)
+                s->rlogged[c->ty_edge[ty->edge0 + r]] = 1;
+        room += (size_t)ty->n_ports * (size_t)c->M * (size_t)c->T;
+    }
+    s->rlog_room = room;
+}
+
 int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
 {
     const flow_compiled *c = &s->m->c;
@@ -166,9 +188,11 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     for (int k = 0; k < 4; k++)
         s->rzero[k] = flow_alloc__malloc(a, (2 * (size_t)n[k] + 1) * sizeof(int));
     s->rprocs = flow_alloc__malloc(a, ((size_t)c->P + 1) * sizeof *s->rprocs);
+    s->rlogged = flow_alloc__malloc(a, (size_t)c->E + 1);
     s->rnode = flow_alloc__malloc(a, s->m->n_nodes + 1);
     if (!pv || !s->rnode || !s->rpvar || !s->rvary || !s->rfixed || !s->rrep0 || !s->rrep_e || !s->rrep_xi || !s->rzero[0] ||
-        !s->rzero[1] || !s->rzero[2] || !s->rzero[3] || !s->rprocs) {
+        !s->rzero[1] || !s->rzero[2] || !s->rzero[3] || !s->rprocs ||
+        !s->rlogged) {
         flow_alloc__free(a, pv);
         flow_sim__reuse_free(s);
         return flow_error__nomem("ensemble: the rows computed once");
@@ -196,10 +220,17 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
             }
     }
     s->rrep0[c->C] = nr;
-    s->rnzero[0] = varying_runs(s, c->E, c->e_from, s->rzero[0]);
-    s->rnzero[1] = varying_runs(s, c->S, c->s_proc, s->rzero[1]);
-    s->rnzero[2] = varying_runs(s, c->NMET, c->met_proc, s->rzero[2]);
-    s->rnzero[3] = varying_runs(s, c->P, s->rprocs, s->rzero[3]);
+    logged_ports(s);
+    s->rnzero[0] = varying_runs(s, c->E, c->e_from, s->rlogged, s->rzero[0]);
+    s->rnzero[1] = varying_runs(s, c->S, c->s_proc, NULL, s->rzero[1]);
+    s->rnzero[2] = varying_runs(s, c->NMET, c->met_proc, NULL, s->rzero[2]);
+    s->rnzero[3] = varying_runs(s, c->P, s->rprocs, NULL, s->rzero[3]);
+    s->rlog = flow_alloc__malloc(a, (s->rlog_room + 1) * sizeof *s->rlog);
+    if (!s->rlog) {
+        flow_sim__reuse_free(s);
+        return flow_error__nomem("ensemble: the rows computed once");
+    }
+    s->rnlog = 0;
     s->reuse = 0;
     s->rready = 1;
     return 0;
@@ -233,11 +264,23 @@ void flow_sim__reuse_capture(flow_sim *s)
             }
     }
     s->rrep0[c->C] = n;
+    /* the next reset clears all the logged port flows, which this run
+     * wrote without a log; from then on the log says what to clear */
+    s->rnlog = 0;
+    s->rall = 1;
     s->reuse = 1;
 }
 
 void flow_sim__reuse_clear(flow_sim *s)
 {
+    const flow_compiled *c = &s->m->c;
+    for (int e = 0; s->rall && e < c->E; e++)
+        for (int t = 0; s->rlogged[e] && t < c->T; t++)
+            s->data[FLOW_ITEM_FLOW][(size_t)t * (size_t)c->E + (size_t)e] = 0;
+    s->rall = 0;
+    for (size_t i = 0; i < s->rnlog; i++)
+        s->data[FLOW_ITEM_FLOW][s->rlog[i]] = 0;
+    s->rnlog = 0;
     const int n[3] = { s->m->c.E, s->m->c.S, s->m->c.NMET };
     const flow_item_kind kind[3] = { FLOW_ITEM_FLOW, FLOW_ITEM_STOCK, FLOW_ITEM_METRIC };
     for (int k = 0; k < 3; k++)
@@ -258,13 +301,16 @@ void flow_sim__reuse_free(flow_sim *s)
 {
     const flow_allocator *a = s->alloc;
     void *arrs[] = { s->rnode, s->rpvar, s->rvary, s->rfixed, s->rrep0, s->rrep_e, s->rrep_xi, s->rzero[0], s->rzero[1],
-                     s->rzero[2], s->rzero[3], s->rprocs };
+                     s->rzero[2], s->rzero[3], s->rprocs, s->rlogged, s->rlog };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     s->rnode = s->rpvar = s->rvary = s->rfixed = NULL;
     s->rrep0 = s->rrep_e = s->rrep_xi = NULL;
     s->rzero[0] = s->rzero[1] = s->rzero[2] = s->rzero[3] = NULL;
     s->rprocs = NULL;
+    s->rlogged = NULL;
+    s->rlog = NULL;
+    s->rnlog = s->rlog_room = 0;
     s->reuse = s->rready = 0;
 }
 

@@ -420,6 +420,8 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
             v += sum;
         }
         flows[tr[i].e] = v;
+        if (s->reuse) /* reuse.c clears what was written */
+            s->rlog[s->rnlog++] = (size_t)st->t * (size_t)c->E + (size_t)tr[i].e;
         x[tr[i].xi] += v;
         out[tr[i].r] = v;
         tout += v;
@@ -546,6 +548,8 @@ static void emit_rows(const flow_step *st, int k, const double *acc, double *bou
         double v = o > 0 ? o : 0;
         const int r = tr[i].r;
         st->flows[tr[i].e] = v;
+        if (s->reuse) /* reuse.c clears what was written */
+            s->rlog[s->rnlog++] = (size_t)st->t * (size_t)c->E + (size_t)tr[i].e;
         out[r] = v;
         if (v == 0)
             continue;

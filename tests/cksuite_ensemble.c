@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cktest.h"
+#include "flow_plugin.h"
 
 #define FIRST 2020
 #define LAST 2022
@@ -246,6 +247,25 @@ START_TEST(test_shift)
 }
 END_TEST
 
+/* "halves", a process type for test_reuse_bit_identical: port "a" takes
+ * the share "s" of every material as itself, port "b" the rest. */
+static int halves_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
+{
+    (void)state;
+    int M = flow_type_ctx_n_materials(ctx);
+    double sh = flow_type_ctx_param(ctx, 0);
+    for (int m = 0; m < M; m++) {
+        T->coef[((size_t)0 * M + m) * M + m] = sh;
+        T->coef[((size_t)1 * M + m) * M + m] = 1 - sh;
+    }
+    return 0;
+}
+
+static const flow_param_decl halves_params[] = { { "s", "1", 0.5, 0, 1, "share to port a" } };
+static const char *const halves_ports[] = { "a", "b" };
+FLOW_PLUGIN_DEFINE(halves, "halves", .params = halves_params, .n_params = 1, .ports = halves_ports, .n_ports = 2,
+                   .transfer = halves_transfer);
+
 /* An ensemble computes once the processes that no uncertain parameter
  * reaches (reuse.c) and passes over them in the samples after a worker's
  * first. Every sample must still be, to the bit, the plain run of its
@@ -256,7 +276,11 @@ END_TEST
  * 30 t/a holds the excess in a backlog (a state that grows over the
  * years), and cap's output joins x too. So "x" receives from fixed and
  * varying processes, in the step's order, and the fixed stock and backlog
- * must keep their values across the resets. */
+ * must keep their values across the resets. x's rest goes to "tp", of
+ * type halves (a: f2, b: tq), and tq, of type halves with a capacity of
+ * 20 t/a whose excess overflows to f3 (a: f4, b: f5): their port flows
+ * are written only where they carry something, so the reset must clear
+ * what a sample wrote there. */
 START_TEST(test_reuse_bit_identical)
 {
     flow_model *m;
@@ -288,7 +312,25 @@ START_TEST(test_reuse_bit_identical)
     ck_assert_flow_ok(flow_model_add_flow(m, cap, x, v, FLOW_SHARE, 1, sh, NULL));
     ck_assert_flow_ok(flow_model_add_flow(m, cap, f3, v, FLOW_REST, 0, FLOW_NONE, NULL));
     ck_assert_flow_ok(flow_model_add_flow(m, x, f1, FLOW_ALL, FLOW_SHARE, 1, sh, NULL));
-    ck_assert_flow_ok(flow_model_add_flow(m, x, f2, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    int tp, tq, f4, f5, tcap;
+    flow_plugin_shutdown();
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_halves()));
+    ck_assert_flow_ok(flow_model_add_param_const(m, "tcap", "t/a", 20, &tcap));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "tp", "halves", &tp));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "tq", "halves", &tq));
+    ck_assert_flow_ok(flow_model_add_process(m, "f4", FLOW_SINK, &f4));
+    ck_assert_flow_ok(flow_model_add_process(m, "f5", FLOW_SINK, &f5));
+    ck_assert_flow_ok(flow_model_add_flow(m, x, tp, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, tp, "a", f2, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, tp, "b", tq, NULL));
+    ck_assert_flow_ok(flow_model_set_capacity(m, tq, tcap, f3));
+    /* tp's share to port a is drawn from {0, 0.5}: at 0 its row a is not
+     * in the transfer and its flows are not written in that sample */
+    int ts;
+    ck_assert_flow_ok(flow_model_add_param_const(m, "ts", NULL, 0.5, &ts));
+    ck_assert_flow_ok(flow_model_set_type_param(m, tp, "s", 1, ts));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, tq, "a", f4, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, tq, "b", f5, NULL));
     flow_selector sel = FLOW_SELECTOR_INIT;
     sel.to = &f1;
     sel.n_to = 1;
@@ -299,11 +341,17 @@ START_TEST(test_reuse_bit_identical)
     u.dist.kind = FLOW_DIST_UNIFORM; /* >= 0: an amount */
     u.dist.a = 5;
     u.dist.b = 15;
+    double tsv[] = { 0, 0.5 };
+    flow_uncertain ut = { .param = "ts", .apply = FLOW_APPLY_SET };
+    ut.dist.kind = FLOW_DIST_DISCRETE;
+    ut.dist.n = 2;
+    ut.dist.values = tsv;
     const long N = 40;
     for (int threads = 1; threads <= 2; threads++) {
         flow_ensemble *e;
         ck_assert_flow_ok(flow_ensemble_new(&e, m));
         ck_assert_flow_ok(flow_ensemble_add(e, &u));
+        ck_assert_flow_ok(flow_ensemble_add(e, &ut));
         flow_ensemble_opts o = FLOW_ENSEMBLE_OPTS_INIT;
         o.n_samples = N;
         o.seed = 7;
@@ -313,12 +361,15 @@ START_TEST(test_reuse_bit_identical)
         const int T = LAST + 2 - FIRST + 1;
         const flow_item_kind kinds[3] = { FLOW_ITEM_FLOW, FLOW_ITEM_STOCK, FLOW_ITEM_INDICATOR };
         for (long i = 0; i < N; i++) {
-            double g;
+            double g, tsd;
             ck_assert_flow_ok(flow_ensemble_draw(e, i, 0, &g));
+            ck_assert_flow_ok(flow_ensemble_draw(e, i, 1, &tsd));
             flow_sim *s;
             ck_assert_flow_ok(flow_sim_new(&s, m));
-            for (int y = FIRST; y <= LAST + 2; y++)
+            for (int y = FIRST; y <= LAST + 2; y++) {
                 ck_assert_flow_ok(flow_sim_set_param(s, gen, y, g));
+                ck_assert_flow_ok(flow_sim_set_param(s, ts, y, tsd));
+            }
             ck_assert_flow_ok(flow_sim_run(s));
             for (int q = 0; q < 3; q++) {
                 size_t n = (size_t)T * (size_t)flow_model_n_items(m, kinds[q]);
@@ -337,12 +388,20 @@ START_TEST(test_reuse_bit_identical)
                 ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "x->f1:w", &item));
                 ck_assert_flow_ok(flow_sim_get(s, FLOW_ITEM_FLOW, item, LAST + 2, &fx));
                 ck_assert_double_eq_tol(fx, 0.3 * (70 + g), 1e-9);
+                /* tq receives the share 1 - ts of x's rest of w and of v
+                 * (0.7 of (70 + g) and of 0.3 x 30) and accepts 20 t/a of
+                 * it, in proportion: w's share of the 20 to f4, half of it */
+                double in_w = 0.7 * (1 - tsd) * (70 + g), in_v = 0.7 * (1 - tsd) * 9, f4w;
+                ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, "tq[a]->f4:w", &item));
+                ck_assert_flow_ok(flow_sim_get(s, FLOW_ITEM_FLOW, item, LAST + 2, &f4w));
+                ck_assert_double_eq_tol(f4w, 0.5 * 20 * in_w / (in_w + in_v), 1e-9);
             }
             flow_sim_free(s);
         }
         flow_ensemble_free(e);
     }
     flow_model_free(m);
+    flow_plugin_shutdown();
 }
 END_TEST
 
