@@ -84,7 +84,9 @@ int flow_typed__init(flow_sim *s)
     const flow_model *m = s->m;
     const flow_compiled *c = &m->c;
     flow_typed__fini(s);
-    memset(s->tstate, 0, c->ty_state);
+    /* the states only: the row marks and verified flags after them live
+     * as long as the simulation (flow_sim.tstate) */
+    memset(s->tstate, 0, c->ty_marks);
     for (int k = 0; k < c->NT; k++)
         s->tszero[k] = any_bits(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) == 0;
     for (int k = 0; k < c->NT; k++) {
@@ -198,10 +200,14 @@ int flow_typed__coefs(const flow_step *st, int k)
     char misuse[FLOW_MISUSE_LEN];
     misuse[0] = '\0';
     flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched, misuse };
-    flow_transfer T = { ty->n_ports, M, coef, rel };
+    unsigned char *mark = s->tstate + c->ty_marks, *verified = mark + c->ty_maxrel + k;
+    flow_transfer_box box = { { ty->n_ports, M, coef, rel }, mark, misuse };
     s->stats.type_transfers++;
     flow_error_clear(); /* a type written in Lua leaves its message there */
-    int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
+    int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &box.T);
+    /* rows only when the type says so and its first transfer showed it */
+    const int by_rows = ty->t->transfer_by_rows && *verified;
+    const int verify = ty->t->transfer_by_rows && !*verified;
     if (misuse[0]) {
         rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer() made a wrong call: %s", misuse);
         goto fail;
@@ -224,10 +230,22 @@ int flow_typed__coefs(const flow_step *st, int k)
     s->trel_any[k] = 0;
     for (int r = 0; r < NR; r++) {
         double *row = coef + (size_t)r * M;
-        const int z0 = nnz;
+        const int z0 = nnz, marked = mark[r];
+        /* by rows: only the rows asked for hold values (and the rows that
+         * release, below); in increasing order as the full scan, so that
+         * the step adds the same terms in the same order */
+        if (by_rows && !marked && !(rel_any && rel[r] != 0))
+            continue;
+        mark[r] = 0;
         /* most rows are all zeros: one test of the bits of the whole row
          * (no branch per value; a -0 passes on to the values, which skip it) */
-        if (any_bits(row, M)) {
+        if ((!by_rows || marked) && any_bits(row, M)) {
+            if (verify && !marked) {
+                rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer writes row (port '%s', material '%s') without "
+                               "flow_transfer_row() although the type declares transfer_by_rows",
+                               ty->t->ports[r / M], st->m->mats[r % M].name);
+                goto fail;
+            }
             for (int m = 0; m < M; m++) {
                 /* most rows hold a few values: skip eight zeros at a time
                  * (a branch per value mispredicts at each non-zero) */
@@ -309,9 +327,11 @@ int flow_typed__coefs(const flow_step *st, int k)
         if (1 - col[m] != 0)
             s->tkeeps[k] = 1;
     s->tvalid[k] = !touched;
+    *verified |= verify;
     return 0;
 fail:
     memset(coef, 0, (size_t)NR * M * sizeof *coef);
+    memset(mark, 0, (size_t)NR);
     return rc;
 }
 
