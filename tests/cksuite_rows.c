@@ -56,16 +56,19 @@ FLOW_PLUGIN_DEFINE(halver_rows, "halver_rows", .ports = halver_ports, .n_ports =
 FLOW_PLUGIN_DEFINE(halver_direct, "halver_direct", .ports = halver_ports, .n_ports = 2,
     .transfer = halver_transfer, .type_data = &direct);
 
-/* "store": sends share "pass" of each material received on port "out"
- * and keeps the rest; releases share "drawdown" of last year's stock on
- * "out" too. Reads its stock: asked every year. */
+/* "store": sends share "pass" of the material "a" it receives on port
+ * "out" and keeps the rest, and all of the other materials (their rows
+ * not asked for: a release on a row not asked for must be read too);
+ * releases share "drawdown" of last year's stock of each material on
+ * "out". Reads its stock: asked every year. */
 static int store_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
 {
     (void)state;
     const double *p = flow_type_ctx_params(ctx);
-    int M = T->n_materials;
+    int M = T->n_materials, a = flow_type_ctx_find_material(ctx, "a");
     for (int m = 0; m < M; m++) {
-        row(ctx, T, 0, m)[m] = p[0];
+        if (m == a)
+            row(ctx, T, 0, m)[m] = p[0];
         T->release[m] = p[1] * flow_type_ctx_stock(ctx, m);
     }
     return 0;
@@ -224,17 +227,21 @@ static void teardown(void)
  * 0.5 (1 - rho) x = g + 0.5 x, so x = 2 g (a 200, b 80, 280 in all) and
  * rho = 40 / 280 = 1/7. T sends g/7 on out (a 100/7, b 40/7), 20 t in
  * all, to X; X's capacity 10 takes half of it (a 50/7, b 20/7), the other
- * half to Z2. X sends on half of what it takes plus half of last year's
- * stock: of a, 2020: 25/7 out, stock 25/7; 2021: 25/7 + 12.5/7 = 37.5/7
- * out, stock 25/7 + 25/7 - 12.5/7 = 37.5/7; 2022: 25/7 + 18.75/7 = 6.25
- * out, stock 37.5/7 + 25/7 - 18.75/7 = 6.25. b is 0.4 times a. */
+ * half to Z2. X sends on half of the a it takes plus half of last year's
+ * stock: 2020: 25/7 out, stock 25/7; 2021: 25/7 + 12.5/7 = 37.5/7 out,
+ * stock 25/7 + 25/7 - 12.5/7 = 37.5/7; 2022: 25/7 + 18.75/7 = 6.25 out,
+ * stock 37.5/7 + 25/7 - 18.75/7 = 6.25. Of b it keeps all it takes
+ * (20/7 a year) and releases half of last year's stock: 2020: 0 out,
+ * stock 20/7; 2021: 10/7 out, stock 20/7 + 20/7 - 10/7 = 30/7; 2022:
+ * 15/7 out, stock 30/7 + 20/7 - 15/7 = 5. */
 static void check_by_hand(const flow_sim *s)
 {
     const char *mats[2] = { "a", "b" };
-    const double g[2] = { 100, 40 }, out[3] = { 25.0 / 7, 37.5 / 7, 6.25 }, stock[3] = { 25.0 / 7, 37.5 / 7, 6.25 };
+    const double g[2] = { 100, 40 };
+    const double out[2][3] = { { 25.0 / 7, 37.5 / 7, 6.25 }, { 0, 10.0 / 7, 15.0 / 7 } };
+    const double stock[2][3] = { { 25.0 / 7, 37.5 / 7, 6.25 }, { 20.0 / 7, 30.0 / 7, 5 } };
     char name[64];
     for (int i = 0; i < 2; i++) {
-        double k = g[i] / 100;
         for (int y = 2020; y <= 2022; y++) {
             snprintf(name, sizeof name, "A->T:%s", mats[i]);
             want(s, FLOW_ITEM_FLOW, name, y, 2 * g[i]);
@@ -249,9 +256,9 @@ static void check_by_hand(const flow_sim *s)
             snprintf(name, sizeof name, "X[overflow]->Z2:%s", mats[i]);
             want(s, FLOW_ITEM_FLOW, name, y, g[i] / 14);
             snprintf(name, sizeof name, "X[out]->Z:%s", mats[i]);
-            want(s, FLOW_ITEM_FLOW, name, y, k * out[y - 2020]);
+            want(s, FLOW_ITEM_FLOW, name, y, out[i][y - 2020]);
             snprintf(name, sizeof name, "X:%s", mats[i]);
-            want(s, FLOW_ITEM_STOCK, name, y, k * stock[y - 2020]);
+            want(s, FLOW_ITEM_STOCK, name, y, stock[i][y - 2020]);
         }
     }
 }
