@@ -155,7 +155,11 @@ static int err_typed(const flow_step *st, int p, int code, const char *fmt, ...)
  * again only when a parameter changed, or when the last answer may
  * depend on more than the parameters (a type with state, or one that read
  * the year or its stock). Checks what the type gave: coefficients and
- * releases finite and >= 0, no column sending more than 1. */
+ * releases finite and >= 0, no column sending more than 1. A type that
+ * declares transfer_by_rows has only the rows it asked for through
+ * flow_transfer_row() read (and those that release), once its first
+ * transfer in the simulation's life, read in full, showed no other row
+ * set. */
 int flow_typed__coefs(const flow_step *st, int k)
 {
     const flow_compiled *c = st->c;

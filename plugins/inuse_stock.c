@@ -141,10 +141,14 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     }
     int M = st->M;
     for (int m = 0; m < M; m++) {
-        double *row = fac_row(T, P_EOL, m); /* the diagonal: one row a material */
-        if (!row)
-            return FLOW_EPLUGIN;
-        row[m] = 1 - st->surv[0];
+        /* the diagonal, one row a material; T arrives zeroed, so none
+         * when nothing fails in its first year (a fixed lifetime) */
+        if (1 - st->surv[0] != 0) {
+            double *row = fac_row(T, P_EOL, m);
+            if (!row)
+                return FLOW_EPLUGIN;
+            row[m] = 1 - st->surv[0];
+        }
         double r = 0;
         for (int c = 0; c < y; c++) {
             /* the share of cohort c that reaches its end of life this year */
