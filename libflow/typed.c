@@ -250,26 +250,28 @@ int flow_typed__coefs(const flow_step *st, int k)
                                ty->t->ports[r / M], st->m->mats[r % M].name);
                 goto fail;
             }
-            for (int m = 0; m < M; m++) {
-                /* most rows hold a few values: skip eight zeros at a time
-                 * (a branch per value mispredicts at each non-zero) */
-                if ((m & 7) == 0 && m + 8 <= M && any_bits(row + m, 8) == 0) {
-                    m += 7;
+            /* most rows hold a few values: skip eight zeros at a time
+             * (a branch per value mispredicts at each non-zero); a block
+             * that holds something is read value by value */
+            for (int m0 = 0; m0 < M; m0 += 8) {
+                const int m1 = m0 + 8 <= M ? m0 + 8 : M;
+                if (m1 - m0 == 8 && any_bits(row + m0, 8) == 0)
                     continue;
+                for (int m = m0; m < m1; m++) {
+                    double v = row[m];
+                    if (v == 0)
+                        continue;
+                    if (!(v > 0) || !isfinite(v)) {
+                        rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material "
+                                       "'%s' of port '%s' (coefficients must be finite and >= 0)", v,
+                                       st->m->mats[m].name, st->m->mats[r % M].name, ty->t->ports[r / M]);
+                        goto fail;
+                    }
+                    col[m] += v;
+                    nr[nnz] = r;
+                    nc[nnz] = m;
+                    nv[nnz++] = v;
                 }
-                double v = row[m];
-                if (v == 0)
-                    continue;
-                if (!(v > 0) || !isfinite(v)) {
-                    rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material '%s' "
-                                   "of port '%s' (coefficients must be finite and >= 0)", v, st->m->mats[m].name,
-                                   st->m->mats[r % M].name, ty->t->ports[r / M]);
-                    goto fail;
-                }
-                col[m] += v;
-                nr[nnz] = r;
-                nc[nnz] = m;
-                nv[nnz++] = v;
             }
             memset(row, 0, (size_t)M * sizeof *row);
         }
