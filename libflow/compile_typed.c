@@ -169,6 +169,8 @@ int flow_compile__typed(flow_model *m)
     c->ty_ncoef = at.coef0;
     c->ty_nrel = at.rel0;
     c->ty_npar = at.par0;
-    c->ty_state = at.state0;
+    /* after the states: typed.c's row marks and verified flags (flow_sim.tstate) */
+    c->ty_marks = at.state0;
+    c->ty_state = at.state0 + (size_t)c->ty_maxrel + (size_t)c->NT;
     return size_cycles(m);
 }

@@ -36,6 +36,7 @@
 #endif
 
 #include "flow.h"
+#include "flow_plugin.h" /* flow_transfer, in flow_transfer_box */
 
 #if defined(__GNUC__)
 #define FLOW_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -300,6 +301,9 @@ typedef struct flow_compiled {
     int *ty_edge;             /* the edge of each (typed process, port, material) */
     int *ty_port_to;          /* the process each port of each typed process feeds */
     size_t ty_ncoef, ty_nrel, ty_state; /* sizes of the simulation's blocks */
+    size_t ty_marks;          /* where in tstate the types' states end (ty_state counts what
+                                 follows: the row marks, [ty_maxrel], then a flag per typed
+                                 process, [NT]: see flow_sim.tstate) */
     int ty_npar, ty_maxrel;   /* parameter values in all; the largest n_ports x M */
     int NMET;                 /* metric items */
     char **met_name;          /* [NMET] "process:metric", into met_buf */
@@ -571,7 +575,12 @@ struct flow_sim {
     double *tzv;
     int *tnnz;                /* [NT] */
     unsigned char *trel_any;  /* [NT] 1: the last transfer releases something */
-    unsigned char *tstate;    /* [ty_state] the types' per-process state */
+    unsigned char *tstate;    /* [ty_state] the types' per-process states ([ty_marks], cleared by
+                                 each reset); then two blocks of typed.c that live as long as the
+                                 simulation (no reset clears them): the row marks of the transfer
+                                 being filled ([ty_maxrel], all 0 between calls: flow_transfer_row)
+                                 and a flag per typed process ([NT], 1: its transfer was verified
+                                 to write rows only through flow_transfer_row) */
     double *tacc, *tout, *txin; /* [M], [ty_maxrel], [M] scratch */
     int *tam;                 /* [M] scratch: the materials a typed process accepted (emit_rows) */
     double *sj;               /* [max_cycle] solution of a joint cycle system */
@@ -656,6 +665,15 @@ struct flow_type_ctx {
 
 /* Room for the message of a type's wrong accessor call (plugin.c). */
 #define FLOW_MISUSE_LEN 160
+
+/* The transfer the core hands to a type's transfer() (typed.c) inside
+ * what flow_transfer_row() needs (plugin.c): T first, so that a pointer
+ * to T is a pointer to the box. */
+typedef struct flow_transfer_box {
+    flow_transfer T;
+    unsigned char *mark;      /* [n_ports x M] 1: the row was asked for; all 0 between calls */
+    char *misuse;             /* [FLOW_MISUSE_LEN] as in flow_type_ctx */
+} flow_transfer_box;
 
 /* buildtree.c -------------------------------------------------------- */
 

@@ -11,7 +11,7 @@
  * the type in and register it with flow_plugin_register().
  *
  *     static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
- *     { ...fill T->coef... }
+ *     { ...fill rows of T through flow_transfer_row()... }
  *     static const flow_param_decl params[] = {
  *         { "efficiency", "1", 0.9, 0, 1, "share of the input burnt" },
  *     };
@@ -19,14 +19,16 @@
  *     FLOW_PLUGIN_DEFINE(incinerator, "incinerator",
  *         .description = "grate incinerator", .version = "1.0",
  *         .params = params, .n_params = 1, .ports = ports, .n_ports = 3,
- *         .transfer = transfer);
+ *         .transfer = transfer, .transfer_by_rows = 1);
  *
  * ABI rules (docs/plugins.md): the descriptor starts with the ABI version
  * and its own size, stamped by the macro. libflow refuses another major
  * version; a minor version only appends fields, and libflow copies the
  * prefix it knows into a zeroed descriptor of its own, so a module built
  * for 1.0 loads into any 1.x and a 1.x module into 1.0 (its new fields
- * unread). Every implementation file of a plugin is static throughout
+ * unread) unless it calls a function added later (flow_transfer_row() is
+ * 1.2's: an older libflow refuses the module, its symbol undefined).
+ * Every implementation file of a plugin is static throughout
  * except the one symbol the macro defines.
  */
 #ifndef FLOW_PLUGIN_H
@@ -44,7 +46,7 @@ extern "C" {
 /* A module built against another major version is refused; minor versions
  * only append fields to the descriptor. */
 #define FLOW_PLUGIN_ABI_MAJOR 1
-#define FLOW_PLUGIN_ABI_MINOR 1
+#define FLOW_PLUGIN_ABI_MINOR 2
 
 /* The largest state_size a type may declare (1 GiB): a larger one is
  * refused when the type is registered or loaded. */
@@ -127,12 +129,32 @@ int flow_type_ctx_type_material(const flow_type_ctx *ctx, int i);
  * kept from earlier years (a storage yard drawn down, the end-of-life
  * outflow of older cohorts of an in-use stock): the core takes it from the
  * stock of material m_out and refuses a release larger than the stock.
- * The core owns both arrays and hands them to transfer() zeroed. */
+ * The core owns both arrays and hands them to transfer() zeroed.
+ *
+ * A type that declares transfer_by_rows (ABI 1.2) writes coef only through
+ * flow_transfer_row(), and the core then reads only the rows it asked for
+ * instead of all n_ports x M x M values. release may be written directly
+ * either way. */
 typedef struct flow_transfer {
     int n_ports, n_materials;
     double *coef;
     double *release;    /* ABI 1.1 */
 } flow_transfer;
+
+/* The row of T->coef for output material m_out on port (ABI 1.2): M
+ * doubles indexed by the input material m_in, zero on entry, to fill,
+ *
+ *     flow_transfer_row(T, port, m_out)[m_in] = tonnes of m_out per tonne of m_in,
+ *
+ * and notes that the row is written. Asking for a row twice in one call
+ * returns the same row. T must be the transfer the core passed to
+ * transfer(), during that call (not a copy). port must lie in [0,
+ * n_ports) and m_out in [0, M): otherwise NULL, and the callback fails
+ * (the core reports the wrong call, naming the process and its type,
+ * whatever the callback returns), as for the accessors of flow_type_ctx.
+ * A module that calls it needs libflow 1.2 or later: a libflow 1.1 refuses
+ * to load it (the symbol is undefined). */
+double *flow_transfer_row(flow_transfer *T, int port, int m_out);
 
 /* A process type. Write it with FLOW_PLUGIN_DEFINE(), which stamps the
  * first three fields; never set them by hand. New fields are only ever
@@ -185,6 +207,16 @@ typedef struct flow_process_type {
     /* The type's own pointer, handed back by flow_type_ctx_type_data()
      * (a type written in Lua keeps its functions there). May be NULL. */
     void *type_data;
+
+    /* ---- ABI 1.2 ---- */
+    /* 1: transfer() writes T->coef only through flow_transfer_row() (its
+     * releases it may still write into T->release directly), so the core
+     * reads only the rows asked for. The core verifies it at the first
+     * transfer() of each process in a simulation's life (a row that holds
+     * a value without having been asked for fails that year, naming the
+     * row), and trusts it afterwards. 0 (a module built for 1.0 or 1.1):
+     * the core reads all of T->coef after every call. */
+    int transfer_by_rows;
 } flow_process_type;
 
 /* ------------------------------------------------------------------ */

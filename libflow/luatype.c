@@ -157,13 +157,25 @@ static flow_transfer *transfer_of(lua_State *L, ctxbox *b, const char *what)
     return b->T;
 }
 
+/* Row (port, m_out) of T, written through flow_transfer_row() (the type
+ * declares transfer_by_rows); port and m_out were checked already, so NULL
+ * is a bug here, raised as a Lua error rather than a crash. */
+static double *row_of(lua_State *L, flow_transfer *T, int port, int m_out)
+{
+    double *row = flow_transfer_row(T, port, m_out);
+    if (!row)
+        luaL_error(L, "row (port %d, material %d) is out of range", port, m_out);
+    return row;
+}
+
 /* c:set(port, m_out, m_in, v): v tonnes of m_out on port per tonne of m_in */
 static int c_set(lua_State *L)
 {
     ctxbox *b = checkbox(L);
     flow_transfer *T = transfer_of(L, b, "set");
-    int port = port_of(L, b, 2), mo = material_of(L, b, 3), mi = material_of(L, b, 4), M = T->n_materials;
-    T->coef[((size_t)port * M + mo) * M + mi] = value_of(L, 5);
+    int port = port_of(L, b, 2), mo = material_of(L, b, 3), mi = material_of(L, b, 4);
+    double v = value_of(L, 5);
+    row_of(L, T, port, mo)[mi] = v;
     return 0;
 }
 
@@ -180,7 +192,7 @@ static int c_pass(lua_State *L)
         m1 = m0 + 1;
     }
     for (int m = m0; m < m1; m++)
-        T->coef[((size_t)port * M + m) * M + m] = v;
+        row_of(L, T, port, m)[m] = v;
     return 0;
 }
 
@@ -503,6 +515,7 @@ static int l_process_type(lua_State *L)
     t->ref_step = ref_function(L, spec, "step", 0);
     t->ref_init = ref_function(L, spec, "init", 0);
     d->transfer = lt_transfer;
+    d->transfer_by_rows = 1; /* c:set and c:pass write through flow_transfer_row() */
     d->step = t->ref_step != LUA_NOREF ? lt_step : NULL;
     d->init = t->stateful || t->ref_init != LUA_NOREF ? lt_init : NULL;
     d->fini = t->stateful ? lt_fini : NULL;

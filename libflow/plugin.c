@@ -175,6 +175,27 @@ double flow_type_ctx_param(const flow_type_ctx *ctx, int i)
     return ctx->param[i];
 }
 
+/* ---- the transfer being filled -------------------------------------------- */
+
+/* T is the first member of the box the core made (typed.c): the box
+ * holds the row marks and the callback's misuse buffer. */
+double *flow_transfer_row(flow_transfer *T, int port, int m_out)
+{
+    assert(T);
+    flow_transfer_box *b = (flow_transfer_box *)T;
+    const int bad_port = port < 0 || port >= T->n_ports;
+    if (bad_port || m_out < 0 || m_out >= T->n_materials) {
+        if (b->misuse && !b->misuse[0])
+            snprintf(b->misuse, FLOW_MISUSE_LEN, "flow_transfer_row: %s %d is not in [0, %d)",
+                     bad_port ? "port" : "material", bad_port ? port : m_out,
+                     bad_port ? T->n_ports : T->n_materials);
+        return NULL;
+    }
+    size_t r = (size_t)port * (size_t)T->n_materials + (size_t)m_out;
+    b->mark[r] = 1;
+    return T->coef + r * (size_t)T->n_materials;
+}
+
 /* ---- validation ---------------------------------------------------------- */
 
 static int is_file(const char *path)

@@ -84,7 +84,9 @@ int flow_typed__init(flow_sim *s)
     const flow_model *m = s->m;
     const flow_compiled *c = &m->c;
     flow_typed__fini(s);
-    memset(s->tstate, 0, c->ty_state);
+    /* the states only: the row marks and verified flags after them live
+     * as long as the simulation (flow_sim.tstate) */
+    memset(s->tstate, 0, c->ty_marks);
     for (int k = 0; k < c->NT; k++)
         s->tszero[k] = any_bits(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) == 0;
     for (int k = 0; k < c->NT; k++) {
@@ -153,7 +155,11 @@ static int err_typed(const flow_step *st, int p, int code, const char *fmt, ...)
  * again only when a parameter changed, or when the last answer may
  * depend on more than the parameters (a type with state, or one that read
  * the year or its stock). Checks what the type gave: coefficients and
- * releases finite and >= 0, no column sending more than 1. */
+ * releases finite and >= 0, no column sending more than 1. A type that
+ * declares transfer_by_rows has only the rows it asked for through
+ * flow_transfer_row() read (and those that release), once its first
+ * transfer in the simulation's life, read in full, showed no other row
+ * set. */
 int flow_typed__coefs(const flow_step *st, int k)
 {
     const flow_compiled *c = st->c;
@@ -198,10 +204,14 @@ int flow_typed__coefs(const flow_step *st, int k)
     char misuse[FLOW_MISUSE_LEN];
     misuse[0] = '\0';
     flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched, misuse };
-    flow_transfer T = { ty->n_ports, M, coef, rel };
+    unsigned char *mark = s->tstate + c->ty_marks, *verified = mark + c->ty_maxrel + k;
+    flow_transfer_box box = { { ty->n_ports, M, coef, rel }, mark, misuse };
     s->stats.type_transfers++;
     flow_error_clear(); /* a type written in Lua leaves its message there */
-    int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &T);
+    int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &box.T);
+    /* rows only when the type says so and its first transfer showed it */
+    const int by_rows = ty->t->transfer_by_rows && *verified;
+    const int verify = ty->t->transfer_by_rows && !*verified;
     if (misuse[0]) {
         rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer() made a wrong call: %s", misuse);
         goto fail;
@@ -224,30 +234,44 @@ int flow_typed__coefs(const flow_step *st, int k)
     s->trel_any[k] = 0;
     for (int r = 0; r < NR; r++) {
         double *row = coef + (size_t)r * M;
-        const int z0 = nnz;
+        const int z0 = nnz, marked = mark[r];
+        /* by rows: only the rows asked for hold values (and the rows that
+         * release, below); in increasing order as the full scan, so that
+         * the step adds the same terms in the same order */
+        if (by_rows && !marked && !(rel_any && rel[r] != 0))
+            continue;
+        mark[r] = 0;
         /* most rows are all zeros: one test of the bits of the whole row
          * (no branch per value; a -0 passes on to the values, which skip it) */
-        if (any_bits(row, M)) {
-            for (int m = 0; m < M; m++) {
-                /* most rows hold a few values: skip eight zeros at a time
-                 * (a branch per value mispredicts at each non-zero) */
-                if ((m & 7) == 0 && m + 8 <= M && any_bits(row + m, 8) == 0) {
-                    m += 7;
+        if ((!by_rows || marked) && any_bits(row, M)) {
+            if (verify && !marked) {
+                rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer writes row (port '%s', material '%s') without "
+                               "flow_transfer_row() although the type declares transfer_by_rows",
+                               ty->t->ports[r / M], st->m->mats[r % M].name);
+                goto fail;
+            }
+            /* most rows hold a few values: skip eight zeros at a time
+             * (a branch per value mispredicts at each non-zero); a block
+             * that holds something is read value by value */
+            for (int m0 = 0; m0 < M; m0 += 8) {
+                const int m1 = m0 + 8 <= M ? m0 + 8 : M;
+                if (m1 - m0 == 8 && any_bits(row + m0, 8) == 0)
                     continue;
+                for (int m = m0; m < m1; m++) {
+                    double v = row[m];
+                    if (v == 0)
+                        continue;
+                    if (!(v > 0) || !isfinite(v)) {
+                        rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material "
+                                       "'%s' of port '%s' (coefficients must be finite and >= 0)", v,
+                                       st->m->mats[m].name, st->m->mats[r % M].name, ty->t->ports[r / M]);
+                        goto fail;
+                    }
+                    col[m] += v;
+                    nr[nnz] = r;
+                    nc[nnz] = m;
+                    nv[nnz++] = v;
                 }
-                double v = row[m];
-                if (v == 0)
-                    continue;
-                if (!(v > 0) || !isfinite(v)) {
-                    rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material '%s' "
-                                   "of port '%s' (coefficients must be finite and >= 0)", v, st->m->mats[m].name,
-                                   st->m->mats[r % M].name, ty->t->ports[r / M]);
-                    goto fail;
-                }
-                col[m] += v;
-                nr[nnz] = r;
-                nc[nnz] = m;
-                nv[nnz++] = v;
             }
             memset(row, 0, (size_t)M * sizeof *row);
         }
@@ -309,9 +333,11 @@ int flow_typed__coefs(const flow_step *st, int k)
         if (1 - col[m] != 0)
             s->tkeeps[k] = 1;
     s->tvalid[k] = !touched;
+    *verified |= verify;
     return 0;
 fail:
     memset(coef, 0, (size_t)NR * M * sizeof *coef);
+    memset(mark, 0, (size_t)NR);
     return rc;
 }
 

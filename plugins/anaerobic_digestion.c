@@ -39,9 +39,7 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     /* bounds: gas <= 300 × 1.5 / 1000 = 0.45 t/t, residue <= 0.3: digestate >= 0.25 */
     double gas = p[K_YIELD] * p[K_DENSITY] / 1000;
     double share[N_PORTS] = { gas, 1 - gas - p[K_RESIDUE], p[K_RESIDUE] };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made, share);
-    return 0;
+    return fac_split_all(T, N_PORTS, made, share);
 }
 
 /* throughput, biogas (Nm³), digestate */
@@ -61,6 +59,6 @@ FLOW_PLUGIN_DEFINE(anaerobic_digestion, "anaerobic_digestion",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

@@ -38,9 +38,7 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
         return rc;
     /* bounds: yield + fines <= 1 */
     double share[N_PORTS] = { p[K_YIELD], p[K_FINES], 1 - p[K_YIELD] - p[K_FINES] };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made, share);
-    return 0;
+    return fac_split_all(T, N_PORTS, made, share);
 }
 
 /* throughput, carbon regenerated, load of the capacity (%) */
@@ -59,6 +57,6 @@ FLOW_PLUGIN_DEFINE(carbon_regeneration, "carbon_regeneration",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

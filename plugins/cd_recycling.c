@@ -36,10 +36,10 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
         return rc;
     const double cd[N_PORTS] = { p[K_AGGREGATE], p[K_METAL], 1 - p[K_AGGREGATE] - p[K_METAL] };
     const double other[N_PORTS] = { 0, 0, 1 };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made,
-                  flow_type_ctx_material_category(ctx, m) == FLOW_CAT_CONSTRUCTION ? cd : other);
-    return 0;
+    for (int m = 0; m < T->n_materials && rc == 0; m++)
+        rc = fac_split(T, m, N_PORTS, made,
+                       flow_type_ctx_material_category(ctx, m) == FLOW_CAT_CONSTRUCTION ? cd : other);
+    return rc;
 }
 
 static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
@@ -60,6 +60,6 @@ FLOW_PLUGIN_DEFINE(cd_recycling, "cd_recycling",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

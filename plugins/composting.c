@@ -34,9 +34,7 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
         return rc;
     /* bounds: compost + residue <= 0.9, the gas >= 0.1 */
     double share[N_PORTS] = { p[K_COMPOST], p[K_RESIDUE], 1 - p[K_COMPOST] - p[K_RESIDUE] };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made, share);
-    return 0;
+    return fac_split_all(T, N_PORTS, made, share);
 }
 
 static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
@@ -54,6 +52,6 @@ FLOW_PLUGIN_DEFINE(composting, "composting",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 2,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

@@ -55,10 +55,10 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
                                       1 - p[K_FE] - p[K_NF] - p[K_PL] - p[K_HZ] };
     const double battery[N_PORTS] = { 0, p[K_BNF], p[K_BPL], p[K_BHZ],
                                       1 - p[K_BNF] - p[K_BPL] - p[K_BHZ] };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made,
-                  fac_name_has(flow_type_ctx_material_name(ctx, m), "batter") ? battery : vehicle);
-    return 0;
+    for (int m = 0; m < T->n_materials && rc == 0; m++)
+        rc = fac_split(T, m, N_PORTS, made,
+                       fac_name_has(flow_type_ctx_material_name(ctx, m), "batter") ? battery : vehicle);
+    return rc;
 }
 
 static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
@@ -77,6 +77,6 @@ FLOW_PLUGIN_DEFINE(dismantling, "dismantling",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

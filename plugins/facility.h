@@ -18,11 +18,27 @@
 
 #include "flow_plugin.h"
 
-/* coef of the transfer: tonnes of m_out on port per tonne of m_in. */
-static inline double *fac_coef(flow_transfer *T, int port, int m_out, int m_in)
+/* Every type here declares .transfer_by_rows = 1 (ABI 1.2): it writes
+ * T->coef only through flow_transfer_row(), by fac_row(), fac_coef() or
+ * fac_split(). */
+
+/* Row (port, m_out) of the transfer: row[m_in] is the tonnes of m_out on
+ * port per tonne of m_in. NULL for a bad port or material (the core then
+ * reports the wrong call, naming the process and the type). */
+static inline double *fac_row(flow_transfer *T, int port, int m_out)
 {
-    size_t M = (size_t)T->n_materials;
-    return &T->coef[((size_t)port * M + (size_t)m_out) * M + (size_t)m_in];
+    return flow_transfer_row(T, port, m_out);
+}
+
+/* coef of the transfer := v tonnes of m_out on port per tonne of m_in.
+ * 0, or FLOW_EPLUGIN for an index out of range (a bug of the type). */
+static inline int fac_coef(flow_transfer *T, int port, int m_out, int m_in, double v)
+{
+    double *row = flow_transfer_row(T, port, m_out);
+    if (!row || m_in < 0 || m_in >= T->n_materials)
+        return FLOW_EPLUGIN;
+    row[m_in] = v;
+    return 0;
 }
 
 /* release of the transfer: tonnes of m drawn from the process's stock. */
@@ -63,12 +79,31 @@ static inline int fac_params(const flow_type_ctx *ctx, const flow_param_decl *de
 }
 
 /* Column m_in of T: share[k] of each tonne to material made[k] on port k,
- * for k in [0, n). */
-static inline void fac_split(flow_transfer *T, int m_in, int n, const int *made,
-                             const double *share)
+ * for k in [0, n). 0, or FLOW_EPLUGIN as fac_coef(). */
+static inline int fac_split(flow_transfer *T, int m_in, int n, const int *made,
+                            const double *share)
 {
-    for (int k = 0; k < n; k++)
-        *fac_coef(T, k, made[k], m_in) = share[k];
+    for (int k = 0; k < n; k++) {
+        int rc = fac_coef(T, k, made[k], m_in, share[k]);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Every column of T: share[k] of each tonne of every material to material
+ * made[k] on port k, for k in [0, n) — one row per port, asked for once.
+ * 0, or FLOW_EPLUGIN as fac_coef(). */
+static inline int fac_split_all(flow_transfer *T, int n, const int *made, const double *share)
+{
+    for (int k = 0; k < n; k++) {
+        double *row = flow_transfer_row(T, k, made[k]);
+        if (!row)
+            return FLOW_EPLUGIN;
+        for (int m = 0; m < T->n_materials; m++)
+            row[m] = share[k];
+    }
+    return 0;
 }
 
 static inline double fac_sum(const double *x, size_t n)

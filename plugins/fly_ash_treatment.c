@@ -35,9 +35,7 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     if ((rc = fac_params(ctx, params, N_PARAMS, p)) < 0 || (rc = fac_made(ctx, N_PORTS, made)) < 0)
         return rc;
     double share[N_PORTS] = { 1 - p[K_SALT] - p[K_RESIDUE], p[K_SALT], p[K_RESIDUE] };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made, share);
-    return 0;
+    return fac_split_all(T, N_PORTS, made, share);
 }
 
 static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
@@ -56,6 +54,6 @@ FLOW_PLUGIN_DEFINE(fly_ash_treatment, "fly_ash_treatment",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

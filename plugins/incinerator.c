@@ -48,9 +48,7 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     /* the bounds keep the solids at 0.8 t/t at most: the gas is >= 0.2 */
     double share[N_PORTS] = { p[K_BOTTOM], p[K_FLY], p[K_FERROUS],
                               1 - p[K_BOTTOM] - p[K_FLY] - p[K_FERROUS] };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made, share);
-    return 0;
+    return fac_split_all(T, N_PORTS, made, share);
 }
 
 /* throughput, gross and net electricity */
@@ -71,6 +69,6 @@ FLOW_PLUGIN_DEFINE(incinerator, "incinerator",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

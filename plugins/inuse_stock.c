@@ -141,7 +141,14 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     }
     int M = st->M;
     for (int m = 0; m < M; m++) {
-        *fac_coef(T, P_EOL, m, m) = 1 - st->surv[0];
+        /* the diagonal, one row a material; T arrives zeroed, so none
+         * when nothing fails in its first year (a fixed lifetime) */
+        if (1 - st->surv[0] != 0) {
+            double *row = fac_row(T, P_EOL, m);
+            if (!row)
+                return FLOW_EPLUGIN;
+            row[m] = 1 - st->surv[0];
+        }
         double r = 0;
         for (int c = 0; c < y; c++) {
             /* the share of cohort c that reaches its end of life this year */
@@ -189,6 +196,6 @@ FLOW_PLUGIN_DEFINE(inuse_stock, "inuse_stock",
     .metrics = metrics, .n_metrics = 3,
     .state_size = sizeof(inuse_state),
     .init = init,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .fini = fini);

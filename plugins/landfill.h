@@ -38,10 +38,9 @@ static inline int landfill_transfer(const flow_type_ctx *ctx, flow_transfer *T,
         return FLOW_EINVAL;
     if ((rc = fac_params(ctx, decl, 2 + n_ports, p)) < 0 || (rc = fac_made(ctx, n_ports, made)) < 0)
         return rc;
-    /* the shares' upper bounds add to at most 1: a column never exceeds 1 */
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, n_ports, made, p + 2);
-    return 0;
+    /* the shares' upper bounds add to at most 1: a column never exceeds 1;
+     * each port's row asked for once, then filled */
+    return fac_split_all(T, n_ports, made, p + 2);
 }
 
 static inline int landfill_step(const flow_type_ctx *ctx, landfill_state *st, const double *in,

@@ -46,9 +46,7 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
         inc * (1 - p[K_BOTTOM] - p[K_FLY]) + dis * p[K_DLOSS],
         dis * (1 - p[K_DLOSS]),
     };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made, share);
-    return 0;
+    return fac_split_all(T, N_PORTS, made, share);
 }
 
 /* throughput, tonnes incinerated, tonnes disinfected */
@@ -69,6 +67,6 @@ FLOW_PLUGIN_DEFINE(medical_waste, "medical_waste",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

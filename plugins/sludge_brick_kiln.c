@@ -36,13 +36,13 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     if ((rc = fac_params(ctx, params, N_PARAMS, p)) < 0 || (rc = fac_made(ctx, N_PORTS, made)) < 0)
         return rc;
     double sludge = (1 - p[K_MOISTURE]) * p[K_ASH];
-    for (int m = 0; m < T->n_materials; m++) {
+    for (int m = 0; m < T->n_materials && rc == 0; m++) {
         double b = flow_type_ctx_material_category(ctx, m) == FLOW_CAT_SLUDGE ? sludge
                                                                               : 1 - p[K_LOSS];
         double share[N_PORTS] = { b, 1 - b };
-        fac_split(T, m, N_PORTS, made, share);
+        rc = fac_split(T, m, N_PORTS, made, share);
     }
-    return 0;
+    return rc;
 }
 
 static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
@@ -66,6 +66,6 @@ FLOW_PLUGIN_DEFINE(sludge_brick_kiln, "sludge_brick_kiln",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

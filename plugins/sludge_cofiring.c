@@ -39,9 +39,7 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
         return rc;
     double ash = (1 - p[K_MOISTURE]) * p[K_ASH];
     double share[N_PORTS] = { ash, 1 - ash };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made, share);
-    return 0;
+    return fac_split_all(T, N_PORTS, made, share);
 }
 
 /* throughput, dry solids, load of the capacity (%) */
@@ -62,6 +60,6 @@ FLOW_PLUGIN_DEFINE(sludge_cofiring, "sludge_cofiring",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

@@ -58,12 +58,12 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     int rc = fac_params(ctx, params, N_CLASSES, p);
     if (rc < 0)
         return rc;
-    for (int m = 0; m < T->n_materials; m++) {
+    for (int m = 0; m < T->n_materials && rc == 0; m++) {
         double r = p[material_class(ctx, m)];
-        *fac_coef(T, P_RECYCLABLES, m, m) = r;
-        *fac_coef(T, P_RESIDUE, m, m) = 1 - r;
+        if ((rc = fac_coef(T, P_RECYCLABLES, m, m, r)) == 0)
+            rc = fac_coef(T, P_RESIDUE, m, m, 1 - r);
     }
-    return 0;
+    return rc;
 }
 
 static int step(const flow_type_ctx *ctx, void *state, const double *in, const double *out,
@@ -84,5 +84,5 @@ FLOW_PLUGIN_DEFINE(sorting_centre, "sorting_centre",
     .params = params, .n_params = N_CLASSES,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step);

@@ -38,7 +38,14 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
         double s = flow_type_ctx_stock(ctx, m);
         if (isnan(s) || isinf(s))
             return FLOW_EVALUE;
-        *fac_coef(T, P_OUT, m, m) = p[K_PASS];
+        /* the diagonal, one row a material; T arrives zeroed, so a yard
+         * that passes nothing on (the plan's) asks for no row at all */
+        if (p[K_PASS] != 0) {
+            double *row = fac_row(T, P_OUT, m);
+            if (!row)
+                return FLOW_EPLUGIN;
+            row[m] = p[K_PASS];
+        }
         /* a stock that is 0 or rounded below 0 releases nothing */
         *fac_release(T, P_OUT, m) = s > 0 ? p[K_DRAWDOWN] * s : 0;
     }
@@ -72,5 +79,5 @@ FLOW_PLUGIN_DEFINE(storage_yard, "storage_yard",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step);

@@ -60,9 +60,7 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     double single = product * (1 - p[K_MIXED]);
     double share[N_PORTS] = { single * (1 - p[K_SULFATE]), single * p[K_SULFATE],
                               product * p[K_MIXED], p[K_RESIDUE], p[K_LOSS] };
-    for (int m = 0; m < T->n_materials; m++)
-        fac_split(T, m, N_PORTS, made, share);
-    return 0;
+    return fac_split_all(T, N_PORTS, made, share);
 }
 
 /* throughput, salts recovered, load of the capacity (%) */
@@ -82,6 +80,6 @@ FLOW_PLUGIN_DEFINE(waste_salt_line, "waste_salt_line",
     .params = params, .n_params = N_PARAMS,
     .ports = ports, .n_ports = N_PORTS,
     .metrics = metrics, .n_metrics = 3,
-    .transfer = transfer,
+    .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

@@ -18,6 +18,7 @@ int main(void)
     srunner_add_suite(sr, flow_plugin_suite());
     srunner_add_suite(sr, flow_types_suite());
     srunner_add_suite(sr, flow_typed_suite());
+    srunner_add_suite(sr, flow_rows_suite());
     srunner_add_suite(sr, flow_results_suite());
     srunner_add_suite(sr, flow_balance_suite());
     srunner_add_suite(sr, flow_guards_suite());

@@ -134,7 +134,9 @@ typedef struct fix {
     int M, P;
     double param[64];
     double *stock, *coef, *release, *in, *out, *met, *colsum;
+    unsigned char *mark;    /* [P x M] the rows flow_transfer_row() handed out */
     void *state;
+    char misuse[FLOW_MISUSE_LEN];
     flow_type_ctx ctx;
 } fix;
 
@@ -168,9 +170,10 @@ static void fix_make(fix *f, const flow_process_type *t)
     f->out = calloc(P * M, sizeof(double));
     f->met = calloc(t->n_metrics + 1, sizeof(double));
     f->colsum = calloc(M, sizeof(double));
+    f->mark = calloc(P * M, 1);
     f->state = calloc(1, t->state_size + 1);
     ck_assert(f->stock && f->coef && f->release && f->in && f->out && f->met && f->colsum &&
-              f->state);
+              f->mark && f->state);
     for (size_t i = 0; i < t->n_params; i++)
         f->param[i] = t->params[i].def;
     f->ctx.type = t;
@@ -192,6 +195,7 @@ static void fix_free(fix *f)
     free(f->out);
     free(f->met);
     free(f->colsum);
+    free(f->mark);
     free(f->state);
 }
 
@@ -236,10 +240,22 @@ static int run_year(fix *f, int year)
     f->ctx.year = year;
     memset(f->coef, 0, P * M * M * sizeof(double));
     memset(f->release, 0, P * M * sizeof(double));
-    flow_transfer T = { f->P, f->M, f->coef, f->release };
-    int rc = f->t->transfer(&f->ctx, f->state, &T);
+    memset(f->mark, 0, P * M);
+    f->misuse[0] = '\0';
+    /* the transfer as the core hands it (typed.c): flow_transfer_row()
+     * finds the marks around T */
+    flow_transfer_box box = { { f->P, f->M, f->coef, f->release }, f->mark, f->misuse };
+    int rc = f->t->transfer(&f->ctx, f->state, &box.T);
+    ck_assert_msg(!f->misuse[0], "%s year %d: wrong call: %s", f->t->name, year, f->misuse);
     if (rc != 0)
         return rc;
+    /* every built-in type writes by rows (ABI 1.2): a value in a row it
+     * did not ask for would be lost to the core */
+    ck_assert_msg(f->t->transfer_by_rows, "%s does not declare transfer_by_rows", f->t->name);
+    for (size_t r = 0; r < P * M; r++)
+        for (size_t mi = 0; mi < M; mi++)
+            ck_assert_msg(f->mark[r] || f->coef[r * M + mi] == 0,
+                          "%s year %d: row %zu written without flow_transfer_row()", f->t->name, year, r);
     for (size_t p = 0; p < P; p++)
         for (size_t mo = 0; mo < M; mo++) {
             double s = f->release[p * M + mo];

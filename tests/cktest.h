@@ -34,6 +34,7 @@ Suite *flow_indicator_suite(void);
 Suite *flow_plugin_suite(void);
 Suite *flow_types_suite(void);
 Suite *flow_typed_suite(void);
+Suite *flow_rows_suite(void);
 Suite *flow_results_suite(void);
 Suite *flow_balance_suite(void);
 Suite *flow_guards_suite(void);

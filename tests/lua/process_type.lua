@@ -102,6 +102,34 @@ do
   T.near(r:metric("sorter:throughput_t", 2022), 0, "zero in, zero metric")
 end
 
+-- E. c:set: single coefficients that change the material (written by rows:
+-- a type in Lua declares transfer_by_rows, and the core reads only the
+-- rows c:set asked for). 0.25 of each tonne of msw and paper leaves as
+-- ash, the rest is kept: ash 0.25 x (100 + 40) = 35 a year, no msw out;
+-- stocks after two years 2 x 75 = 150 of msw and 2 x 30 = 60 of paper.
+flow.process_type {
+  name = "lua_asher", ports = { "ash" },
+  transfer = function(c)
+    c:set("ash", "ash", "msw", 0.25)
+    c:set("ash", "ash", "paper", 0.25)
+  end,
+}
+do
+  local m = flow.model { name = "asher", years = { 2021, 2022 } }
+  m:material("msw", "domestic")
+  m:material("paper", "domestic")
+  m:material("ash", "industrial")
+  m:process("src", "source", { generation = { msw = 100, paper = 40 } })
+  m:process("asher", "lua_asher", { ports = { ash = "sink" } })
+  m:process("sink", "sink")
+  m:flow("src", "asher", "rest")
+  local r = flow.run(m)
+  T.near(r:flow("asher[ash]->sink:ash", 2022), 35, "ash from c:set")
+  T.near(r:flow("asher[ash]->sink:msw", 2022), 0, "no msw as itself")
+  T.near(r:stock("asher:msw", 2022), 150, "msw kept")
+  T.near(r:stock("asher:paper", 2022), 60, "paper kept")
+end
+
 -- D. errors: a parameter out of its bounds by name; a Lua error in the
 -- transfer with its message; a bad declaration
 T.raises(function() return flow.run(model { params = { recovery = 1.5 } }) end, "out of bounds",
