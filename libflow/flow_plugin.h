@@ -104,6 +104,10 @@ void flow_type_ctx_years(const flow_type_ctx *ctx, int *first, int *last);
  * 1.1): what it kept of earlier inputs, less what it released. 0 in
  * init() and in the first year unless the model sets an initial stock. */
 double flow_type_ctx_stock(const flow_type_ctx *ctx, int m);
+/* The same for every material at once (ABI 1.2): stocks[m] is
+ * flow_type_ctx_stock(ctx, m), for m in [0, M); NULL in init(). Borrowed;
+ * valid during the callback. */
+const double *flow_type_ctx_stocks(const flow_type_ctx *ctx);
 /* The type's own pointer, flow_process_type.type_data (ABI 1.1; NULL for
  * a module built for 1.0). */
 void *flow_type_ctx_type_data(const flow_type_ctx *ctx);
@@ -217,6 +221,14 @@ typedef struct flow_process_type {
      * row), and trusts it afterwards. 0 (a module built for 1.0 or 1.1):
      * the core reads all of T->coef after every call. */
     int transfer_by_rows;
+    /* 1: transfer() never reads the type's state (a landfill's state is
+     * the volume it has filled, which only its step() and metrics use), so
+     * that a transfer that reads neither the year nor the stock depends on
+     * the parameters alone: the core keeps it from one year to the next,
+     * and across flow_sim_reset(), while the parameters' values stay the
+     * same, as it does for a type without state. The core cannot check
+     * it. 0: a type with state is asked every year. */
+    int transfer_stateless;
 } flow_process_type;
 
 /* ------------------------------------------------------------------ */

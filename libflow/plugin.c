@@ -135,6 +135,14 @@ void flow_type_ctx_years(const flow_type_ctx *ctx, int *first, int *last)
         *last = ctx->model->last;
 }
 
+const double *flow_type_ctx_stocks(const flow_type_ctx *ctx)
+{
+    assert(ctx && ctx->model);
+    if (ctx->touched)
+        *ctx->touched = 1;
+    return ctx->stock;
+}
+
 double flow_type_ctx_stock(const flow_type_ctx *ctx, int m)
 {
     assert(ctx && ctx->model);

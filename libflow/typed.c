@@ -199,7 +199,8 @@ int flow_typed__coefs(const flow_step *st, int k)
      * values before each call */
     double *coef = s->tcoef, *rel = s->trel + ty->rel0;
     memset(rel, 0, (size_t)NR * sizeof *rel);
-    int touched = ty->t->state_size > 0;
+    /* a type with state may read it, unless it says it does not */
+    int touched = ty->t->state_size > 0 && !ty->t->transfer_stateless;
     const double *prev = st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * M;
     char misuse[FLOW_MISUSE_LEN];
     misuse[0] = '\0';

@@ -48,6 +48,7 @@ FLOW_PLUGIN_DEFINE(sanitary_landfill, "sanitary_landfill",
     .ports = ports, .n_ports = N_PORTS,
     .metrics = landfill_metrics, .n_metrics = LANDFILL_N_METRICS,
     .state_size = sizeof(landfill_state),
+    .transfer_stateless = 1, /* the state is the volume filled: step() and the metrics only */
     .transfer = transfer, .transfer_by_rows = 1,
     .step = step,
     .materials = materials, .n_materials = N_PORTS);

@@ -34,8 +34,11 @@ static int transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
     int rc = fac_params(ctx, params, N_PARAMS, p);
     if (rc < 0)
         return rc;
+    const double *stock = flow_type_ctx_stocks(ctx); /* all at once (ABI 1.2) */
+    if (!stock)
+        return FLOW_EPLUGIN;
     for (int m = 0; m < T->n_materials; m++) {
-        double s = flow_type_ctx_stock(ctx, m);
+        double s = stock[m];
         if (isnan(s) || isinf(s))
             return FLOW_EVALUE;
         /* the diagonal, one row a material; T arrives zeroed, so a yard
@@ -57,9 +60,10 @@ static void metrics_of(const flow_type_ctx *ctx, const double *p, double receive
                        double *met)
 {
     int M = flow_type_ctx_n_materials(ctx);
+    const double *st = flow_type_ctx_stocks(ctx);
     double stock = 0, released = 0;
-    for (int m = 0; m < M; m++) {
-        double s = flow_type_ctx_stock(ctx, m);
+    for (int m = 0; st && m < M; m++) {
+        double s = st[m];
         if (s > 0) {
             stock += s;
             released += p[K_DRAWDOWN] * s;

@@ -81,15 +81,17 @@ FLOW_PLUGIN_DEFINE(burner, "burner",
 
 /* "yard": keeps what it receives, and each year releases the share
  * "drawdown" of its stock of the year before on port "out" (the same
- * material). Reads its stock, so it is asked every year. */
+ * material). Reads its stock (flow_type_ctx_stocks), so it is asked
+ * every year. */
 static int yard_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
 {
     (void)state;
     n_transfer++;
     int M = flow_type_ctx_n_materials(ctx);
     double d = flow_type_ctx_param(ctx, 0);
+    const double *stock = flow_type_ctx_stocks(ctx); /* all at once (ABI 1.2) */
     for (int m = 0; m < M; m++)
-        T->release[0 * M + m] = d * flow_type_ctx_stock(ctx, m);
+        T->release[0 * M + m] = d * stock[m];
     return 0;
 }
 
@@ -100,6 +102,38 @@ static const char *const yard_ports[] = { "out" };
 
 FLOW_PLUGIN_DEFINE(yard, "yard",
     .params = yard_params, .n_params = 1, .ports = yard_ports, .n_ports = 1, .transfer = yard_transfer);
+
+/* "cell" and "cell_asked": a quarter of every tonne leaves on port "out"
+ * (the same material), the rest stays; the state sums what stayed, which
+ * step() reports as the metric "kept". "cell" declares that its transfer
+ * never reads the state (transfer_stateless); "cell_asked", the same
+ * type otherwise, does not, so it is asked every year. */
+static int cell_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
+{
+    (void)state;
+    n_transfer++;
+    int M = flow_type_ctx_n_materials(ctx);
+    for (int m = 0; m < M; m++)
+        T->coef[(size_t)m * M + m] = 0.25;
+    return 0;
+}
+
+static int cell_step(const flow_type_ctx *ctx, void *state, const double *in, const double *out, double *met)
+{
+    double *kept = state;
+    for (int m = 0; m < flow_type_ctx_n_materials(ctx); m++)
+        *kept += in[m] - out[m];
+    met[0] = *kept;
+    return 0;
+}
+
+static const char *const cell_ports[] = { "out" };
+static const char *const cell_metrics[] = { "kept" };
+FLOW_PLUGIN_DEFINE(cell, "cell", .ports = cell_ports, .n_ports = 1, .metrics = cell_metrics, .n_metrics = 1,
+                   .state_size = sizeof(double), .transfer = cell_transfer, .step = cell_step,
+                   .transfer_stateless = 1);
+FLOW_PLUGIN_DEFINE(cell_asked, "cell_asked", .ports = cell_ports, .n_ports = 1, .metrics = cell_metrics,
+                   .n_metrics = 1, .state_size = sizeof(double), .transfer = cell_transfer, .step = cell_step);
 
 /* "greedy": a broken type that sends 1.5 of each tonne */
 static int greedy_transfer(const flow_type_ctx *ctx, void *state, flow_transfer *T)
@@ -378,6 +412,47 @@ START_TEST(test_stock_and_release)
                          "releases more material 'msw' than it holds", "80 t short");
     flow_sim_free(s);
     flow_model_free(m);
+}
+END_TEST
+
+/* A type with state that declares transfer_stateless is asked for its
+ * transfer once, and not again after a reset (its parameters the same);
+ * the same type without the declaration is asked every year. Both give
+ * the hand values: 100 t/a in, 25 out, 75 kept a year. */
+START_TEST(test_transfer_stateless)
+{
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_cell()));
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_cell_asked()));
+    const char *types[] = { "cell", "cell_asked" };
+    const int asked[2][2] = { { 1, 0 }, { 3, 3 } }; /* per run: first, after a reset */
+    for (int k = 0; k < 2; k++) {
+        flow_model *m;
+        int msw, src, c, sink;
+        ck_assert_flow_ok(flow_model_new(&m, 2021, 2023, NULL));
+        ck_assert_flow_ok(flow_model_add_material(m, "msw", FLOW_CAT_DOMESTIC, "t", &msw));
+        ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+        ck_assert_flow_ok(flow_model_add_typed_process(m, "cell", types[k], &c));
+        ck_assert_flow_ok(flow_model_add_process(m, "out", FLOW_SINK, &sink));
+        ck_assert_flow_ok(flow_model_set_generation(m, src, msw, 100, FLOW_NONE));
+        ck_assert_flow_ok(flow_model_add_flow(m, src, c, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+        ck_assert_flow_ok(flow_model_add_port_flow(m, c, "out", sink, NULL));
+        ck_assert_flow_ok(flow_model_compile(m));
+        flow_sim *s;
+        ck_assert_flow_ok(flow_sim_new(&s, m));
+        for (int run = 0; run < 2; run++) {
+            if (run)
+                ck_assert_flow_ok(flow_sim_reset(s));
+            n_transfer = 0;
+            ck_assert_flow_ok(flow_sim_run(s));
+            ck_assert_int_eq(n_transfer, asked[k][run]);
+            for (int t = 0; t < 3; t++) {
+                ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "cell[out]->out:msw", 2021 + t), 25, TOL);
+                ck_assert_double_eq_tol(get(s, FLOW_ITEM_METRIC, "cell:kept", 2021 + t), 75.0 * (t + 1), TOL);
+            }
+        }
+        flow_sim_free(s);
+        flow_model_free(m);
+    }
 }
 END_TEST
 
@@ -929,6 +1004,7 @@ Suite *flow_typed_suite(void)
     tcase_add_test(tc, test_backlog_fifo_cycle);
     tcase_add_test(tc, test_rows_change_over_years);
     tcase_add_test(tc, test_transfer_kept_across_reset);
+    tcase_add_test(tc, test_transfer_stateless);
     tcase_add_test(tc, test_rows_read_by_blocks);
     suite_add_tcase(s, tc);
     TCase *tf = tcase_create("facilities");
