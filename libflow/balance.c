@@ -78,30 +78,64 @@ static void judge(flow_sim *s, int p, int mat, double in, double out, double ds,
         *w = (bal_worst){ rel, res, in, out, p, mat };
 }
 
+/* The balance over all materials together of a process of a plugin type
+ * (which may turn one material into another): the sums of what it
+ * received, sent, and its stock and backlog changes, and of each
+ * material's scale, in the order of the materials. A material it neither
+ * held, received nor sent adds +0 to each sum, which leaves it as it is:
+ * quiet blocks are passed over, the others summed without a test. */
+static void typed_sums(flow_sim *s, const double *st, const double *sp, const int *items, int p, bal_worst *w)
+{
+    const flow_compiled *c = &s->m->c;
+    const int M = c->M;
+    const double *bin = s->bin + (size_t)p * M, *bout = s->bout + (size_t)p * M;
+    const double *init = c->pm_init + (size_t)p * M;
+    double tin = 0, tout = 0, tds = 0, tscale = 0;
+    for (int m0 = 0; m0 < M; m0 += BAL_BLOCK) {
+        const int n = M - m0 < BAL_BLOCK ? M - m0 : BAL_BLOCK;
+        if (block_quiet(s, st, sp, items, p, m0, n))
+            continue;
+        for (int mat = m0; mat < m0 + n; mat++) {
+            double in = bin[mat], out = bout[mat], ds = 0;
+            double scale = flow__fmax(fabs(in), fabs(out));
+            for (int k = 0; k < 2; k++) {
+                if (items[k] < 0)
+                    continue;
+                int it = items[k] + mat;
+                double prev = sp ? sp[it] : (k == 0 ? init[mat] : 0);
+                ds += st[it] - prev;
+                scale = flow__fmax(scale, flow__fmax(fabs(st[it]), fabs(prev)));
+            }
+            tin += in;
+            tout += out;
+            tds += ds;
+            tscale += scale;
+        }
+    }
+    judge(s, p, -1, tin, tout, tds, tscale, w);
+}
+
 /* The balance of process p in year t: material by material, or, for a
- * process of a plugin type (which may turn one material into another),
- * over all materials together. */
+ * process of a plugin type, over all materials together (typed_sums). */
 static void check_process(flow_sim *s, const double *st, const double *sp, int p, bal_worst *w)
 {
     const flow_compiled *c = &s->m->c;
     const int M = c->M;
     const int items[2] = { c->p_stock[p], c->p_backlog[p] };
-    const int typed = s->m->procs[p].type != NULL;
-    double tin = 0, tout = 0, tds = 0, tscale = 0;
+    if (s->m->procs[p].type != NULL) {
+        typed_sums(s, st, sp, items, p, w);
+        return;
+    }
     for (int m0 = 0; m0 < M; m0 += BAL_BLOCK) {
         const int n = M - m0 < BAL_BLOCK ? M - m0 : BAL_BLOCK;
-        /* a typed process's last material is always judged: it closes
-         * the sums */
-        if (!(typed && m0 + n == M) && block_quiet(s, st, sp, items, p, m0, n))
+        if (block_quiet(s, st, sp, items, p, m0, n))
             continue;
         for (int mat = m0; mat < m0 + n; mat++) {
             size_t pm = (size_t)p * M + mat;
             double in = s->bin[pm], out = s->bout[pm];
             /* a material the process neither held, received nor sent (most
-             * of them): its residual is exactly 0, judged so below; of a
-             * typed process it would add zeros to sums that start at +0
-             * and so stay as they are */
-            if (in == 0 && out == 0 && (!typed || mat < M - 1) && nothing_held(c, st, sp, items, pm, mat))
+             * of them): its residual is exactly 0 */
+            if (in == 0 && out == 0 && nothing_held(c, st, sp, items, pm, mat))
                 continue;
             double scale = flow__fmax(fabs(in), fabs(out)), ds = 0;
             for (int k = 0; k < 2; k++) {
@@ -112,16 +146,7 @@ static void check_process(flow_sim *s, const double *st, const double *sp, int p
                 ds += st[it] - prev;
                 scale = flow__fmax(scale, flow__fmax(fabs(st[it]), fabs(prev)));
             }
-            if (!typed) {
-                judge(s, p, mat, in, out, ds, scale, w);
-                continue;
-            }
-            tin += in;
-            tout += out;
-            tds += ds;
-            tscale += scale;
-            if (mat == M - 1)
-                judge(s, p, -1, tin, tout, tds, tscale, w);
+            judge(s, p, mat, in, out, ds, scale, w);
         }
     }
 }

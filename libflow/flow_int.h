@@ -59,20 +59,23 @@ static inline double flow__fmax(double a, double b)
  * process neither holds nor receives with it. */
 static inline uint64_t flow__bits_or(const double *v, int n)
 {
-    uint64_t b[4] = { 0, 0, 0, 0 };
+    uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, w0, w1, w2, w3;
     int i = 0;
-    for (; i + 4 <= n; i += 4)
-        for (int j = 0; j < 4; j++) {
-            uint64_t w;
-            memcpy(&w, v + i + j, sizeof w);
-            b[j] |= w;
-        }
-    for (; i < n; i++) {
-        uint64_t w;
-        memcpy(&w, v + i, sizeof w);
-        b[0] |= w;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(&w0, v + i, 8);
+        memcpy(&w1, v + i + 1, 8);
+        memcpy(&w2, v + i + 2, 8);
+        memcpy(&w3, v + i + 3, 8);
+        b0 |= w0;
+        b1 |= w1;
+        b2 |= w2;
+        b3 |= w3;
     }
-    return (b[0] | b[1]) | (b[2] | b[3]);
+    for (; i < n; i++) {
+        memcpy(&w0, v + i, 8);
+        b0 |= w0;
+    }
+    return (b0 | b1) | (b2 | b3);
 }
 
 /* error.c ------------------------------------------------------------ */
@@ -592,6 +595,7 @@ struct flow_sim {
     unsigned char *tszero;    /* [NT] its stock has been 0 in every year so far (typed_lean) */
     int *bal_p, n_bal;        /* the processes balance.c checks (the others balance as they route) */
     int *init_nz, n_init_nz;  /* the stock items with an initial stock other than +0 */
+    int *prod, n_prod;        /* the parameters that are products of two others, in order */
     /* reuse.c: the processes no varying parameter reaches, computed once */
     int reuse;                /* 1: reset clears only rzero, the step replays rfixed */
     int rready;               /* prepared: the next full run is captured */

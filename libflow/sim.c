@@ -182,6 +182,11 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
                                       m->gens[i].coef };
     /* the stock items that hold something before the first year (their
      * initial stocks): the first year's noise floor sums only those */
+    /* the parameters that are products, in order (eval_products) */
+    SIM_ALLOC(s->prod, (size_t)c->NP);
+    for (int p = 0; p < c->NP; p++)
+        if (m->params[p].product)
+            s->prod[s->n_prod++] = p;
     SIM_ALLOC(s->init_nz, (size_t)c->S);
     for (int i = 0; i < c->S; i++) {
         int p = c->s_proc[i];
@@ -255,7 +260,7 @@ void flow_sim_free(flow_sim *s)
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
                      s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan, s->tzr, s->tzc, s->tzv,
-                     s->tz0, s->tzcap, s->tszero, s->init_nz, s->tam };
+                     s->tz0, s->tzcap, s->tszero, s->init_nz, s->tam, s->prod };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);
@@ -407,10 +412,9 @@ int flow_sim_reset(flow_sim *s)
 static int eval_products(const flow_step *st, double *pv)
 {
     const flow_model *m = st->m;
-    for (int p = 0; p < st->c->NP; p++) {
+    for (int i = 0; i < st->s->n_prod; i++) {
+        const int p = st->s->prod[i];
         const flow_param *pr = &m->params[p];
-        if (!pr->product)
-            continue;
         double v = pv[pr->a] * pv[pr->b];
         pv[p] = v;
         if (!isfinite(v) || (pr->has_bounds && (v < pr->lo || v > pr->hi)) ||
