@@ -153,7 +153,12 @@ double flow_route__capacity_rho(const flow_step *st, int p, const double *xp)
     if (st->c->p_backlog[p] >= 0)
         flow_route__backlog_take(st, p);
     double C = flow_route__capacity_left(st, p), A = 0;
-    for (int mat = 0; mat < st->M; mat++)
+    int mat = 0;
+    for (; mat + KEEP_BLOCK <= st->M; mat += KEEP_BLOCK)
+        if (flow__bits_or(xp + mat, KEEP_BLOCK) != 0) /* else eight +0: A stays */
+            for (int j = mat; j < mat + KEEP_BLOCK; j++)
+                A += xp[j];
+    for (; mat < st->M; mat++)
         A += xp[mat];
     return A > C ? C / A : 1;
 }
