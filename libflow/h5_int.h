@@ -17,6 +17,10 @@
 
 #define FORMAT_NAME "libflow-results"
 #define CHUNK_BYTES ((size_t)1 << 20)
+/* The most bytes of samples (whole ones) in one chunk of samples/<what>:
+ * a quarter of HDF5's default chunk cache, so that the chunk being
+ * written stays cached until it is full. */
+#define SAMPLE_CHUNK_BYTES ((hsize_t)256 << 10)
 
 /* The group of each kind of item in a scenario: "flows", "stocks", ... */
 extern const char *const flow_h5__kind_group[FLOW_ITEM_KIND_COUNT_];

@@ -210,9 +210,17 @@ static int put_values(flow_results *r, hid_t loc, const char *name, int rank, co
         nc = (n + blocks - 1) / blocks;
         for (int i = 0; i < rank; i++)
             chunk[i] = dims[i];
-        if (rank == 3)
-            chunk[0] = 1;
         chunk[rank - 1] = nc;
+        if (rank == 3) {
+            /* samples: as many whole samples (every year of the block of
+             * items) as fill SAMPLE_CHUNK_BYTES: written one after the
+             * other, a chunk stays in HDF5's chunk cache (1 MiB) until it
+             * is full, then is compressed once (a chunk per sample of
+             * the plan's indicators, 3 kB, spent most of the time of
+             * writing in zlib's set-up) */
+            hsize_t per = (hsize_t)row * nc, k = per < SAMPLE_CHUNK_BYTES ? SAMPLE_CHUNK_BYTES / per : 1;
+            chunk[0] = k < dims[0] ? k : dims[0];
+        }
         ok = H5Pset_chunk(dcpl, rank, chunk) >= 0;
         if (ok && r->level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0)
             ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)r->level) >= 0;
