@@ -607,7 +607,6 @@ struct flow_sim {
     int *rrep_e, *rrep_xi;    /* [E] of flow rrep_e, add its value to input rrep_xi (p x M + mat) */
     int *rzero[4], rnzero[4]; /* the items of flows, stocks and metrics of the processes that
                                  vary, and those processes: rnzero[k] runs (first, length) */
-    int *rprocs;              /* [P] p at p (the owner of process p, for those runs) */
     unsigned char *rlogged;   /* [E] a port flow of a typed process that varies outside cycles:
                                  cleared by the log, not the runs */
     size_t *rlog, rnlog, rlog_room; /* the items (t x E + e) of those the step wrote since the

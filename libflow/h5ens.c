@@ -323,39 +323,6 @@ static int read_targets(flow_results *r, hid_t g, rec_pmet **out, int *n)
     return 0;
 }
 
-int flow_results_ensemble_info(flow_results *r, int scenario, long *n_samples, unsigned long long *seed, int *lhs,
-                               int *n_targets)
-{
-    flow_h5__quiet q;
-    flow_h5__quiet_on(&q);
-    hid_t g = open_group(r, scenario);
-    int rc = g < 0 ? flow_error_last_code() : 0;
-    if (rc == 0 && H5Aexists(g, "n_samples") == 0) /* flowsim sensitivity -o: ensemble/sensitivity alone */
-        rc = flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no ensemble (only a sensitivity analysis)",
-                             r->path, flow_results_scenario(r, scenario));
-    long long n = 0;
-    unsigned long long s = 0;
-    int l = 0;
-    if (rc == 0 && (read_attr(g, "n_samples", H5T_NATIVE_LLONG, &n) < 0 || read_attr(g, "seed", H5T_NATIVE_ULLONG, &s) < 0 ||
-                    read_attr(g, "lhs", H5T_NATIVE_INT, &l) < 0))
-        rc = flow_h5__io_error(r, "cannot read the ensemble's attributes");
-    rec_pmet *rec = NULL;
-    int k = 0;
-    if (rc == 0)
-        rc = read_targets(r, g, &rec, &k);
-    free(rec);
-    if (g >= 0)
-        H5Gclose(g);
-    flow_h5__quiet_off(&q);
-    if (rc)
-        return rc;
-    *n_samples = (long)n;
-    *seed = s;
-    *lhs = l;
-    *n_targets = k;
-    return 0;
-}
-
 /* Whether scenario of reader r is one whose cache may be used. */
 static int cacheable(const flow_results *r, int scenario)
 {
@@ -381,6 +348,38 @@ static int cached_targets(flow_results *r, int scenario, const rec_pmet **rec, i
     }
     *rec = sc->ens_targets;
     *n = sc->ens_nt;
+    return 0;
+}
+
+int flow_results_ensemble_info(flow_results *r, int scenario, long *n_samples, unsigned long long *seed, int *lhs,
+                               int *n_targets)
+{
+    flow_h5__quiet q;
+    flow_h5__quiet_on(&q);
+    hid_t g = open_group(r, scenario);
+    int rc = g < 0 ? flow_error_last_code() : 0;
+    if (rc == 0 && H5Aexists(g, "n_samples") == 0) /* flowsim sensitivity -o: ensemble/sensitivity alone */
+        rc = flow_error__set(FLOW_ENOTFOUND, "%s: scenario '%s' has no ensemble (only a sensitivity analysis)",
+                             r->path, flow_results_scenario(r, scenario));
+    long long n = 0;
+    unsigned long long s = 0;
+    int l = 0;
+    if (rc == 0 && (read_attr(g, "n_samples", H5T_NATIVE_LLONG, &n) < 0 || read_attr(g, "seed", H5T_NATIVE_ULLONG, &s) < 0 ||
+                    read_attr(g, "lhs", H5T_NATIVE_INT, &l) < 0))
+        rc = flow_h5__io_error(r, "cannot read the ensemble's attributes");
+    const rec_pmet *rec = NULL;
+    int k = 0;
+    if (rc == 0)
+        rc = cached_targets(r, scenario, &rec, &k);
+    if (g >= 0)
+        H5Gclose(g);
+    flow_h5__quiet_off(&q);
+    if (rc)
+        return rc;
+    *n_samples = (long)n;
+    *seed = s;
+    *lhs = l;
+    *n_targets = k;
     return 0;
 }
 

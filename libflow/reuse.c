@@ -85,13 +85,13 @@ static void varying(const flow_sim *s, const unsigned char *pv, unsigned char *v
 }
 
 /* The runs of consecutive items (start, length) in runs[] that belong to
- * processes that vary, of n items owned by owner[i], less those marked in
- * skip (may be NULL); returns how many. */
+ * processes that vary, of n items owned by owner[i] (owner NULL: item i is
+ * process i), less those marked in skip (may be NULL); returns how many. */
 static int varying_runs(const flow_sim *s, int n, const int *owner, const unsigned char *skip, int *runs)
 {
     int nr = 0;
     for (int i = 0; i < n; i++) {
-        if (!s->rpvar[owner[i]] || (skip && skip[i]))
+        if (!s->rpvar[owner ? owner[i] : i] || (skip && skip[i]))
             continue;
         if (nr > 0 && runs[2 * nr - 2] + runs[2 * nr - 1] == i) {
             runs[2 * nr - 1]++;
@@ -187,11 +187,10 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     const int n[4] = { c->E, c->S, c->NMET, c->P };
     for (int k = 0; k < 4; k++)
         s->rzero[k] = flow_alloc__malloc(a, (2 * (size_t)n[k] + 1) * sizeof(int));
-    s->rprocs = flow_alloc__malloc(a, ((size_t)c->P + 1) * sizeof *s->rprocs);
     s->rlogged = flow_alloc__malloc(a, (size_t)c->E + 1);
     s->rnode = flow_alloc__malloc(a, s->m->n_nodes + 1);
     if (!pv || !s->rnode || !s->rpvar || !s->rvary || !s->rfixed || !s->rrep0 || !s->rrep_e || !s->rrep_xi || !s->rzero[0] ||
-        !s->rzero[1] || !s->rzero[2] || !s->rzero[3] || !s->rprocs ||
+        !s->rzero[1] || !s->rzero[2] || !s->rzero[3] ||
         !s->rlogged) {
         flow_alloc__free(a, pv);
         flow_sim__reuse_free(s);
@@ -201,8 +200,6 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     varying_params(s->m, vary, pv);
     varying(s, pv, s->rpvar);
     fixed_nodes(s, pv);
-    for (int p = 0; p < c->P; p++)
-        s->rprocs[p] = p; /* each process owns itself (its input row, for varying_runs) */
     flow_alloc__free(a, pv);
     /* the components computed once, and what each adds to the inputs of
      * processes that vary: its flows to them, in the order of its edges */
@@ -224,7 +221,7 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     s->rnzero[0] = varying_runs(s, c->E, c->e_from, s->rlogged, s->rzero[0]);
     s->rnzero[1] = varying_runs(s, c->S, c->s_proc, NULL, s->rzero[1]);
     s->rnzero[2] = varying_runs(s, c->NMET, c->met_proc, NULL, s->rzero[2]);
-    s->rnzero[3] = varying_runs(s, c->P, s->rprocs, NULL, s->rzero[3]);
+    s->rnzero[3] = varying_runs(s, c->P, NULL, NULL, s->rzero[3]);
     s->rlog = flow_alloc__malloc(a, (s->rlog_room + 1) * sizeof *s->rlog);
     if (!s->rlog) {
         flow_sim__reuse_free(s);
@@ -301,13 +298,12 @@ void flow_sim__reuse_free(flow_sim *s)
 {
     const flow_allocator *a = s->alloc;
     void *arrs[] = { s->rnode, s->rpvar, s->rvary, s->rfixed, s->rrep0, s->rrep_e, s->rrep_xi, s->rzero[0], s->rzero[1],
-                     s->rzero[2], s->rzero[3], s->rprocs, s->rlogged, s->rlog };
+                     s->rzero[2], s->rzero[3], s->rlogged, s->rlog };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     s->rnode = s->rpvar = s->rvary = s->rfixed = NULL;
     s->rrep0 = s->rrep_e = s->rrep_xi = NULL;
     s->rzero[0] = s->rzero[1] = s->rzero[2] = s->rzero[3] = NULL;
-    s->rprocs = NULL;
     s->rlogged = NULL;
     s->rlog = NULL;
     s->rnlog = s->rlog_room = 0;

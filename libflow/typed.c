@@ -37,24 +37,6 @@ static inline uint64_t bits(const double *v)
     return w;
 }
 
-/* The bits of n doubles ORed together: 0 when all are +0 (a -0 or a NaN
- * is not; callers look at the values then). Eight at a time into four
- * independent ORs, no branch per value (a copy of four values at once to
- * the stack was most of flow_typed__coefs: perf). */
-static inline uint64_t any_bits(const double *v, int n)
-{
-    uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        b0 |= bits(v + i) | bits(v + i + 1);
-        b1 |= bits(v + i + 2) | bits(v + i + 3);
-        b2 |= bits(v + i + 4) | bits(v + i + 5);
-        b3 |= bits(v + i + 6) | bits(v + i + 7);
-    }
-    for (; i < n; i++)
-        b0 |= bits(v + i);
-    return (b0 | b1) | (b2 | b3);
-}
 
 /* Calls fini() of every typed process whose init() ran. */
 void flow_typed__fini(flow_sim *s)
@@ -88,7 +70,7 @@ int flow_typed__init(flow_sim *s)
      * as long as the simulation (flow_sim.tstate) */
     memset(s->tstate, 0, c->ty_marks);
     for (int k = 0; k < c->NT; k++)
-        s->tszero[k] = any_bits(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) == 0;
+        s->tszero[k] = flow__bits_or(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) == 0;
     for (int k = 0; k < c->NT; k++) {
         const flow_typed *ty = &c->ty[k];
         const flow_process *pr = &m->procs[ty->p];
@@ -231,7 +213,7 @@ int flow_typed__coefs(const flow_step *st, int k)
     const int *to = c->ty_port_to + ty->port0, *te = c->ty_edge + ty->edge0;
     int nnz = 0, nrow = 0;
     /* most types release nothing: then the releases need no look each */
-    const int rel_any = any_bits(rel, NR) != 0;
+    const int rel_any = flow__bits_or(rel, NR) != 0;
     s->trel_any[k] = 0;
     for (int r = 0; r < NR; r++) {
         double *row = coef + (size_t)r * M;
@@ -244,7 +226,7 @@ int flow_typed__coefs(const flow_step *st, int k)
         mark[r] = 0;
         /* most rows are all zeros: one test of the bits of the whole row
          * (no branch per value; a -0 passes on to the values, which skip it) */
-        if ((!by_rows || marked) && any_bits(row, M)) {
+        if ((!by_rows || marked) && flow__bits_or(row, M)) {
             if (verify && !marked) {
                 rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer writes row (port '%s', material '%s') without "
                                "flow_transfer_row() although the type declares transfer_by_rows",
@@ -256,7 +238,7 @@ int flow_typed__coefs(const flow_step *st, int k)
              * that holds something is read value by value */
             for (int m0 = 0; m0 < M; m0 += 8) {
                 const int m1 = m0 + 8 <= M ? m0 + 8 : M;
-                if (m1 - m0 == 8 && any_bits(row + m0, 8) == 0)
+                if (m1 - m0 == 8 && flow__bits_or(row + m0, 8) == 0)
                     continue;
                 for (int m = m0; m < m1; m++) {
                     double v = row[m];
