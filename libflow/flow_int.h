@@ -413,7 +413,9 @@ void flow_indicator__free_compiled(flow_model *m);
 /* Resolves selectors into item lists; checks years. */
 int flow_indicator__compile(flow_model *m);
 /* Evaluates every indicator for year index t into row. */
-void flow_indicator__eval_year(const struct flow_sim *s, int t, double *row);
+void flow_indicator__eval_year(struct flow_sim *s, int t, double *row);
+/* Allocates the lists of live items of a simulation's nodes (flow_sim_new). */
+int flow_indicator__live_new(struct flow_sim *s);
 
 /* compile.c, compile_check.c, compile_order.c, compile_typed.c --------- */
 
@@ -525,6 +527,22 @@ void flow_sim__reuse_off(struct flow_sim *s);
 /* Frees what prepare allocated (flow_sim_free calls it). */
 void flow_sim__reuse_free(struct flow_sim *s);
 
+/* live.c ------------------------------------------------------------- */
+
+/* Allocates and computes the liveness of a new simulation (flow_sim_new):
+ * what generation, initial stocks, stock paths, fixed amounts and cycles
+ * make live, and what that reaches. */
+int flow_live__new(struct flow_sim *s);
+/* Port item e of a typed process has a coefficient or a release in its
+ * type's transfer: it is live, and so is what it reaches. Allocates
+ * nothing (the year step calls it). */
+void flow_live__port(struct flow_sim *s, int e);
+void flow_live__free(struct flow_sim *s);
+/* Whether every flow and stock item of the years run, and every input of
+ * the last, that is not live holds +0: 0, or FLOW_ESTATE naming the first
+ * that does not (for the tests). */
+int flow_live__check(const struct flow_sim *s);
+
 /* sim.c -------------------------------------------------------------- */
 
 typedef struct flow_bqcur flow_bqcur;
@@ -612,6 +630,19 @@ struct flow_sim {
     size_t *rlog, rnlog, rlog_room; /* the items (t x E + e) of those the step wrote since the
                                  reset (typed_lean, emit_rows) */
     int rall;                 /* the next reset clears every logged item (the captured run's) */
+    int *rclr[3], rnclr[3];   /* the live items of rzero[0], rzero[1] and of the inputs rzero[3]
+                                 (as p x M + material), as of lv_epoch rclr_epoch */
+    unsigned rclr_epoch;
+    /* live.c: what can carry something (only grows) */
+    unsigned char *lv_pm;     /* [P*M] the process may hold or receive the material */
+    unsigned char *lv_e;      /* [E] the flow item may be other than +0 */
+    unsigned char *lv_port;   /* [E] a port item of a typed process (live by flow_live__port) */
+    int *lv_m0, *lv_mat;      /* [P + 1], [P*M]: process p's live materials, ascending, are
+                                 lv_mat[lv_m0[p] .. lv_m0[p + 1]) */
+    unsigned lv_epoch;        /* advanced by each growth (readers keep lists of their epoch) */
+    int *lv_items, *lv_nitems; /* indicator.c: each FLOWS or STOCKS node's live items, from */
+    size_t *lv_i0;            /* lv_i0[k], lv_nitems[k] of them, as of lv_epoch lv_nodes_epoch */
+    unsigned lv_nodes_epoch;
     /* test hooks (FLOW_TESTHOOK, read once by flow_sim_new; off: -1 and
      * CAP_MAX_ROUNDS): the year index and flow whose delivery
      * FLOW_SIM_CORRUPT falsifies, whether this year's was; the rounds of

@@ -541,9 +541,13 @@ static double node_value(const flow_sim *s, int k, int t, const double *v)
         const double *row = n->kind == FLOW_NODE_FLOWS    ? s->data[FLOW_ITEM_FLOW] + (size_t)t * c->E
                             : n->kind == FLOW_NODE_STOCKS ? s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S
                                                           : s->data[FLOW_ITEM_METRIC] + (size_t)t * c->NMET;
+        /* the live items only: the others hold +0, which adds nothing
+         * (the sum starts at +0 and so is never -0) */
+        const int *items = n->kind == FLOW_NODE_METRICS ? n->items : s->lv_items + s->lv_i0[k];
+        const int ni = n->kind == FLOW_NODE_METRICS ? n->n_items : s->lv_nitems[k];
         double sum = 0;
-        for (int i = 0; i < n->n_items; i++)
-            sum += row[n->items[i]];
+        for (int i = 0; i < ni; i++)
+            sum += row[items[i]];
         return sum;
     }
     case FLOW_NODE_PARAM:
@@ -575,12 +579,51 @@ static double node_value(const flow_sim *s, int k, int t, const double *v)
     }
 }
 
+int flow_indicator__live_new(flow_sim *s)
+{
+    const flow_model *m = s->m;
+    size_t n = 0;
+    for (size_t k = 0; k < m->n_nodes; k++)
+        n += (size_t)m->nodes[k].n_items;
+    s->lv_items = flow_alloc__malloc(s->alloc, (n + 1) * sizeof *s->lv_items);
+    s->lv_nitems = flow_alloc__calloc(s->alloc, m->n_nodes + 1, sizeof *s->lv_nitems);
+    s->lv_i0 = flow_alloc__calloc(s->alloc, m->n_nodes + 1, sizeof *s->lv_i0);
+    if (!s->lv_items || !s->lv_nitems || !s->lv_i0)
+        return flow_error__nomem("a simulation's indicator sums");
+    s->lv_nodes_epoch = s->lv_epoch - 1; /* built at the first evaluation */
+    return 0;
+}
+
+/* Each FLOWS and STOCKS node's items that are live (live.c), in the
+ * order of its items. */
+static void live_items(flow_sim *s)
+{
+    const flow_model *m = s->m;
+    const flow_compiled *c = &m->c;
+    size_t at = 0;
+    for (size_t k = 0; k < m->n_nodes; k++) {
+        const flow_node *n = &m->nodes[k];
+        s->lv_i0[k] = at;
+        s->lv_nitems[k] = 0;
+        for (int i = 0; i < n->n_items && (n->kind == FLOW_NODE_FLOWS || n->kind == FLOW_NODE_STOCKS); i++) {
+            int it = n->items[i];
+            int live = n->kind == FLOW_NODE_FLOWS ? s->lv_e[it] : s->lv_pm[(size_t)c->s_proc[it] * c->M + c->s_mat[it]];
+            if (live)
+                s->lv_items[at + (size_t)s->lv_nitems[k]++] = it;
+        }
+        at += (size_t)s->lv_nitems[k];
+    }
+    s->lv_nodes_epoch = s->lv_epoch;
+}
+
 /* Years are evaluated in order (flow_sim_step), so the rows of the years
  * before t are those of this run. */
-void flow_indicator__eval_year(const flow_sim *s, int t, double *row)
+void flow_indicator__eval_year(flow_sim *s, int t, double *row)
 {
     const flow_model *m = s->m;
     double *v = s->nodeval;
+    if (s->lv_nodes_epoch != s->lv_epoch)
+        live_items(s);
     for (size_t k = 0; k < m->n_nodes; k++)
         if (!s->reuse || !s->rnode[k]) /* else: the value of the run captured (reuse.c) */
             v[(size_t)t * m->n_nodes + k] = node_value(s, (int)k, t, v);

@@ -188,10 +188,13 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     for (int k = 0; k < 4; k++)
         s->rzero[k] = flow_alloc__malloc(a, (2 * (size_t)n[k] + 1) * sizeof(int));
     s->rlogged = flow_alloc__malloc(a, (size_t)c->E + 1);
+    s->rclr[0] = flow_alloc__malloc(a, ((size_t)c->E + 1) * sizeof(int));
+    s->rclr[1] = flow_alloc__malloc(a, ((size_t)c->S + 1) * sizeof(int));
+    s->rclr[2] = flow_alloc__malloc(a, ((size_t)c->P * (size_t)c->M + 1) * sizeof(int));
     s->rnode = flow_alloc__malloc(a, s->m->n_nodes + 1);
     if (!pv || !s->rnode || !s->rpvar || !s->rvary || !s->rfixed || !s->rrep0 || !s->rrep_e || !s->rrep_xi || !s->rzero[0] ||
         !s->rzero[1] || !s->rzero[2] || !s->rzero[3] ||
-        !s->rlogged) {
+        !s->rlogged || !s->rclr[0] || !s->rclr[1] || !s->rclr[2]) {
         flow_alloc__free(a, pv);
         flow_sim__reuse_free(s);
         return flow_error__nomem("ensemble: the rows computed once");
@@ -228,6 +231,7 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
         return flow_error__nomem("ensemble: the rows computed once");
     }
     s->rnlog = 0;
+    s->rclr_epoch = s->lv_epoch - 1; /* built at the first clearing */
     s->reuse = 0;
     s->rready = 1;
     return 0;
@@ -268,9 +272,36 @@ void flow_sim__reuse_capture(flow_sim *s)
     s->reuse = 1;
 }
 
+/* The live items (live.c) of the runs of flows and stocks that the reset
+ * clears, and of the inputs the year step clears: those that are not
+ * live hold +0 already. */
+static void live_clears(flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    const size_t M = (size_t)c->M;
+    for (int k = 0; k < 3; k++) {
+        const int *runs = s->rzero[k == 2 ? 3 : k];
+        int n = 0;
+        for (int r = 0; r < s->rnzero[k == 2 ? 3 : k]; r++)
+            for (int i = runs[2 * r]; i < runs[2 * r] + runs[2 * r + 1]; i++) {
+                if (k == 0 && s->lv_e[i])
+                    s->rclr[0][n++] = i;
+                else if (k == 1 && s->lv_pm[(size_t)c->s_proc[i] * M + (size_t)c->s_mat[i]])
+                    s->rclr[1][n++] = i;
+                for (size_t m = 0; k == 2 && m < M; m++)
+                    if (s->lv_pm[(size_t)i * M + m])
+                        s->rclr[2][n++] = (int)((size_t)i * M + m);
+            }
+        s->rnclr[k] = n;
+    }
+    s->rclr_epoch = s->lv_epoch;
+}
+
 void flow_sim__reuse_clear(flow_sim *s)
 {
     const flow_compiled *c = &s->m->c;
+    if (s->rclr_epoch != s->lv_epoch)
+        live_clears(s);
     for (int e = 0; s->rall && e < c->E; e++)
         for (int t = 0; s->rlogged[e] && t < c->T; t++)
             s->data[FLOW_ITEM_FLOW][(size_t)t * (size_t)c->E + (size_t)e] = 0;
@@ -278,14 +309,19 @@ void flow_sim__reuse_clear(flow_sim *s)
     for (size_t i = 0; i < s->rnlog; i++)
         s->data[FLOW_ITEM_FLOW][s->rlog[i]] = 0;
     s->rnlog = 0;
-    const int n[3] = { s->m->c.E, s->m->c.S, s->m->c.NMET };
-    const flow_item_kind kind[3] = { FLOW_ITEM_FLOW, FLOW_ITEM_STOCK, FLOW_ITEM_METRIC };
-    for (int k = 0; k < 3; k++)
-        for (int t = 0; t < s->m->c.T; t++) {
+    const int n[2] = { c->E, c->S };
+    const flow_item_kind kind[2] = { FLOW_ITEM_FLOW, FLOW_ITEM_STOCK };
+    for (int k = 0; k < 2; k++)
+        for (int t = 0; t < c->T; t++) {
             double *row = s->data[kind[k]] + (size_t)t * (size_t)n[k];
-            for (int r = 0; r < s->rnzero[k]; r++)
-                memset(row + s->rzero[k][2 * r], 0, (size_t)s->rzero[k][2 * r + 1] * sizeof *row);
+            for (int i = 0; i < s->rnclr[k]; i++)
+                row[s->rclr[k][i]] = 0;
         }
+    for (int t = 0; t < c->T; t++) {
+        double *row = s->data[FLOW_ITEM_METRIC] + (size_t)t * (size_t)c->NMET;
+        for (int r = 0; r < s->rnzero[2]; r++)
+            memset(row + s->rzero[2][2 * r], 0, (size_t)s->rzero[2][2 * r + 1] * sizeof *row);
+    }
 }
 
 void flow_sim__reuse_off(flow_sim *s)
@@ -298,7 +334,7 @@ void flow_sim__reuse_free(flow_sim *s)
 {
     const flow_allocator *a = s->alloc;
     void *arrs[] = { s->rnode, s->rpvar, s->rvary, s->rfixed, s->rrep0, s->rrep_e, s->rrep_xi, s->rzero[0], s->rzero[1],
-                     s->rzero[2], s->rzero[3], s->rlogged, s->rlog };
+                     s->rzero[2], s->rzero[3], s->rlogged, s->rlog, s->rclr[0], s->rclr[1], s->rclr[2] };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     s->rnode = s->rpvar = s->rvary = s->rfixed = NULL;
@@ -306,15 +342,17 @@ void flow_sim__reuse_free(flow_sim *s)
     s->rzero[0] = s->rzero[1] = s->rzero[2] = s->rzero[3] = NULL;
     s->rlogged = NULL;
     s->rlog = NULL;
+    s->rclr[0] = s->rclr[1] = s->rclr[2] = NULL;
     s->rnlog = s->rlog_room = 0;
     s->reuse = s->rready = 0;
 }
 
 void flow_sim__reuse_clear_inputs(flow_sim *s)
 {
-    const size_t M = (size_t)s->m->c.M;
-    for (int r = 0; r < s->rnzero[3]; r++)
-        memset(s->x + (size_t)s->rzero[3][2 * r] * M, 0, (size_t)s->rzero[3][2 * r + 1] * M * sizeof *s->x);
+    if (s->rclr_epoch != s->lv_epoch)
+        live_clears(s);
+    for (int i = 0; i < s->rnclr[2]; i++)
+        s->x[s->rclr[2][i]] = 0;
 }
 
 void flow_sim__reuse_replay(const flow_step *st, int k)

@@ -235,6 +235,10 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     }
     int rc = flow_solver__new(&s->solver, m);
     if (!rc)
+        rc = flow_live__new(s);
+    if (!rc)
+        rc = flow_indicator__live_new(s);
+    if (!rc)
         rc = flow_typed__init(s);
     if (rc) {
         flow_sim_free(s);
@@ -272,6 +276,7 @@ void flow_sim_free(flow_sim *s)
     flow_alloc__free(a, s->cbind);
     flow_alloc__free(a, s->cw);
     flow_sim__reuse_free(s);
+    flow_live__free(s);
     flow_alloc__free(a, s);
 }
 

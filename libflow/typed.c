@@ -279,6 +279,8 @@ int flow_typed__coefs(const flow_step *st, int k)
             if (nv[i] != u)
                 u = -1;
         tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, z0, nnz, u, rel[r] };
+        if (!s->lv_e[te[r]]) /* the row can carry from now on (live.c) */
+            flow_live__port(s, te[r]);
     }
     for (int m = 0; m < M; m++)
         if (col[m] > 1 + 1e-9)

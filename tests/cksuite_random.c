@@ -17,6 +17,9 @@
  * paths never fall, so no inflow is negative. Generation and the inflows of stock-driven stocks are computed
  * here from the series the generator chose, not read from the engine.
  *
+ * Every item that holds something must be one the engine counts live
+ * (live.c), in every model.
+ *
  * Beyond the balance, every fixed and share flow is checked against its
  * definition (amount, or share x the base the process routes) and every
  * capacity against its bound. Most models have 2..40 processes; every 25th
@@ -35,6 +38,7 @@
 #include <string.h>
 
 #include "cktest.h"
+#include "flow_int.h" /* flow_live__check */
 
 #define N_MODELS 1000
 #define N_CHUNKS 10
@@ -790,6 +794,13 @@ static int run_one(int k, char *why, size_t whylen)
     if (rc != 0) {
         snprintf(why, whylen, "model %d (seed %llu): run: %s", k, (unsigned long long)seed,
                  flow_error_last());
+        goto done;
+    }
+
+    /* every item that holds something is one the engine counts live
+     * (live.c: the sums and resets pass over the others) */
+    if (flow_live__check(s)) {
+        snprintf(why, whylen, "model %d (seed %llu): liveness: %s", k, (unsigned long long)seed, flow_error_last());
         goto done;
     }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cktest.h"
+#include "flow_int.h" /* struct flow_sim: the live items (live.c) */
 #include "flow_plugin.h"
 
 #define TOL 1e-9
@@ -234,6 +235,60 @@ START_TEST(test_burner_flows_metrics_calls)
     ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "plant[air]->air:flue", 2025), 120, TOL);
     flow_sim_free(s);
     ck_assert_int_eq(n_fini, 2);
+    flow_model_free(f.m);
+}
+END_TEST
+
+/* What can carry something (live.c), by hand: the city generates msw and
+ * paper, so it and the plant may hold those two and nothing else, and
+ * its flows of ash and flue cannot carry; the plant's port rows are live
+ * only once its transfer gives them a coefficient: ash on port ash and
+ * flue on port air (burner_transfer), and with them ash at the landfill
+ * and flue in the air. The other port rows (msw as ash, ...) stay +0 and
+ * not live; flow_live__check fires when one of them is not. */
+static int live_item(const flow_sim *s, const char *name)
+{
+    int item;
+    ck_assert_flow_ok(flow_model_find_item(flow_sim_model(s), FLOW_ITEM_FLOW, name, &item));
+    return s->lv_e[item];
+}
+
+START_TEST(test_live_items)
+{
+    fix f;
+    build(&f);
+    ck_assert_flow_ok(flow_model_compile(f.m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, f.m));
+    const int M = 4;
+    ck_assert_int_eq(s->lv_pm[f.src * M + f.msw], 1);
+    ck_assert_int_eq(s->lv_pm[f.src * M + f.paper], 1);
+    ck_assert_int_eq(s->lv_pm[f.src * M + f.ash], 0);
+    ck_assert_int_eq(s->lv_pm[f.burner * M + f.paper], 1);
+    ck_assert_int_eq(s->lv_pm[f.burner * M + f.flue], 0);
+    ck_assert_int_eq(live_item(s, "city->plant:msw"), 1);
+    ck_assert_int_eq(live_item(s, "city->plant:ash"), 0);
+    ck_assert_int_eq(live_item(s, "plant[ash]->landfill:ash"), 0); /* no transfer yet */
+    ck_assert_int_eq(s->lv_pm[f.landfill * M + f.ash], 0);
+    ck_assert_flow_ok(flow_sim_run(s));
+    ck_assert_int_eq(live_item(s, "plant[ash]->landfill:ash"), 1);
+    ck_assert_int_eq(live_item(s, "plant[air]->air:flue"), 1);
+    ck_assert_int_eq(live_item(s, "plant[ash]->landfill:msw"), 0);
+    ck_assert_int_eq(live_item(s, "plant[air]->air:ash"), 0);
+    ck_assert_int_eq(s->lv_pm[f.landfill * M + f.ash], 1);
+    ck_assert_int_eq(s->lv_pm[f.landfill * M + f.msw], 0);
+    ck_assert_int_eq(s->lv_pm[f.air * M + f.flue], 1);
+    /* the process's live materials, ascending: the landfill's is ash */
+    ck_assert_int_eq(s->lv_m0[f.landfill + 1] - s->lv_m0[f.landfill], 1);
+    ck_assert_int_eq(s->lv_mat[s->lv_m0[f.landfill]], f.ash);
+    ck_assert_flow_ok(flow_live__check(s));
+    /* an item that is not live but holds something: the check names it */
+    int item;
+    ck_assert_flow_ok(flow_model_find_item(f.m, FLOW_ITEM_FLOW, "plant[ash]->landfill:msw", &item));
+    s->data[FLOW_ITEM_FLOW][(size_t)2 * (size_t)flow_model_n_items(f.m, FLOW_ITEM_FLOW) + (size_t)item] = 1;
+    ck_assert_int_eq(flow_live__check(s), FLOW_ESTATE);
+    ck_assert_ptr_nonnull(strstr(flow_error_last(), "year index 2"));
+    flow_sim_free(s);
     flow_model_free(f.m);
 }
 END_TEST
@@ -796,6 +851,8 @@ START_TEST(test_facilities_through_models)
                       sent, dstock);
         if (zero)
             ck_assert_msg(sent == 0, "type %s: zero input sent %g", t->name, sent);
+        /* every item that holds something is live (live.c) */
+        ck_assert_msg(flow_live__check(s) == 0, "type %s, draw %d: %s", t->name, draw, flow_error_last());
         flow_sim_free(s);
         flow_model_free(m);
     }
@@ -1006,6 +1063,7 @@ Suite *flow_typed_suite(void)
     tcase_add_test(tc, test_transfer_kept_across_reset);
     tcase_add_test(tc, test_transfer_stateless);
     tcase_add_test(tc, test_rows_read_by_blocks);
+    tcase_add_test(tc, test_live_items);
     suite_add_tcase(s, tc);
     TCase *tf = tcase_create("facilities");
     tcase_set_timeout(tf, 120);

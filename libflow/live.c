@@ -1,0 +1,131 @@
+/*
+ * live.c — which items of a simulation can carry something: the
+ * (process, material) pairs that may hold or receive a material, and the
+ * flow items that may be other than +0.
+ *
+ * A city's model routes dozens of materials through processes that each
+ * see a few: in the Hengshui plan 219 of 5,844 flow items ever carry
+ * anything. A flow item can carry only when its process may hold its
+ * material, or when it is a fixed amount; a process may hold a material
+ * it generates, holds at the start, follows a stock path of, or
+ * receives through a flow item that can carry. A typed process's port
+ * rows are what its type makes of its inputs, which no declaration
+ * states: a port item is live from the first transfer that gives its row
+ * a coefficient or a release (flow_live__port, from typed.c), and what it
+ * reaches from then on. The processes of cycles, solved as systems over
+ * all their materials, are live in every material and flow item.
+ *
+ * Liveness only grows. An item that is not live has held +0 since the
+ * simulation was made: what reaches it is +0 (+0 times a share or a
+ * rate, +0 less +0), and a port row becomes live before the step writes
+ * it. So a sum may pass over the items that are not live and a reset
+ * need not clear them, and the results stay the same to the bit.
+ * Readers that keep lists built from it (the indicators' sums, the
+ * reuse's clearing) compare lv_epoch, which each growth advances, with
+ * the epoch of their list.
+ */
+#include <string.h>
+
+#include "sim_int.h"
+
+/* Propagates liveness until nothing changes: a flow item of a process
+ * that may hold its material is live (a port item only by
+ * flow_live__port), and a live item makes its material live where it
+ * goes. Then the per-process lists. */
+static void close_over(flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    const int M = c->M;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int e = 0; e < c->E; e++) {
+            if (!s->lv_e[e] && !s->lv_port[e] && s->lv_pm[(size_t)c->e_from[e] * M + c->e_mat[e]])
+                s->lv_e[e] = 1;
+            unsigned char *to = &s->lv_pm[(size_t)c->e_to[e] * M + c->e_mat[e]];
+            if (s->lv_e[e] && !*to)
+                *to = changed = 1;
+        }
+    }
+    int n = 0;
+    for (int p = 0; p < c->P; p++) {
+        s->lv_m0[p] = n;
+        for (int m = 0; m < M; m++)
+            if (s->lv_pm[(size_t)p * M + m])
+                s->lv_mat[n++] = m;
+    }
+    s->lv_m0[c->P] = n;
+    s->lv_epoch++;
+}
+
+int flow_live__new(flow_sim *s)
+{
+    const flow_model *m = s->m;
+    const flow_compiled *c = &m->c;
+    const size_t PM = (size_t)c->P * (size_t)c->M;
+    s->lv_pm = flow_alloc__calloc(s->alloc, PM + 1, 1);
+    s->lv_e = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
+    s->lv_port = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
+    s->lv_m0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_m0);
+    s->lv_mat = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_mat);
+    if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat)
+        return flow_error__nomem("a simulation's live items");
+    for (size_t i = 0; i < m->n_gens; i++)
+        s->lv_pm[(size_t)m->gens[i].process * c->M + m->gens[i].material] = 1;
+    for (size_t i = 0; i < m->n_paths; i++)
+        s->lv_pm[(size_t)m->paths[i].process * c->M + m->paths[i].material] = 1;
+    for (size_t i = 0; i < PM; i++)
+        if (c->pm_init[i] != 0)
+            s->lv_pm[i] = 1;
+    for (int e = 0; e < c->E; e++) {
+        s->lv_port[e] = c->e_mode[e] == FLOW_PORT;
+        /* a fixed amount is sent whatever the process holds */
+        s->lv_e[e] = c->e_mode[e] == FLOW_FIXED;
+    }
+    for (int k = 0; k < c->C; k++)
+        for (int i = c->c_start[k]; c->c_cycle[k] && i < c->c_start[k + 1]; i++) {
+            int p = c->order[i];
+            memset(s->lv_pm + (size_t)p * c->M, 1, (size_t)c->M);
+            for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
+                s->lv_e[e] = 1;
+        }
+    close_over(s);
+    return 0;
+}
+
+void flow_live__port(flow_sim *s, int e)
+{
+    if (s->lv_e[e])
+        return;
+    s->lv_e[e] = 1;
+    close_over(s);
+}
+
+void flow_live__free(flow_sim *s)
+{
+    void *arrs[] = { s->lv_pm, s->lv_e, s->lv_port, s->lv_m0, s->lv_mat, s->lv_items, s->lv_nitems, s->lv_i0 };
+    for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
+        flow_alloc__free(s->alloc, arrs[i]);
+    s->lv_pm = s->lv_e = s->lv_port = NULL;
+    s->lv_m0 = s->lv_mat = s->lv_items = s->lv_nitems = NULL;
+    s->lv_i0 = NULL;
+}
+
+int flow_live__check(const flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    const int M = c->M;
+    for (int t = 0; t < s->t; t++) {
+        const double *f = s->data[FLOW_ITEM_FLOW] + (size_t)t * c->E;
+        const double *st = s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S;
+        for (int e = 0; e < c->E; e++)
+            if (!s->lv_e[e] && flow__bits_or(f + e, 1))
+                return flow_error__set(FLOW_ESTATE, "flow item %d, year index %d: %g, but not live", e, t, f[e]);
+        for (int i = 0; i < c->S; i++)
+            if (!s->lv_pm[(size_t)c->s_proc[i] * M + c->s_mat[i]] && flow__bits_or(st + i, 1))
+                return flow_error__set(FLOW_ESTATE, "stock item %d, year index %d: %g, but not live", i, t, st[i]);
+    }
+    for (size_t i = 0; i < (size_t)c->P * M; i++)
+        if (!s->lv_pm[i] && flow__bits_or(s->x + i, 1))
+            return flow_error__set(FLOW_ESTATE, "input %zu of the last year: %g, but not live", i, s->x[i]);
+    return 0;
+}
