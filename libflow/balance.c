@@ -31,32 +31,6 @@ static int nothing_held(const flow_compiled *c, const double *st, const double *
     return 1;
 }
 
-/* The materials the check looks at in blocks of this many: a block in
- * which the process neither held, received nor sent anything is passed
- * over at once (most are: a process handles a few of the materials). */
-#define BAL_BLOCK 8
-
-/* Whether materials [m0, m0 + n) of process p hold only +0 in everything
- * the check reads: bin, bout, and the stock and backlog items now and the
- * year before (for which nothing_held would find each held nothing). */
-static int block_quiet(const flow_sim *s, const double *st, const double *sp, const int *items, int p, int m0,
-                       int n)
-{
-    const flow_compiled *c = &s->m->c;
-    size_t pm = (size_t)p * c->M + m0;
-    uint64_t any = flow__bits_or(s->bin + pm, n) | flow__bits_or(s->bout + pm, n);
-    for (int k = 0; k < 2 && !any; k++) {
-        if (items[k] < 0)
-            continue;
-        any |= flow__bits_or(st + items[k] + m0, n);
-        if (sp)
-            any |= flow__bits_or(sp + items[k] + m0, n);
-        else if (k == 0)
-            any |= flow__bits_or(c->pm_init + pm, n);
-    }
-    return any == 0;
-}
-
 /* The worst residual found so far, for the message. */
 typedef struct bal_worst {
     double rel, res, in, out;
@@ -83,7 +57,7 @@ static void judge(flow_sim *s, int p, int mat, double in, double out, double ds,
  * received, sent, and its stock and backlog changes, and of each
  * material's scale, in the order of the materials. A material it neither
  * held, received nor sent adds +0 to each sum, which leaves it as it is:
- * quiet blocks are passed over, the others summed without a test. */
+ * only its live materials (live.c) are summed, without a test. */
 static void typed_sums(flow_sim *s, const double *st, const double *sp, const int *items, int p, bal_worst *w)
 {
     const flow_compiled *c = &s->m->c;
@@ -91,32 +65,31 @@ static void typed_sums(flow_sim *s, const double *st, const double *sp, const in
     const double *bin = s->bin + (size_t)p * M, *bout = s->bout + (size_t)p * M;
     const double *init = c->pm_init + (size_t)p * M;
     double tin = 0, tout = 0, tds = 0, tscale = 0;
-    for (int m0 = 0; m0 < M; m0 += BAL_BLOCK) {
-        const int n = M - m0 < BAL_BLOCK ? M - m0 : BAL_BLOCK;
-        if (block_quiet(s, st, sp, items, p, m0, n))
-            continue;
-        for (int mat = m0; mat < m0 + n; mat++) {
-            double in = bin[mat], out = bout[mat], ds = 0;
-            double scale = flow__fmax(fabs(in), fabs(out));
-            for (int k = 0; k < 2; k++) {
-                if (items[k] < 0)
-                    continue;
-                int it = items[k] + mat;
-                double prev = sp ? sp[it] : (k == 0 ? init[mat] : 0);
-                ds += st[it] - prev;
-                scale = flow__fmax(scale, flow__fmax(fabs(st[it]), fabs(prev)));
-            }
-            tin += in;
-            tout += out;
-            tds += ds;
-            tscale += scale;
+    const int *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
+    for (int j = 0; j < nl; j++) {
+        const int mat = lm[j];
+        double in = bin[mat], out = bout[mat], ds = 0;
+        double scale = flow__fmax(fabs(in), fabs(out));
+        for (int k = 0; k < 2; k++) {
+            if (items[k] < 0)
+                continue;
+            int it = items[k] + mat;
+            double prev = sp ? sp[it] : (k == 0 ? init[mat] : 0);
+            ds += st[it] - prev;
+            scale = flow__fmax(scale, flow__fmax(fabs(st[it]), fabs(prev)));
         }
+        tin += in;
+        tout += out;
+        tds += ds;
+        tscale += scale;
     }
     judge(s, p, -1, tin, tout, tds, tscale, w);
 }
 
 /* The balance of process p in year t: material by material, or, for a
- * process of a plugin type, over all materials together (typed_sums). */
+ * process of a plugin type, over all materials together (typed_sums);
+ * its live materials only (live.c): of the others, it holds, receives
+ * and sends +0. */
 static void check_process(flow_sim *s, const double *st, const double *sp, int p, bal_worst *w)
 {
     const flow_compiled *c = &s->m->c;
@@ -126,28 +99,25 @@ static void check_process(flow_sim *s, const double *st, const double *sp, int p
         typed_sums(s, st, sp, items, p, w);
         return;
     }
-    for (int m0 = 0; m0 < M; m0 += BAL_BLOCK) {
-        const int n = M - m0 < BAL_BLOCK ? M - m0 : BAL_BLOCK;
-        if (block_quiet(s, st, sp, items, p, m0, n))
+    const int *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
+    for (int j = 0; j < nl; j++) {
+        const int mat = lm[j];
+        size_t pm = (size_t)p * M + mat;
+        double in = s->bin[pm], out = s->bout[pm];
+        /* a material the process neither held, received nor sent: its
+         * residual is exactly 0 */
+        if (in == 0 && out == 0 && nothing_held(c, st, sp, items, pm, mat))
             continue;
-        for (int mat = m0; mat < m0 + n; mat++) {
-            size_t pm = (size_t)p * M + mat;
-            double in = s->bin[pm], out = s->bout[pm];
-            /* a material the process neither held, received nor sent (most
-             * of them): its residual is exactly 0 */
-            if (in == 0 && out == 0 && nothing_held(c, st, sp, items, pm, mat))
+        double scale = flow__fmax(fabs(in), fabs(out)), ds = 0;
+        for (int k = 0; k < 2; k++) {
+            if (items[k] < 0)
                 continue;
-            double scale = flow__fmax(fabs(in), fabs(out)), ds = 0;
-            for (int k = 0; k < 2; k++) {
-                if (items[k] < 0)
-                    continue;
-                int it = items[k] + mat;
-                double prev = sp ? sp[it] : (k == 0 ? c->pm_init[pm] : 0);
-                ds += st[it] - prev;
-                scale = flow__fmax(scale, flow__fmax(fabs(st[it]), fabs(prev)));
-            }
-            judge(s, p, mat, in, out, ds, scale, w);
+            int it = items[k] + mat;
+            double prev = sp ? sp[it] : (k == 0 ? c->pm_init[pm] : 0);
+            ds += st[it] - prev;
+            scale = flow__fmax(scale, flow__fmax(fabs(st[it]), fabs(prev)));
         }
+        judge(s, p, mat, in, out, ds, scale, w);
     }
 }
 

@@ -634,7 +634,7 @@ struct flow_sim {
                                  (as p x M + material), as of lv_epoch rclr_epoch */
     unsigned rclr_epoch;
     /* live.c: what can carry something (only grows) */
-    unsigned char *lv_pm;     /* [P*M] the process may hold or receive the material */
+    unsigned char *lv_pm;     /* [P*M] the process may hold, receive or (typed) send the material */
     unsigned char *lv_e;      /* [E] the flow item may be other than +0 */
     unsigned char *lv_port;   /* [E] a port item of a typed process (live by flow_live__port) */
     int *lv_m0, *lv_mat;      /* [P + 1], [P*M]: process p's live materials, ascending, are

@@ -12,7 +12,8 @@
  * rows are what its type makes of its inputs, which no declaration
  * states: a port item is live from the first transfer that gives its row
  * a coefficient or a release (flow_live__port, from typed.c), and what it
- * reaches from then on. The processes of cycles, solved as systems over
+ * reaches from then on; the typed process then counts the material as
+ * one it may send (its balance sums what it sent of each).  The processes of cycles, solved as systems over
  * all their materials, are live in every material and flow item.
  *
  * Liveness only grows. An item that is not live has held +0 since the
@@ -20,8 +21,10 @@
  * rate, +0 less +0), and a port row becomes live before the step writes
  * it. So a sum may pass over the items that are not live and a reset
  * need not clear them, and the results stay the same to the bit.
- * Readers that keep lists built from it (the indicators' sums, the
- * reuse's clearing) compare lv_epoch, which each growth advances, with
+ * The year step's loops over a process's materials (typed.c, balance.c,
+ * route.c) read its live materials, lv_mat. Readers that keep lists
+ * built from it (the indicators' sums, the reuse's clearing) compare
+ * lv_epoch, which each growth advances, with
  * the epoch of their list.
  */
 #include <string.h>
@@ -94,9 +97,13 @@ int flow_live__new(flow_sim *s)
 
 void flow_live__port(flow_sim *s, int e)
 {
+    const flow_compiled *c = &s->m->c;
     if (s->lv_e[e])
         return;
     s->lv_e[e] = 1;
+    /* the typed process sends the material: its balance (bout) and its
+     * lists count it */
+    s->lv_pm[(size_t)c->e_from[e] * c->M + c->e_mat[e]] = 1;
     close_over(s);
 }
 

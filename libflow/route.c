@@ -15,10 +15,6 @@
 
 #include "sim_int.h"
 
-/* Runs of materials that flow_route__keep and flow_route__uniform pass
- * over at once when a process neither holds nor receives any of them. */
-#define KEEP_BLOCK 8
-
 /* FLOW_SIM_CORRUPT (sim_hooks): once in its year, adds CORRUPT_REL of the
  * chosen flow to what its destination is found to have received (bin),
  * when the destination is one of `only` (a cycle's processes, marked in
@@ -153,13 +149,10 @@ double flow_route__capacity_rho(const flow_step *st, int p, const double *xp)
     if (st->c->p_backlog[p] >= 0)
         flow_route__backlog_take(st, p);
     double C = flow_route__capacity_left(st, p), A = 0;
-    int mat = 0;
-    for (; mat + KEEP_BLOCK <= st->M; mat += KEEP_BLOCK)
-        if (flow__bits_or(xp + mat, KEEP_BLOCK) != 0) /* else eight +0: A stays */
-            for (int j = mat; j < mat + KEEP_BLOCK; j++)
-                A += xp[j];
-    for (; mat < st->M; mat++)
-        A += xp[mat];
+    const flow_sim *s = st->s;
+    /* its live materials (live.c): the others add +0, and A stays */
+    for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++)
+        A += xp[s->lv_mat[j]];
     return A > C ? C / A : 1;
 }
 
@@ -395,14 +388,11 @@ int flow_route__uniform(const flow_step *st, const flow_plan *pl)
          * material of a source has no input: 0 passes) */
         double *fl = flows + pl->fl;
         const int to = xi[0];
-        for (int mat = 0; mat < M; mat++) {
-            /* nothing received: +0 passes on, which the flow's row holds
-             * and which adds nothing to the target's input */
-            if ((mat & (KEEP_BLOCK - 1)) == 0 && mat + KEEP_BLOCK <= M &&
-                flow__bits_or(x + p0 + mat, KEEP_BLOCK) == 0) {
-                mat += KEEP_BLOCK - 1;
-                continue;
-            }
+        /* its live materials (live.c): of the others it received nothing,
+         * and +0 passes on, which the flow's row holds and which adds
+         * nothing to the target's input */
+        for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++) {
+            const int mat = s->lv_mat[j];
             double B = x[p0 + mat];
             if (B < 0) {
                 double tol = VALUE_TOL * B > st->floor ? VALUE_TOL * B : st->floor;
@@ -419,14 +409,12 @@ int flow_route__uniform(const flow_step *st, const flow_plan *pl)
                 s->gen[p0 + mat] = 0;
         return 0;
     }
-    for (int mat = 0; mat < M; mat++) {
-        /* nothing received and no fixed flow: every share and the rest
-         * carry +0, as the flows' row holds already */
-        if (nfix == 0 && !undeclared && (mat & (KEEP_BLOCK - 1)) == 0 && mat + KEEP_BLOCK <= M &&
-            flow__bits_or(x + p0 + mat, KEEP_BLOCK) == 0) {
-            mat += KEEP_BLOCK - 1;
-            continue;
-        }
+    /* without fixed flows or undeclared materials, its live materials
+     * (live.c): of the others it received nothing, and every share and
+     * the rest carry +0, as the flows' row holds already */
+    const int all = nfix != 0 || undeclared, i1 = all ? M : s->lv_m0[p + 1];
+    for (int i = all ? 0 : s->lv_m0[p]; i < i1; i++) {
+        const int mat = all ? i : s->lv_mat[i];
         double B = x[p0 + mat];
         double *fl = flows + pl->fl + (size_t)mat * n;
         double out = F;
@@ -559,23 +547,20 @@ void flow_route__keep(const flow_step *st, int p)
     /* last year's stock (before the first year: the initial stock) */
     const double *prev = st->sprev ? st->sprev + item0 : c->pm_init + p0;
     double *stk = st->stocks + item0;
-    for (int m0 = 0; m0 < M; m0 += KEEP_BLOCK) {
-        const int n = M - m0 < KEEP_BLOCK ? M - m0 : KEEP_BLOCK;
-        /* nothing held, nothing received: the stock is +0 + (+0 + +0) -
-         * 0.0 = +0, which the year's row holds already (flow_sim_reset) */
-        if ((flow__bits_or(xp + m0, n) | flow__bits_or(prev + m0, n)) == 0)
-            continue;
-        for (int mat = m0; mat < m0 + n; mat++) {
-            double x = xp[mat], accepted = 0.0 + x;
-            double v = prev[mat] + accepted - 0.0;
-            if (v < 0) {
-                /* flow_route__finish's tolerance: B = 0 + 1 x x, nothing sent */
-                double tol = flow__fmax(VALUE_TOL * flow__fmax(fabs(0.0 + x), 0), st->floor);
-                if (v >= -tol)
-                    v = 0;
-            }
-            stk[mat] = v;
+    /* its live materials (live.c): of the others it holds and receives
+     * nothing, and the stock is +0 + (+0 + +0) - 0.0 = +0, which the
+     * year's row holds already (flow_sim_reset) */
+    for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++) {
+        const int mat = s->lv_mat[j];
+        double x = xp[mat], accepted = 0.0 + x;
+        double v = prev[mat] + accepted - 0.0;
+        if (v < 0) {
+            /* flow_route__finish's tolerance: B = 0 + 1 x x, nothing sent */
+            double tol = flow__fmax(VALUE_TOL * flow__fmax(fabs(0.0 + x), 0), st->floor);
+            if (v >= -tol)
+                v = 0;
         }
+        stk[mat] = v;
     }
 }
 

@@ -408,17 +408,16 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
     double *out = s->tout, *flows = st->flows, *x = s->x;
     double tin = 0, tout = 0, tds = 0, big = 0;
     int rc = 0;
+    /* its live materials (live.c): the others are +0 in acc, prev and the
+     * stock, and add +0 to each sum below, which leaves it as it is */
+    const int *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
     {
-        /* two sums: half the chain of dependent additions */
-        double a0 = 0, a1 = 0;
-        int m = 0;
-        for (; m + 2 <= M; m += 2) {
-            a0 += acc[m];
-            a1 += acc[m + 1];
-        }
-        if (m < M)
-            a0 += acc[m];
-        tin = a0 + a1;
+        /* two sums, of the even and of the odd materials: half the chain
+         * of dependent additions */
+        double a[2] = { 0, 0 };
+        for (int j = 0; j < nl; j++)
+            a[lm[j] & 1] += acc[lm[j]];
+        tin = a[0] + a[1];
     }
     for (int i = 0; i < nrow; i++) {
         double v = tr[i].rel;
@@ -447,13 +446,10 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
     } else {
         s->tszero[k] = 0;
         const double *col = s->tcol + (size_t)k * M, *rel = s->trel + ty->rel0;
-        for (int m = 0; m < M; m++) {
-            /* neither held nor received: its stock is +0 (the row holds
-             * it), it adds +0 to the change and nothing to big */
-            if ((m & 7) == 0 && m + 8 <= M && (flow__bits_or(prev + m, 8) | flow__bits_or(acc + m, 8)) == 0) {
-                m += 7;
-                continue;
-            }
+        for (int j = 0; j < nl; j++) {
+            /* not live: neither held nor received, its stock is +0 (the
+             * row holds it), it adds +0 to the change and nothing to big */
+            const int m = lm[j];
             stk[m] = prev[m] + acc[m] * (1 - col[m]);
             double b = acc[m] > prev[m] ? acc[m] : prev[m]; /* not fmax: a libm call */
             big = b > big ? b : big;
@@ -472,13 +468,8 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
                     stk[m] = 0;
                 }
         }
-        for (int m = 0; m < M; m++) {
-            if ((m & 7) == 0 && m + 8 <= M && (flow__bits_or(prev + m, 8) | flow__bits_or(stk + m, 8)) == 0) {
-                m += 7; /* +0 - +0 each: the sum stays */
-                continue;
-            }
-            tds += stk[m] - prev[m];
-        }
+        for (int j = 0; j < nl; j++) /* not live: +0 - +0, the sum stays */
+            tds += stk[lm[j]] - prev[lm[j]];
     }
     if (FLOW_TESTHOOK_ON)
         tin += corrupt_lean(st, p);
@@ -544,9 +535,12 @@ static void emit_rows(const flow_step *st, int k, const double *acc, double *bou
     const double *nv = s->tnz_v + s->tz0[k];
     double *out = s->tout;
     int *am = s->tam, na = 0;
-    for (int m = 0; m < M; m++)
-        if (bits(acc + m))
-            am[na++] = m;
+    /* the materials accepted: among the live ones (live.c), in order */
+    const int p = c->ty[k].p, *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
+    for (int j = 0; j < nl; j++) {
+        am[na] = lm[j];
+        na += bits(acc + lm[j]) != 0;
+    }
     for (int i = 0; i < nrow; i++) {
         double sum = 0;
         if (tr[i].u >= 0)
@@ -566,6 +560,28 @@ static void emit_rows(const flow_step *st, int k, const double *acc, double *bou
             continue;
         send(st, c->e_to[tr[i].e], r % M, v);
         bout[r % M] += v;
+    }
+}
+
+/* What a typed process with a capacity or in a cycle accepts of material
+ * m of its input xp (rho of it, with what it takes from its backlog),
+ * into acc; what waits, into its backlog; what overflows, on its
+ * overflow flow and into bout (else bout is 0). */
+static inline void accept(const flow_step *st, int p, int m, const double *xp, double *acc, double *bout)
+{
+    const flow_compiled *c = st->c;
+    const double rho = st->s->rho[p];
+    const int bl = c->p_backlog[p], ovf = c->p_ovf[p];
+    double taken = flow_route__backlog_taken(st, p, m);
+    acc[m] = taken + rho * xp[m];
+    if (bl >= 0)
+        flow_route__backlog_keep(st, p, m, taken, (1 - rho) * xp[m]);
+    bout[m] = 0;
+    if (ovf >= 0) {
+        double v = (1 - rho) * xp[m];
+        st->flows[ovf + m] = v;
+        send(st, c->e_to[ovf + m], m, v);
+        bout[m] = v;
     }
 }
 
@@ -591,31 +607,19 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
     if (bl < 0 && ovf < 0 && rho == 1) {
         memcpy(acc, xp, (size_t)M * sizeof *acc);
         memset(bout, 0, (size_t)M * sizeof *bout);
+    } else if (bl < 0 && !in_cycle) {
+        /* its live materials only (live.c): of the others it accepts +0
+         * and its overflow carries +0, which the flows' row holds and
+         * which adds nothing where it goes; their bout is +0 (outside
+         * cycles, where the step may emit again in the year and must
+         * overwrite) */
+        const int *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
+        memset(acc, 0, (size_t)M * sizeof *acc);
+        for (int j = 0; j < nl; j++)
+            accept(st, p, lm[j], xp, acc, bout);
     } else {
-        for (int m = 0; m < M; m++) {
-            /* eight materials it did not receive, without a backlog and
-             * outside cycles (where the step may emit again in the year
-             * and must overwrite): it accepts +0 of each and its overflow
-             * carries +0, which the flows' row holds and which adds
-             * nothing where it goes */
-            if (bl < 0 && !in_cycle && (m & 7) == 0 && m + 8 <= M && flow__bits_or(xp + m, 8) == 0) {
-                memset(acc + m, 0, 8 * sizeof *acc);
-                memset(bout + m, 0, 8 * sizeof *bout);
-                m += 7;
-                continue;
-            }
-            double taken = flow_route__backlog_taken(st, p, m);
-            acc[m] = taken + rho * xp[m];
-            if (bl >= 0)
-                flow_route__backlog_keep(st, p, m, taken, (1 - rho) * xp[m]);
-            bout[m] = 0;
-            if (ovf >= 0) {
-                double v = (1 - rho) * xp[m];
-                st->flows[ovf + m] = v;
-                send(st, c->e_to[ovf + m], m, v);
-                bout[m] = v;
-            }
-        }
+        for (int m = 0; m < M; m++)
+            accept(st, p, m, xp, acc, bout);
     }
     if (!in_cycle) {
         memcpy(bin, xp, (size_t)M * sizeof *bin);
@@ -626,13 +630,11 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
     /* the stock: what the columns keep, less what was released */
     const double *col = s->tcol + (size_t)k * M;
     double *stk = st->stocks + sb;
-    for (int m = 0; m < M; m++) {
-        /* nothing held, nothing accepted: +0 + +0 x (1 - col) is +0, as
-         * the stocks' row holds already (outside cycles: see above) */
-        if (!in_cycle && (m & 7) == 0 && m + 8 <= M && (flow__bits_or(prev + m, 8) | flow__bits_or(acc + m, 8)) == 0) {
-            m += 7;
-            continue;
-        }
+    /* not live, nothing held, nothing accepted: +0 + +0 x (1 - col) is +0,
+     * as the stocks' row holds already (outside cycles: see above) */
+    const int *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
+    for (int j = 0; j < (in_cycle ? M : nl); j++) {
+        const int m = in_cycle ? j : lm[j];
         stk[m] = prev[m] + acc[m] * (1 - col[m]);
     }
     if (s->trel_any[k]) {
