@@ -639,6 +639,7 @@ struct flow_sim {
     unsigned char *lv_port;   /* [E] a port item of a typed process (live by flow_live__port) */
     int *lv_m0, *lv_mat;      /* [P + 1], [P*M]: process p's live materials, ascending, are
                                  lv_mat[lv_m0[p] .. lv_m0[p + 1]) */
+    int *lv_todo, lv_ntodo;   /* [P*M] the (process, material) pairs made live, to propagate */
     unsigned lv_epoch;        /* advanced by each growth (readers keep lists of their epoch) */
     int *lv_items, *lv_nitems; /* indicator.c: each FLOWS or STOCKS node's live items, from */
     size_t *lv_i0;            /* lv_i0[k], lv_nitems[k] of them, as of lv_epoch lv_nodes_epoch */

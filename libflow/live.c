@@ -31,23 +31,32 @@
 
 #include "sim_int.h"
 
-/* Propagates liveness until nothing changes: a flow item of a process
- * that may hold its material is live (a port item only by
- * flow_live__port), and a live item makes its material live where it
- * goes. Then the per-process lists. */
+/* Marks material m live at process p, and queues it when it was not. */
+static void mark_pm(flow_sim *s, int p, int m)
+{
+    size_t pm = (size_t)p * (size_t)s->m->c.M + (size_t)m;
+    if (!s->lv_pm[pm]) {
+        s->lv_pm[pm] = 1;
+        s->lv_todo[s->lv_ntodo++] = (int)pm;
+    }
+}
+
+/* Propagates what is queued: a flow item of a process that may hold its
+ * material is live (a port item only by flow_live__port), and a live
+ * item makes its material live where it goes. Then the per-process
+ * lists. Each (process, material) is queued once in the simulation's
+ * life, so all the growths together read each edge a few times. */
 static void close_over(flow_sim *s)
 {
     const flow_compiled *c = &s->m->c;
     const int M = c->M;
-    for (int changed = 1; changed;) {
-        changed = 0;
-        for (int e = 0; e < c->E; e++) {
-            if (!s->lv_e[e] && !s->lv_port[e] && s->lv_pm[(size_t)c->e_from[e] * M + c->e_mat[e]])
+    while (s->lv_ntodo > 0) {
+        const int pm = s->lv_todo[--s->lv_ntodo], p = pm / M, m = pm % M;
+        for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
+            if (c->e_mat[e] == m && !s->lv_port[e]) {
                 s->lv_e[e] = 1;
-            unsigned char *to = &s->lv_pm[(size_t)c->e_to[e] * M + c->e_mat[e]];
-            if (s->lv_e[e] && !*to)
-                *to = changed = 1;
-        }
+                mark_pm(s, c->e_to[e], m);
+            }
     }
     int n = 0;
     for (int p = 0; p < c->P; p++) {
@@ -70,26 +79,34 @@ int flow_live__new(flow_sim *s)
     s->lv_port = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
     s->lv_m0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_m0);
     s->lv_mat = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_mat);
-    if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat)
+    s->lv_todo = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_todo);
+    if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo)
         return flow_error__nomem("a simulation's live items");
+    s->lv_ntodo = 0;
     for (size_t i = 0; i < m->n_gens; i++)
-        s->lv_pm[(size_t)m->gens[i].process * c->M + m->gens[i].material] = 1;
+        mark_pm(s, m->gens[i].process, m->gens[i].material);
     for (size_t i = 0; i < m->n_paths; i++)
-        s->lv_pm[(size_t)m->paths[i].process * c->M + m->paths[i].material] = 1;
+        mark_pm(s, m->paths[i].process, m->paths[i].material);
     for (size_t i = 0; i < PM; i++)
         if (c->pm_init[i] != 0)
-            s->lv_pm[i] = 1;
+            mark_pm(s, (int)(i / (size_t)c->M), (int)(i % (size_t)c->M));
     for (int e = 0; e < c->E; e++) {
         s->lv_port[e] = c->e_mode[e] == FLOW_PORT;
         /* a fixed amount is sent whatever the process holds */
-        s->lv_e[e] = c->e_mode[e] == FLOW_FIXED;
+        if (c->e_mode[e] == FLOW_FIXED) {
+            s->lv_e[e] = 1;
+            mark_pm(s, c->e_to[e], c->e_mat[e]);
+        }
     }
     for (int k = 0; k < c->C; k++)
         for (int i = c->c_start[k]; c->c_cycle[k] && i < c->c_start[k + 1]; i++) {
             int p = c->order[i];
-            memset(s->lv_pm + (size_t)p * c->M, 1, (size_t)c->M);
-            for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
+            for (int mat = 0; mat < c->M; mat++)
+                mark_pm(s, p, mat);
+            for (int e = c->p_estart[p]; e < c->p_eend[p]; e++) {
                 s->lv_e[e] = 1;
+                mark_pm(s, c->e_to[e], c->e_mat[e]);
+            }
         }
     close_over(s);
     return 0;
@@ -103,17 +120,18 @@ void flow_live__port(flow_sim *s, int e)
     s->lv_e[e] = 1;
     /* the typed process sends the material: its balance (bout) and its
      * lists count it */
-    s->lv_pm[(size_t)c->e_from[e] * c->M + c->e_mat[e]] = 1;
+    mark_pm(s, c->e_from[e], c->e_mat[e]);
+    mark_pm(s, c->e_to[e], c->e_mat[e]);
     close_over(s);
 }
 
 void flow_live__free(flow_sim *s)
 {
-    void *arrs[] = { s->lv_pm, s->lv_e, s->lv_port, s->lv_m0, s->lv_mat, s->lv_items, s->lv_nitems, s->lv_i0 };
+    void *arrs[] = { s->lv_pm, s->lv_e, s->lv_port, s->lv_m0, s->lv_mat, s->lv_todo, s->lv_items, s->lv_nitems, s->lv_i0 };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(s->alloc, arrs[i]);
     s->lv_pm = s->lv_e = s->lv_port = NULL;
-    s->lv_m0 = s->lv_mat = s->lv_items = s->lv_nitems = NULL;
+    s->lv_m0 = s->lv_mat = s->lv_todo = s->lv_items = s->lv_nitems = NULL;
     s->lv_i0 = NULL;
 }
 
