@@ -640,6 +640,8 @@ struct flow_sim {
     int *lv_m0, *lv_mat;      /* [P + 1], [P*M]: process p's live materials, ascending, are
                                  lv_mat[lv_m0[p] .. lv_m0[p + 1]) */
     int *lv_todo, lv_ntodo;   /* [P*M] the (process, material) pairs made live, to propagate */
+    int *lv_g0, *lv_g;        /* [P + 1], [G]: the routing groups run_split runs of process p are
+                                 lv_g[lv_g0[p] .. lv_g0[p + 1]) (the others carry +0) */
     unsigned lv_epoch;        /* advanced by each growth (readers keep lists of their epoch) */
     int *lv_items, *lv_nitems; /* indicator.c: each FLOWS or STOCKS node's live items, from */
     size_t *lv_i0;            /* lv_i0[k], lv_nitems[k] of them, as of lv_epoch lv_nodes_epoch */

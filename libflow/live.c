@@ -41,6 +41,29 @@ static void mark_pm(flow_sim *s, int p, int m)
     }
 }
 
+/* The routing groups of each process that the step runs (route.c,
+ * run_split): all but those of a material it cannot hold whose flows are
+ * constant shares (no fixed amount): those carry +0, as their rows hold,
+ * and their shares were checked once for every year (compile_check.c),
+ * nor can a run change them. */
+static void live_groups(flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    int n = 0;
+    for (int p = 0; p < c->P; p++) {
+        s->lv_g0[p] = n;
+        for (int k = c->p_gstart[p]; k < c->p_gend[p]; k++) {
+            const flow_group_hot g = c->gh[k];
+            int skip = !s->lv_pm[(size_t)p * c->M + g.mat] && g.nfix == 0;
+            for (int e = g.start; skip && e < g.start + g.nshare; e++)
+                skip = c->eh[e].param < 0;
+            if (!skip)
+                s->lv_g[n++] = k;
+        }
+    }
+    s->lv_g0[c->P] = n;
+}
+
 /* Propagates what is queued: a flow item of a process that may hold its
  * material is live (a port item only by flow_live__port), and a live
  * item makes its material live where it goes. Then the per-process
@@ -66,6 +89,7 @@ static void close_over(flow_sim *s)
                 s->lv_mat[n++] = m;
     }
     s->lv_m0[c->P] = n;
+    live_groups(s);
     s->lv_epoch++;
 }
 
@@ -80,7 +104,9 @@ int flow_live__new(flow_sim *s)
     s->lv_m0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_m0);
     s->lv_mat = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_mat);
     s->lv_todo = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_todo);
-    if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo)
+    s->lv_g0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_g0);
+    s->lv_g = flow_alloc__malloc(s->alloc, ((size_t)c->G + 1) * sizeof *s->lv_g);
+    if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_g0 || !s->lv_g)
         return flow_error__nomem("a simulation's live items");
     s->lv_ntodo = 0;
     for (size_t i = 0; i < m->n_gens; i++)
@@ -127,11 +153,11 @@ void flow_live__port(flow_sim *s, int e)
 
 void flow_live__free(flow_sim *s)
 {
-    void *arrs[] = { s->lv_pm, s->lv_e, s->lv_port, s->lv_m0, s->lv_mat, s->lv_todo, s->lv_items, s->lv_nitems, s->lv_i0 };
+    void *arrs[] = { s->lv_pm, s->lv_e, s->lv_port, s->lv_m0, s->lv_mat, s->lv_todo, s->lv_g0, s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(s->alloc, arrs[i]);
     s->lv_pm = s->lv_e = s->lv_port = NULL;
-    s->lv_m0 = s->lv_mat = s->lv_todo = s->lv_items = s->lv_nitems = NULL;
+    s->lv_m0 = s->lv_mat = s->lv_todo = s->lv_g0 = s->lv_g = s->lv_items = s->lv_nitems = NULL;
     s->lv_i0 = NULL;
 }
 

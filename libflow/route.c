@@ -467,7 +467,9 @@ static int run_split(const flow_step *st, int p)
     size_t p0 = (size_t)p * M;
     /* no bin/bout: the balance of these processes is checked right here
      * (what they send on equals what they have) and balance.c skips them */
-    for (int k = c->p_gstart[p]; k < c->p_gend[p]; k++) {
+    /* the groups that can carry something (live.c) */
+    for (int i = s->lv_g0[p]; i < s->lv_g0[p + 1]; i++) {
+        const int k = s->lv_g[i];
         const flow_group_hot gr = c->gh[k];
         size_t pm = p0 + gr.mat;
         double B = x[pm];
