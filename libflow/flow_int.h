@@ -639,6 +639,8 @@ struct flow_sim {
     unsigned char *lv_port;   /* [E] a port item of a typed process (live by flow_live__port) */
     int *lv_m0, *lv_mat;      /* [P + 1], [P*M]: process p's live materials, ascending, are
                                  lv_mat[lv_m0[p] .. lv_m0[p + 1]) */
+    int *lv_eo, *lv_neven;    /* [P*M], [P]: the same lists, the lv_neven[p] even materials first,
+                                 then the odd ones, each ascending */
     int *lv_todo, lv_ntodo;   /* [P*M] the (process, material) pairs made live, to propagate */
     int *lv_g0, *lv_g;        /* [P + 1], [G]: the routing groups run_split runs of process p are
                                  lv_g[lv_g0[p] .. lv_g0[p + 1]) (the others carry +0) */

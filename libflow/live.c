@@ -87,9 +87,27 @@ static void close_over(flow_sim *s)
         for (int m = 0; m < M; m++)
             if (s->lv_pm[(size_t)p * M + m])
                 s->lv_mat[n++] = m;
+        /* the same, the even materials first (typed_lean's two sums) */
+        int ne = 0, j = s->lv_m0[p];
+        for (int i = s->lv_m0[p]; i < n; i++)
+            ne += (s->lv_mat[i] & 1) == 0;
+        s->lv_neven[p] = ne;
+        for (int i = s->lv_m0[p]; i < n; i++)
+            if ((s->lv_mat[i] & 1) == 0)
+                s->lv_eo[j++] = s->lv_mat[i];
+        for (int i = s->lv_m0[p]; i < n; i++)
+            if (s->lv_mat[i] & 1)
+                s->lv_eo[j++] = s->lv_mat[i];
     }
     s->lv_m0[c->P] = n;
     live_groups(s);
+    /* the typed processes' transfers keep the terms of live materials
+     * only (typed.c): ask them again (the one being asked, if any, sets
+     * its own flag when it is done, with what it kept under this growth;
+     * its own inputs cannot grow from what it sends but through a cycle,
+     * whose processes are live in every material) */
+    if (s->tvalid)
+        memset(s->tvalid, 0, (size_t)c->NT);
     s->lv_epoch++;
 }
 
@@ -104,9 +122,12 @@ int flow_live__new(flow_sim *s)
     s->lv_m0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_m0);
     s->lv_mat = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_mat);
     s->lv_todo = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_todo);
+    s->lv_eo = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_eo);
+    s->lv_neven = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_neven);
     s->lv_g0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_g0);
     s->lv_g = flow_alloc__malloc(s->alloc, ((size_t)c->G + 1) * sizeof *s->lv_g);
-    if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_g0 || !s->lv_g)
+    if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_eo || !s->lv_neven ||
+        !s->lv_g0 || !s->lv_g)
         return flow_error__nomem("a simulation's live items");
     s->lv_ntodo = 0;
     for (size_t i = 0; i < m->n_gens; i++)
@@ -153,11 +174,13 @@ void flow_live__port(flow_sim *s, int e)
 
 void flow_live__free(flow_sim *s)
 {
-    void *arrs[] = { s->lv_pm, s->lv_e, s->lv_port, s->lv_m0, s->lv_mat, s->lv_todo, s->lv_g0, s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
+    void *arrs[] = { s->lv_pm,  s->lv_e,     s->lv_port,  s->lv_m0,     s->lv_mat, s->lv_eo,   s->lv_neven,
+                     s->lv_todo, s->lv_g0, s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(s->alloc, arrs[i]);
     s->lv_pm = s->lv_e = s->lv_port = NULL;
-    s->lv_m0 = s->lv_mat = s->lv_todo = s->lv_g0 = s->lv_g = s->lv_items = s->lv_nitems = NULL;
+    s->lv_m0 = s->lv_mat = s->lv_eo = s->lv_neven = s->lv_todo = s->lv_g0 = s->lv_g = NULL;
+    s->lv_items = s->lv_nitems = NULL;
     s->lv_i0 = NULL;
 }
 

@@ -278,6 +278,21 @@ int flow_typed__coefs(const flow_step *st, int k)
         for (int i = z0 + 1; u >= 0 && i < nnz; i++)
             if (nv[i] != u)
                 u = -1;
+        /* a row summed term by term keeps the terms of the materials the
+         * process can receive (live.c): the others multiply +0 and add +0
+         * to the sum, which starts at +0. A growth of the live items later
+         * asks the transfer again (flow_live__port) */
+        for (int i = z0, w = z0; u < 0 && i <= nnz; i++) {
+            if (i == nnz) {
+                nnz = w;
+                break;
+            }
+            if (s->lv_pm[(size_t)p * M + nc[i]]) {
+                nr[w] = nr[i];
+                nc[w] = nc[i];
+                nv[w++] = nv[i];
+            }
+        }
         tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, z0, nnz, u, rel[r] };
         if (!s->lv_e[te[r]]) /* the row can carry from now on (live.c) */
             flow_live__port(s, te[r]);
@@ -414,10 +429,14 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
     {
         /* two sums, of the even and of the odd materials: half the chain
          * of dependent additions */
-        double a[2] = { 0, 0 };
-        for (int j = 0; j < nl; j++)
-            a[lm[j] & 1] += acc[lm[j]];
-        tin = a[0] + a[1];
+        const int *eo = s->lv_eo + s->lv_m0[p], ne = s->lv_neven[p];
+        double a0 = 0, a1 = 0;
+        int j = 0;
+        for (; j < ne; j++)
+            a0 += acc[eo[j]];
+        for (; j < nl; j++)
+            a1 += acc[eo[j]];
+        tin = a0 + a1;
     }
     for (int i = 0; i < nrow; i++) {
         double v = tr[i].rel;
