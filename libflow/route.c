@@ -542,8 +542,11 @@ void flow_route__keep(const flow_step *st, int p)
     const size_t p0 = (size_t)p * M;
     const double *xp = s->x + p0;
     s->rho[p] = 1;
-    memcpy(s->bin + p0, xp, (size_t)M * sizeof *xp);
-    memset(s->bout + p0, 0, (size_t)M * sizeof *s->bout);
+    /* balance.c reads the live materials (live.c); the others hold +0 */
+    for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++) {
+        s->bin[p0 + s->lv_mat[j]] = xp[s->lv_mat[j]];
+        s->bout[p0 + s->lv_mat[j]] = 0;
+    }
     if (item0 < 0) /* a sink: no stock items */
         return;
     /* last year's stock (before the first year: the initial stock) */

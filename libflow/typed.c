@@ -641,7 +641,9 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
             accept(st, p, m, xp, acc, bout);
     }
     if (!in_cycle) {
-        memcpy(bin, xp, (size_t)M * sizeof *bin);
+        /* balance.c reads the live materials (live.c); the others hold +0 */
+        for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++)
+            bin[s->lv_mat[j]] = xp[s->lv_mat[j]];
         emit_rows(st, k, acc, bout);
     } else {
         emit_all(st, k, acc, bout);
