@@ -641,6 +641,8 @@ struct flow_sim {
                                  lv_mat[lv_m0[p] .. lv_m0[p + 1]) */
     int *lv_eo, *lv_neven;    /* [P*M], [P]: the same lists, the lv_neven[p] even materials first,
                                  then the odd ones, each ascending */
+    int *lv_st, lv_s0[5];     /* [S]: the live stock items, by the sum of sum_abs (sim.c) they go
+                                 to: sum r's are lv_st[lv_s0[r] .. lv_s0[r + 1]) */
     int *lv_todo, lv_ntodo;   /* [P*M] the (process, material) pairs made live, to propagate */
     int *lv_g0, *lv_g;        /* [P + 1], [G]: the routing groups run_split runs of process p are
                                  lv_g[lv_g0[p] .. lv_g0[p + 1]) (the others carry +0) */

@@ -64,6 +64,26 @@ static void live_groups(flow_sim *s)
     s->lv_g0[c->P] = n;
 }
 
+/* The live stock items (of a live (process, material)), for the sum of
+ * their values in four sums (sim.c, sum_abs): item i goes to sum i % 4,
+ * the last n % 4 items to sum 0; each sum's items in ascending order. */
+static void live_stocks(flow_sim *s)
+{
+    const flow_compiled *c = &s->m->c;
+    const int n4 = c->S - c->S % 4;
+    int n = 0;
+    for (int r = 0; r < 4; r++) {
+        s->lv_s0[r] = n;
+        for (int i = r; i < n4; i += 4)
+            if (s->lv_pm[(size_t)c->s_proc[i] * c->M + c->s_mat[i]])
+                s->lv_st[n++] = i;
+        for (int i = n4; r == 0 && i < c->S; i++)
+            if (s->lv_pm[(size_t)c->s_proc[i] * c->M + c->s_mat[i]])
+                s->lv_st[n++] = i;
+    }
+    s->lv_s0[4] = n;
+}
+
 /* Propagates what is queued: a flow item of a process that may hold its
  * material is live (a port item only by flow_live__port), and a live
  * item makes its material live where it goes. Then the per-process
@@ -101,6 +121,7 @@ static void close_over(flow_sim *s)
     }
     s->lv_m0[c->P] = n;
     live_groups(s);
+    live_stocks(s);
     /* the typed processes' transfers keep the terms of live materials
      * only (typed.c): ask them again (the one being asked, if any, sets
      * its own flag when it is done, with what it kept under this growth;
@@ -124,10 +145,11 @@ int flow_live__new(flow_sim *s)
     s->lv_todo = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_todo);
     s->lv_eo = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_eo);
     s->lv_neven = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_neven);
+    s->lv_st = flow_alloc__malloc(s->alloc, ((size_t)c->S + 1) * sizeof *s->lv_st);
     s->lv_g0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_g0);
     s->lv_g = flow_alloc__malloc(s->alloc, ((size_t)c->G + 1) * sizeof *s->lv_g);
     if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_eo || !s->lv_neven ||
-        !s->lv_g0 || !s->lv_g)
+        !s->lv_st || !s->lv_g0 || !s->lv_g)
         return flow_error__nomem("a simulation's live items");
     s->lv_ntodo = 0;
     for (size_t i = 0; i < m->n_gens; i++)
@@ -175,11 +197,11 @@ void flow_live__port(flow_sim *s, int e)
 void flow_live__free(flow_sim *s)
 {
     void *arrs[] = { s->lv_pm,  s->lv_e,     s->lv_port,  s->lv_m0,     s->lv_mat, s->lv_eo,   s->lv_neven,
-                     s->lv_todo, s->lv_g0, s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
+                     s->lv_st, s->lv_todo, s->lv_g0, s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(s->alloc, arrs[i]);
     s->lv_pm = s->lv_e = s->lv_port = NULL;
-    s->lv_m0 = s->lv_mat = s->lv_eo = s->lv_neven = s->lv_todo = s->lv_g0 = s->lv_g = NULL;
+    s->lv_m0 = s->lv_mat = s->lv_eo = s->lv_neven = s->lv_st = s->lv_todo = s->lv_g0 = s->lv_g = NULL;
     s->lv_items = s->lv_nitems = NULL;
     s->lv_i0 = NULL;
 }

@@ -472,24 +472,20 @@ static int sources(const flow_step *st, double *mass)
     return 0;
 }
 
-/* Sum of |v[i]|, in four independent sums (a threshold: the order does not
- * matter, the chain of additions does). */
-static double sum_abs(const double *v, int n)
+/* Sum of |v[i]| over the stock items, in four independent sums (a
+ * threshold: the order does not matter, the chain of additions does):
+ * item i into sum i % 4, the last n % 4 into sum 0. The live items only
+ * (live.c, lv_st): the others are +0 and leave each sum as it is. */
+static double sum_abs(const flow_sim *s, const double *v)
 {
-    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        /* most stocks are 0: adding +0 leaves each sum as it is */
-        if (flow__bits_or(v + i, 4) == 0)
-            continue;
-        a0 += fabs(v[i]);
-        a1 += fabs(v[i + 1]);
-        a2 += fabs(v[i + 2]);
-        a3 += fabs(v[i + 3]);
+    double a[4];
+    for (int r = 0; r < 4; r++) {
+        double sum = 0;
+        for (int j = s->lv_s0[r]; j < s->lv_s0[r + 1]; j++)
+            sum += fabs(v[s->lv_st[j]]);
+        a[r] = sum;
     }
-    for (; i < n; i++)
-        a0 += fabs(v[i]);
-    return (a0 + a1) + (a2 + a3);
+    return (a[0] + a[1]) + (a[2] + a[3]);
 }
 
 int flow_sim_step(flow_sim *s)
@@ -532,7 +528,7 @@ int flow_sim_step(flow_sim *s)
         for (int i = 0; i < c->NF; i++)
             mass += flow_route__amount(&st, c->e_coef[c->fixed_e[i]], c->e_param[c->fixed_e[i]]);
         if (st.sprev)
-            mass += sum_abs(st.sprev, c->S);
+            mass += sum_abs(s, st.sprev);
         else /* the others add +0: the same sum */
             for (int i = 0; i < s->n_init_nz; i++)
                 mass += fabs(flow_route__stock_prev(&st, s->init_nz[i]));
