@@ -534,9 +534,11 @@ void flow_sim__reuse_free(struct flow_sim *s);
  * make live, and what that reaches. */
 int flow_live__new(struct flow_sim *s);
 /* Port item e of a typed process has a coefficient or a release in its
- * type's transfer: it is live, and so is what it reaches. Allocates
- * nothing (the year step calls it). */
+ * type's transfer: it is live, and so is its material at both ends;
+ * what that reaches, and the lists, follow at flow_live__grow. Neither
+ * allocates (the year step calls them). */
 void flow_live__port(struct flow_sim *s, int e);
+void flow_live__grow(struct flow_sim *s);
 void flow_live__free(struct flow_sim *s);
 /* Whether every flow and stock item of the years run, and every input of
  * the last, that is not live holds +0: 0, or FLOW_ESTATE naming the first
@@ -644,6 +646,7 @@ struct flow_sim {
     int *lv_st, lv_s0[5];     /* [S]: the live stock items, by the sum of sum_abs (sim.c) they go
                                  to: sum r's are lv_st[lv_s0[r] .. lv_s0[r + 1]) */
     int *lv_todo, lv_ntodo;   /* [P*M] the (process, material) pairs made live, to propagate */
+    int lv_grown;             /* flow_live__port marked an item since the last growth */
     int *lv_g0, *lv_g;        /* [P + 1], [G]: the routing groups run_split runs of process p are
                                  lv_g[lv_g0[p] .. lv_g0[p + 1]) (the others carry +0) */
     unsigned lv_epoch;        /* advanced by each growth (readers keep lists of their epoch) */

@@ -187,10 +187,18 @@ void flow_live__port(flow_sim *s, int e)
     if (s->lv_e[e])
         return;
     s->lv_e[e] = 1;
+    s->lv_grown = 1;
     /* the typed process sends the material: its balance (bout) and its
      * lists count it */
     mark_pm(s, c->e_from[e], c->e_mat[e]);
     mark_pm(s, c->e_to[e], c->e_mat[e]);
+}
+
+void flow_live__grow(flow_sim *s)
+{
+    if (!s->lv_grown)
+        return;
+    s->lv_grown = 0;
     close_over(s);
 }
 

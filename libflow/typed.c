@@ -297,6 +297,7 @@ int flow_typed__coefs(const flow_step *st, int k)
         if (!s->lv_e[te[r]]) /* the row can carry from now on (live.c) */
             flow_live__port(s, te[r]);
     }
+    flow_live__grow(s); /* what the rows made live reaches (live.c) */
     for (int m = 0; m < M; m++)
         if (col[m] > 1 + 1e-9)
             return err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %.10g of each tonne of material '%s' "
@@ -336,6 +337,7 @@ int flow_typed__coefs(const flow_step *st, int k)
     *verified |= verify;
     return 0;
 fail:
+    flow_live__grow(s); /* the rows marked before the failure */
     memset(coef, 0, (size_t)NR * M * sizeof *coef);
     memset(mark, 0, (size_t)NR);
     return rc;
