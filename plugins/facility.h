@@ -117,13 +117,11 @@ static inline double fac_sum(const double *x, size_t n)
     double s = 0;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        uint64_t any = 0, w;
-        for (size_t j = 0; j < 8; j++) {
-            memcpy(&w, x + i + j, sizeof w);
-            any |= w;
-        }
-        for (size_t j = 0; any && j < 8; j++)
-            s += x[i + j];
+        uint64_t w[8];
+        memcpy(w, x + i, sizeof w);
+        if (((w[0] | w[1]) | (w[2] | w[3])) | ((w[4] | w[5]) | (w[6] | w[7])))
+            for (size_t j = 0; j < 8; j++)
+                s += x[i + j];
     }
     for (; i < n; i++)
         s += x[i];
