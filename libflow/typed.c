@@ -593,13 +593,18 @@ static inline void accept(const flow_step *st, int p, int m, const double *xp, d
     const flow_compiled *c = st->c;
     const double rho = st->s->rho[p];
     const int bl = c->p_backlog[p], ovf = c->p_ovf[p];
-    double taken = flow_route__backlog_taken(st, p, m);
+    double taken = bl >= 0 ? flow_route__backlog_taken(st, p, m) : 0;
     acc[m] = taken + rho * xp[m];
     if (bl >= 0)
         flow_route__backlog_keep(st, p, m, taken, (1 - rho) * xp[m]);
     bout[m] = 0;
     if (ovf >= 0) {
         double v = (1 - rho) * xp[m];
+        /* an overflow of +0 outside cycles: the flow's row holds it, and
+         * it adds nothing where it goes (in a cycle the step may emit
+         * again in the year and must overwrite) */
+        if (v == 0 && st->s->loc[p] < 0)
+            return;
         st->flows[ovf + m] = v;
         send(st, c->e_to[ovf + m], m, v);
         bout[m] = v;
