@@ -606,6 +606,8 @@ struct flow_sim {
                                  to write rows only through flow_transfer_row) */
     double *tacc, *tout, *txin; /* [M], [ty_maxrel], [M] scratch */
     int *tam;                 /* [M] scratch: the materials a typed process accepted (emit_rows) */
+    int *trl, *tct;           /* [ty_maxrel], [M] scratch of typed_coefs: the rows to read, the
+                                 columns that send something */
     double *sj;               /* [max_cycle] solution of a joint cycle system */
     flow_trow *trow;          /* [2 x ty_nrel] the non-zero rows of each transfer: tnrow[k] from */
     int *tnrow, *tr0, *trcap; /* tr0[k], room for trcap[k]; handed out in the order of the first */
@@ -717,6 +719,8 @@ typedef struct flow_transfer_box {
     flow_transfer T;
     unsigned char *mark;      /* [n_ports x M] 1: the row was asked for; all 0 between calls */
     char *misuse;             /* [FLOW_MISUSE_LEN] as in flow_type_ctx */
+    int *rows, nrows;         /* [n_ports x M] the rows asked for, in the order first asked
+                                 (rows NULL: not listed) */
 } flow_transfer_box;
 
 /* buildtree.c -------------------------------------------------------- */

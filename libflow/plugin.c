@@ -200,6 +200,8 @@ double *flow_transfer_row(flow_transfer *T, int port, int m_out)
         return NULL;
     }
     size_t r = (size_t)port * (size_t)T->n_materials + (size_t)m_out;
+    if (!b->mark[r] && b->rows)
+        b->rows[b->nrows++] = (int)r;
     b->mark[r] = 1;
     return T->coef + r * (size_t)T->n_materials;
 }

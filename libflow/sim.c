@@ -141,6 +141,8 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->tstate, c->ty_state);
     SIM_ALLOC(s->tacc, M);
     SIM_ALLOC(s->tam, M);
+    SIM_ALLOC(s->trl, (size_t)c->ty_maxrel);
+    SIM_ALLOC(s->tct, M);
     SIM_ALLOC(s->tout, c->ty_maxrel);
     SIM_ALLOC(s->txin, M);
     SIM_ALLOC(s->sj, ncyc);
@@ -264,7 +266,7 @@ void flow_sim_free(flow_sim *s)
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
                      s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan, s->tzr, s->tzc, s->tzv,
-                     s->tz0, s->tzcap, s->tszero, s->init_nz, s->tam, s->prod };
+                     s->tz0, s->tzcap, s->tszero, s->init_nz, s->tam, s->trl, s->tct, s->prod };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);

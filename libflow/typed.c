@@ -133,6 +133,30 @@ static int err_typed(const flow_step *st, int p, int code, const char *fmt, ...)
                            st->m->first + st->t, msg);
 }
 
+/* The rows a type that writes by rows (transfer_by_rows) set: those it
+ * asked for (box->rows) and, rel not NULL, those that release something,
+ * in increasing order, into s->trl; returns how many. */
+static int rows_to_read(flow_sim *s, const flow_transfer_box *box, const double *rel, int NR)
+{
+    int *rl = s->trl, n = box->nrows;
+    for (int r0 = 0; rel && r0 < NR; r0 += 8) {
+        const int r1 = r0 + 8 < NR ? r0 + 8 : NR;
+        if (flow__bits_or(rel + r0, r1 - r0) == 0)
+            continue;
+        for (int r = r0; r < r1; r++)
+            if (rel[r] != 0 && !box->mark[r])
+                rl[n++] = r;
+    }
+    /* insertion sort: a few rows, mostly in order already */
+    for (int i = 1; i < n; i++) {
+        int r = rl[i], j = i;
+        for (; j > 0 && rl[j - 1] > r; j--)
+            rl[j] = rl[j - 1];
+        rl[j] = r;
+    }
+    return n;
+}
+
 /* Makes the transfer of typed process k current for year t: asks its type
  * again only when a parameter changed, or when the last answer may
  * depend on more than the parameters (a type with state, or one that read
@@ -188,7 +212,7 @@ int flow_typed__coefs(const flow_step *st, int k)
     misuse[0] = '\0';
     flow_type_ctx ctx = { ty->t, st->m, pr->name, st->m->first + st->t, ty->n_params, par, prev, &touched, misuse };
     unsigned char *mark = s->tstate + c->ty_marks, *verified = mark + c->ty_maxrel + k;
-    flow_transfer_box box = { { ty->n_ports, M, coef, rel }, mark, misuse };
+    flow_transfer_box box = { { ty->n_ports, M, coef, rel }, mark, misuse, s->trl, 0 };
     s->stats.type_transfers++;
     flow_error_clear(); /* a type written in Lua leaves its message there */
     int rc = ty->t->transfer(&ctx, s->tstate + ty->state0, &box.T);
@@ -211,18 +235,18 @@ int flow_typed__coefs(const flow_step *st, int k)
     double *nv = s->tzv;
     flow_trow *tr = s->trtmp;
     const int *to = c->ty_port_to + ty->port0, *te = c->ty_edge + ty->edge0;
-    int nnz = 0, nrow = 0;
+    int nnz = 0, nrow = 0, ncol = 0, *tcol = s->tct;
     /* most types release nothing: then the releases need no look each */
     const int rel_any = flow__bits_or(rel, NR) != 0;
     s->trel_any[k] = 0;
-    for (int r = 0; r < NR; r++) {
+    /* by rows: only the rows asked for hold values, and the rows that
+     * release; read in increasing order as the full scan, so that the
+     * step adds the same terms in the same order */
+    const int nlist = by_rows ? rows_to_read(s, &box, rel_any ? rel : NULL, NR) : NR;
+    for (int li = 0; li < nlist; li++) {
+        const int r = by_rows ? s->trl[li] : li;
         double *row = coef + (size_t)r * M;
         const int z0 = nnz, marked = mark[r];
-        /* by rows: only the rows asked for hold values (and the rows that
-         * release, below); in increasing order as the full scan, so that
-         * the step adds the same terms in the same order */
-        if (by_rows && !marked && !(rel_any && rel[r] != 0))
-            continue;
         mark[r] = 0;
         /* most rows are all zeros: one test of the bits of the whole row
          * (no branch per value; a -0 passes on to the values, which skip it) */
@@ -250,6 +274,8 @@ int flow_typed__coefs(const flow_step *st, int k)
                                        st->m->mats[m].name, st->m->mats[r % M].name, ty->t->ports[r / M]);
                         goto fail;
                     }
+                    if (col[m] == 0) /* v > 0: a column that sends something */
+                        tcol[ncol++] = m;
                     col[m] += v;
                     nr[nnz] = r;
                     nc[nnz] = m;
@@ -298,11 +324,16 @@ int flow_typed__coefs(const flow_step *st, int k)
             flow_live__port(s, te[r]);
     }
     flow_live__grow(s); /* what the rows made live reaches (live.c) */
-    for (int m = 0; m < M; m++)
-        if (col[m] > 1 + 1e-9)
-            return err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %.10g of each tonne of material '%s' "
-                             "(more than it receives: a column may add up to 1 at most)", col[m],
-                             st->m->mats[m].name);
+    /* the columns that send something (the others send 0): the first in
+     * the order of the materials that sends more than 1 */
+    int over = -1;
+    for (int j = 0; j < ncol; j++)
+        if (col[tcol[j]] > 1 + 1e-9 && (over < 0 || tcol[j] < over))
+            over = tcol[j];
+    if (over >= 0)
+        return err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %.10g of each tonne of material '%s' "
+                         "(more than it receives: a column may add up to 1 at most)", col[over],
+                         st->m->mats[over].name);
     s->tnnz[k] = nnz;
     /* the non-zeros and the rows go to pools, one process after the
      * other in the order of the step: room for as many as there are
@@ -329,8 +360,8 @@ int flow_typed__coefs(const flow_step *st, int k)
     s->tnrow[k] = nrow;
     /* stock = last year's + acc x (1 - column) - releases: unchanged when
      * every column sends all (exactly) and nothing is released */
-    s->tkeeps[k] = s->trel_any[k];
-    for (int m = 0; m < M; m++)
+    s->tkeeps[k] = s->trel_any[k] || ncol < M; /* a column that sends 0 keeps all */
+    for (int m = 0; !s->tkeeps[k] && m < M; m++)
         if (1 - col[m] != 0)
             s->tkeeps[k] = 1;
     s->tvalid[k] = !touched;
