@@ -540,10 +540,6 @@ int flow_live__new(struct flow_sim *s);
 void flow_live__port(struct flow_sim *s, int e);
 void flow_live__grow(struct flow_sim *s);
 void flow_live__free(struct flow_sim *s);
-/* Whether every flow and stock item of the years run, and every input of
- * the last, that is not live holds +0: 0, or FLOW_ESTATE naming the first
- * that does not (for the tests). */
-int flow_live__check(const struct flow_sim *s);
 
 /* sim.c -------------------------------------------------------------- */
 
@@ -639,6 +635,7 @@ struct flow_sim {
     unsigned rclr_epoch;
     /* live.c: what can carry something (only grows) */
     unsigned char *lv_pm;     /* [P*M] the process may hold, receive or (typed) send the material */
+    unsigned char *lv_in;     /* [P*M] the process may receive the material (a live item to it) */
     unsigned char *lv_e;      /* [E] the flow item may be other than +0 */
     unsigned char *lv_port;   /* [E] a port item of a typed process (live by flow_live__port) */
     int *lv_m0, *lv_mat;      /* [P + 1], [P*M]: process p's live materials, ascending, are

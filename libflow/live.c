@@ -33,6 +33,25 @@
 
 #include "sim_int.h"
 
+static void mark_pm(flow_sim *s, int p, int m);
+
+/* Process p may receive material m (through a live flow item): so it
+ * may hold it. A typed process's transfer keeps the terms of the
+ * materials it may receive only (typed.c): a new one asks it again. Its
+ * own transfer cannot make one of its inputs live but through a cycle,
+ * whose processes receive every material from the start. */
+static void mark_in(flow_sim *s, int p, int m)
+{
+    const flow_compiled *c = &s->m->c;
+    size_t pm = (size_t)p * (size_t)c->M + (size_t)m;
+    if (!s->lv_in[pm]) {
+        s->lv_in[pm] = 1;
+        if (c->p_typed[p] >= 0 && s->tvalid)
+            s->tvalid[c->p_typed[p]] = 0;
+    }
+    mark_pm(s, p, m);
+}
+
 /* Marks material m live at process p, and queues it when it was not. */
 static void mark_pm(flow_sim *s, int p, int m)
 {
@@ -100,7 +119,7 @@ static void close_over(flow_sim *s)
         for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
             if (c->e_mat[e] == m && !s->lv_port[e]) {
                 s->lv_e[e] = 1;
-                mark_pm(s, c->e_to[e], m);
+                mark_in(s, c->e_to[e], m);
             }
     }
     int n = 0;
@@ -124,13 +143,6 @@ static void close_over(flow_sim *s)
     s->lv_m0[c->P] = n;
     live_groups(s);
     live_stocks(s);
-    /* the typed processes' transfers keep the terms of live materials
-     * only (typed.c): ask them again (the one being asked, if any, sets
-     * its own flag when it is done, with what it kept under this growth;
-     * its own inputs cannot grow from what it sends but through a cycle,
-     * whose processes are live in every material) */
-    if (s->tvalid)
-        memset(s->tvalid, 0, (size_t)c->NT);
     s->lv_epoch++;
 }
 
@@ -140,6 +152,7 @@ int flow_live__new(flow_sim *s)
     const flow_compiled *c = &m->c;
     const size_t PM = (size_t)c->P * (size_t)c->M;
     s->lv_pm = flow_alloc__calloc(s->alloc, PM + 1, 1);
+    s->lv_in = flow_alloc__calloc(s->alloc, PM + 1, 1);
     s->lv_e = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
     s->lv_port = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
     s->lv_m0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_m0);
@@ -150,7 +163,7 @@ int flow_live__new(flow_sim *s)
     s->lv_st = flow_alloc__malloc(s->alloc, ((size_t)c->S + 1) * sizeof *s->lv_st);
     s->lv_g0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_g0);
     s->lv_g = flow_alloc__malloc(s->alloc, ((size_t)c->G + 1) * sizeof *s->lv_g);
-    if (!s->lv_pm || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_eo || !s->lv_neven ||
+    if (!s->lv_pm || !s->lv_in || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_eo || !s->lv_neven ||
         !s->lv_st || !s->lv_g0 || !s->lv_g)
         return flow_error__nomem("a simulation's live items");
     s->lv_ntodo = 0;
@@ -166,17 +179,17 @@ int flow_live__new(flow_sim *s)
         /* a fixed amount is sent whatever the process holds */
         if (c->e_mode[e] == FLOW_FIXED) {
             s->lv_e[e] = 1;
-            mark_pm(s, c->e_to[e], c->e_mat[e]);
+            mark_in(s, c->e_to[e], c->e_mat[e]);
         }
     }
     for (int k = 0; k < c->C; k++)
         for (int i = c->c_start[k]; c->c_cycle[k] && i < c->c_start[k + 1]; i++) {
             int p = c->order[i];
             for (int mat = 0; mat < c->M; mat++)
-                mark_pm(s, p, mat);
+                mark_in(s, p, mat);
             for (int e = c->p_estart[p]; e < c->p_eend[p]; e++) {
                 s->lv_e[e] = 1;
-                mark_pm(s, c->e_to[e], c->e_mat[e]);
+                mark_in(s, c->e_to[e], c->e_mat[e]);
             }
         }
     close_over(s);
@@ -193,7 +206,7 @@ void flow_live__port(flow_sim *s, int e)
     /* the typed process sends the material: its balance (bout) and its
      * lists count it */
     mark_pm(s, c->e_from[e], c->e_mat[e]);
-    mark_pm(s, c->e_to[e], c->e_mat[e]);
+    mark_in(s, c->e_to[e], c->e_mat[e]);
 }
 
 void flow_live__grow(flow_sim *s)
@@ -206,32 +219,12 @@ void flow_live__grow(flow_sim *s)
 
 void flow_live__free(flow_sim *s)
 {
-    void *arrs[] = { s->lv_pm,  s->lv_e,     s->lv_port,  s->lv_m0,     s->lv_mat, s->lv_eo,   s->lv_neven,
+    void *arrs[] = { s->lv_pm,  s->lv_in, s->lv_e,     s->lv_port,  s->lv_m0,     s->lv_mat, s->lv_eo,   s->lv_neven,
                      s->lv_st, s->lv_todo, s->lv_g0, s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(s->alloc, arrs[i]);
-    s->lv_pm = s->lv_e = s->lv_port = NULL;
+    s->lv_pm = s->lv_in = s->lv_e = s->lv_port = NULL;
     s->lv_m0 = s->lv_mat = s->lv_eo = s->lv_neven = s->lv_st = s->lv_todo = s->lv_g0 = s->lv_g = NULL;
     s->lv_items = s->lv_nitems = NULL;
     s->lv_i0 = NULL;
-}
-
-int flow_live__check(const flow_sim *s)
-{
-    const flow_compiled *c = &s->m->c;
-    const int M = c->M;
-    for (int t = 0; t < s->t; t++) {
-        const double *f = s->data[FLOW_ITEM_FLOW] + (size_t)t * c->E;
-        const double *st = s->data[FLOW_ITEM_STOCK] + (size_t)t * c->S;
-        for (int e = 0; e < c->E; e++)
-            if (!s->lv_e[e] && flow__bits_or(f + e, 1))
-                return flow_error__set(FLOW_ESTATE, "flow item %d, year index %d: %g, but not live", e, t, f[e]);
-        for (int i = 0; i < c->S; i++)
-            if (!s->lv_pm[(size_t)c->s_proc[i] * M + c->s_mat[i]] && flow__bits_or(st + i, 1))
-                return flow_error__set(FLOW_ESTATE, "stock item %d, year index %d: %g, but not live", i, t, st[i]);
-    }
-    for (size_t i = 0; i < (size_t)c->P * M; i++)
-        if (!s->lv_pm[i] && flow__bits_or(s->x + i, 1))
-            return flow_error__set(FLOW_ESTATE, "input %zu of the last year: %g, but not live", i, s->x[i]);
-    return 0;
 }

@@ -305,15 +305,15 @@ int flow_typed__coefs(const flow_step *st, int k)
             if (nv[i] != u)
                 u = -1;
         /* a row summed term by term keeps the terms of the materials the
-         * process can receive (live.c): the others multiply +0 and add +0
-         * to the sum, which starts at +0. A growth of the live items later
-         * asks the transfer again (flow_live__port) */
+         * process can receive (live.c, lv_in): the others multiply +0 and
+         * add +0 to the sum, which starts at +0. When it may receive
+         * another, live.c asks the transfer again */
         for (int i = z0, w = z0; u < 0 && i <= nnz; i++) {
             if (i == nnz) {
                 nnz = w;
                 break;
             }
-            if (s->lv_pm[(size_t)p * M + nc[i]]) {
+            if (s->lv_in[(size_t)p * M + nc[i]]) {
                 nr[w] = nr[i];
                 nc[w] = nc[i];
                 nv[w++] = nv[i];

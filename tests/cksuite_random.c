@@ -38,7 +38,6 @@
 #include <string.h>
 
 #include "cktest.h"
-#include "flow_int.h" /* flow_live__check */
 
 #define N_MODELS 1000
 #define N_CHUNKS 10
@@ -799,8 +798,8 @@ static int run_one(int k, char *why, size_t whylen)
 
     /* every item that holds something is one the engine counts live
      * (live.c: the sums and resets pass over the others) */
-    if (flow_live__check(s)) {
-        snprintf(why, whylen, "model %d (seed %llu): liveness: %s", k, (unsigned long long)seed, flow_error_last());
+    if (ck_live_check(s, msg, sizeof msg)) {
+        snprintf(why, whylen, "model %d (seed %llu): liveness: %s", k, (unsigned long long)seed, msg);
         goto done;
     }
 

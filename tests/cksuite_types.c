@@ -244,7 +244,7 @@ static int run_year(fix *f, int year)
     f->misuse[0] = '\0';
     /* the transfer as the core hands it (typed.c): flow_transfer_row()
      * finds the marks around T */
-    flow_transfer_box box = { { f->P, f->M, f->coef, f->release }, f->mark, f->misuse };
+    flow_transfer_box box = { { f->P, f->M, f->coef, f->release }, f->mark, f->misuse, NULL, 0 };
     int rc = f->t->transfer(&f->ctx, f->state, &box.T);
     ck_assert_msg(!f->misuse[0], "%s year %d: wrong call: %s", f->t->name, year, f->misuse);
     if (rc != 0)

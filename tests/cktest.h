@@ -44,6 +44,11 @@ Suite *flow_sample_suite(void);
 Suite *flow_ensemble_suite(void);
 Suite *flow_lusmall_suite(void);
 
+/* cklive.c: 0 when every item of s that holds anything is live (live.c),
+ * else 1 with the first that is not named in why[n]. */
+struct flow_sim;
+int ck_live_check(const struct flow_sim *s, char *why, size_t n);
+
 /* Asserts that call returned code and that flow_error_last() contains
  * every one of the given substrings (NULL-terminated). */
 #define ck_assert_flow_error(call, code, ...)                                   \
