@@ -620,6 +620,8 @@ struct flow_sim {
     unsigned char *rvary;     /* [NP] the parameters that may change between runs */
     unsigned char *rpvar;     /* [P] 1: the process varies (computed every run) */
     unsigned char *rfixed;    /* [C] 1: the step's component k is computed once */
+    int *rvisit, nrvisit;     /* [C] the components the step visits while reusing: those that
+                                 vary, and the fixed ones with a replay */
     unsigned char *rnode;     /* [n_nodes] 1: the expression node's values are the captured run's */
     int *rrep0;               /* [C + 1] component k's replay: entries [rrep0[k], rrep0[k + 1]) */
     int *rrep_e, *rrep_xi;    /* [E] of flow rrep_e, add its value to input rrep_xi (p x M + mat) */

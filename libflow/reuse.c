@@ -181,6 +181,7 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     s->rpvar = flow_alloc__malloc(a, (size_t)c->P + 1);
     s->rvary = flow_alloc__malloc(a, (size_t)c->NP + 1);
     s->rfixed = flow_alloc__calloc(a, (size_t)c->C + 1, 1);
+    s->rvisit = flow_alloc__malloc(a, ((size_t)c->C + 1) * sizeof *s->rvisit);
     s->rrep0 = flow_alloc__calloc(a, (size_t)c->C + 1, sizeof *s->rrep0);
     s->rrep_e = flow_alloc__malloc(a, ((size_t)c->E + 1) * sizeof *s->rrep_e);
     s->rrep_xi = flow_alloc__malloc(a, ((size_t)c->E + 1) * sizeof *s->rrep_xi);
@@ -192,7 +193,7 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     s->rclr[1] = flow_alloc__malloc(a, ((size_t)c->S + 1) * sizeof(int));
     s->rclr[2] = flow_alloc__malloc(a, ((size_t)c->P * (size_t)c->M + 1) * sizeof(int));
     s->rnode = flow_alloc__malloc(a, s->m->n_nodes + 1);
-    if (!pv || !s->rnode || !s->rpvar || !s->rvary || !s->rfixed || !s->rrep0 || !s->rrep_e || !s->rrep_xi || !s->rzero[0] ||
+    if (!pv || !s->rnode || !s->rpvar || !s->rvary || !s->rfixed || !s->rvisit || !s->rrep0 || !s->rrep_e || !s->rrep_xi || !s->rzero[0] ||
         !s->rzero[1] || !s->rzero[2] || !s->rzero[3] ||
         !s->rlogged || !s->rclr[0] || !s->rclr[1] || !s->rclr[2]) {
         flow_alloc__free(a, pv);
@@ -265,6 +266,12 @@ void flow_sim__reuse_capture(flow_sim *s)
             }
     }
     s->rrep0[c->C] = n;
+    /* the components the step visits: those that vary, and the fixed
+     * ones that add something to an input of one that varies */
+    s->nrvisit = 0;
+    for (int k = 0; k < c->C; k++)
+        if (!s->rfixed[k] || s->rrep0[k + 1] > s->rrep0[k])
+            s->rvisit[s->nrvisit++] = k;
     /* the next reset clears all the logged port flows, which this run
      * wrote without a log; from then on the log says what to clear */
     s->rnlog = 0;
@@ -333,11 +340,12 @@ void flow_sim__reuse_off(flow_sim *s)
 void flow_sim__reuse_free(flow_sim *s)
 {
     const flow_allocator *a = s->alloc;
-    void *arrs[] = { s->rnode, s->rpvar, s->rvary, s->rfixed, s->rrep0, s->rrep_e, s->rrep_xi, s->rzero[0], s->rzero[1],
+    void *arrs[] = { s->rnode, s->rpvar, s->rvary, s->rfixed, s->rvisit, s->rrep0, s->rrep_e, s->rrep_xi, s->rzero[0], s->rzero[1],
                      s->rzero[2], s->rzero[3], s->rlogged, s->rlog, s->rclr[0], s->rclr[1], s->rclr[2] };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     s->rnode = s->rpvar = s->rvary = s->rfixed = NULL;
+    s->rvisit = NULL;
     s->rrep0 = s->rrep_e = s->rrep_xi = NULL;
     s->rzero[0] = s->rzero[1] = s->rzero[2] = s->rzero[3] = NULL;
     s->rlogged = NULL;

@@ -537,7 +537,10 @@ int flow_sim_step(flow_sim *s)
         st.floor = mass > 0 ? NOISE * mass : 1e-300;
         s->floor = st.floor;
     }
-    for (int k = 0; k < c->C && !rc; k++) {
+    /* while reusing, the components that vary or replay (reuse.c) */
+    const int nk = s->reuse ? s->nrvisit : c->C;
+    for (int i = 0; i < nk && !rc; i++) {
+        const int k = s->reuse ? s->rvisit[i] : i;
         const flow_plan *pl = &s->plan[k];
         if (s->reuse && s->rfixed[k]) { /* computed once (reuse.c) */
             flow_sim__reuse_replay(&st, k);
