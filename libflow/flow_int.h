@@ -539,6 +539,9 @@ int flow_live__new(struct flow_sim *s);
  * allocates (the year step calls them). */
 void flow_live__port(struct flow_sim *s, int e);
 void flow_live__grow(struct flow_sim *s);
+/* Typed process k kept something in stock (its transfer's tkeeps): its
+ * stock items are live from now on. Allocates nothing. */
+void flow_live__keeps(struct flow_sim *s, int k);
 void flow_live__free(struct flow_sim *s);
 
 /* sim.c -------------------------------------------------------------- */
@@ -638,6 +641,8 @@ struct flow_sim {
     /* live.c: what can carry something (only grows) */
     unsigned char *lv_pm;     /* [P*M] the process may hold, receive or (typed) send the material */
     unsigned char *lv_in;     /* [P*M] the process may receive the material (a live item to it) */
+    unsigned char *lv_tkeep;  /* [NT] the typed process may keep something in stock: it held
+                                 some at the start, or a transfer kept some (tkeeps) */
     unsigned char *lv_e;      /* [E] the flow item may be other than +0 */
     unsigned char *lv_port;   /* [E] a port item of a typed process (live by flow_live__port) */
     int *lv_m0, *lv_mat;      /* [P + 1], [P*M]: process p's live materials, ascending, are
@@ -670,6 +675,19 @@ struct flow_sim {
     double *cw;               /* [n_brent (2 n_brent + 9)] the Newton iteration's workspace (cycle.c) */
     flow_sim_stats stats;
 };
+
+/* Whether stock item i of s can hold something (live.c): its process may
+ * hold its material, and, for the stock (not the backlog) of a typed
+ * process, that process may keep something: one whose every transfer has
+ * sent all it received keeps last year's +0. */
+static inline int flow_live__stock(const struct flow_sim *s, int i)
+{
+    const flow_compiled *c = &s->m->c;
+    const int p = c->s_proc[i], k = c->p_typed[p];
+    if (!s->lv_pm[(size_t)p * (size_t)c->M + (size_t)c->s_mat[i]])
+        return 0;
+    return k < 0 || s->lv_tkeep[k] || i < c->p_stock[p] || i >= c->p_stock[p] + c->M;
+}
 
 /* What the year step does for component k, read as one stream (sim.c,
  * made in flow_sim_new): the kind of route and, for a uniform process, all

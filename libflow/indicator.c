@@ -599,7 +599,6 @@ int flow_indicator__live_new(flow_sim *s)
 static void live_items(flow_sim *s)
 {
     const flow_model *m = s->m;
-    const flow_compiled *c = &m->c;
     size_t at = 0;
     for (size_t k = 0; k < m->n_nodes; k++) {
         const flow_node *n = &m->nodes[k];
@@ -607,7 +606,7 @@ static void live_items(flow_sim *s)
         s->lv_nitems[k] = 0;
         for (int i = 0; i < n->n_items && (n->kind == FLOW_NODE_FLOWS || n->kind == FLOW_NODE_STOCKS); i++) {
             int it = n->items[i];
-            int live = n->kind == FLOW_NODE_FLOWS ? s->lv_e[it] : s->lv_pm[(size_t)c->s_proc[it] * c->M + c->s_mat[it]];
+            int live = n->kind == FLOW_NODE_FLOWS ? s->lv_e[it] : flow_live__stock(s, it);
             if (live)
                 s->lv_items[at + (size_t)s->lv_nitems[k]++] = it;
         }

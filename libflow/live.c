@@ -96,10 +96,10 @@ static void live_stocks(flow_sim *s)
     for (int r = 0; r < 4; r++) {
         s->lv_s0[r] = n;
         for (int i = r; i < n4; i += 4)
-            if (s->lv_pm[(size_t)c->s_proc[i] * c->M + c->s_mat[i]])
+            if (flow_live__stock(s, i))
                 s->lv_st[n++] = i;
         for (int i = n4; r == 0 && i < c->S; i++)
-            if (s->lv_pm[(size_t)c->s_proc[i] * c->M + c->s_mat[i]])
+            if (flow_live__stock(s, i))
                 s->lv_st[n++] = i;
     }
     s->lv_s0[4] = n;
@@ -153,6 +153,7 @@ int flow_live__new(flow_sim *s)
     const size_t PM = (size_t)c->P * (size_t)c->M;
     s->lv_pm = flow_alloc__calloc(s->alloc, PM + 1, 1);
     s->lv_in = flow_alloc__calloc(s->alloc, PM + 1, 1);
+    s->lv_tkeep = flow_alloc__calloc(s->alloc, (size_t)c->NT + 1, 1);
     s->lv_e = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
     s->lv_port = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
     s->lv_m0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_m0);
@@ -163,10 +164,12 @@ int flow_live__new(flow_sim *s)
     s->lv_st = flow_alloc__malloc(s->alloc, ((size_t)c->S + 1) * sizeof *s->lv_st);
     s->lv_g0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_g0);
     s->lv_g = flow_alloc__malloc(s->alloc, ((size_t)c->G + 1) * sizeof *s->lv_g);
-    if (!s->lv_pm || !s->lv_in || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_eo || !s->lv_neven ||
+    if (!s->lv_pm || !s->lv_in || !s->lv_tkeep || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_eo || !s->lv_neven ||
         !s->lv_st || !s->lv_g0 || !s->lv_g)
         return flow_error__nomem("a simulation's live items");
     s->lv_ntodo = 0;
+    for (int k = 0; k < c->NT; k++) /* an initial stock is kept until a transfer sends it */
+        s->lv_tkeep[k] = flow__bits_or(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) != 0;
     for (size_t i = 0; i < m->n_gens; i++)
         mark_pm(s, m->gens[i].process, m->gens[i].material);
     for (size_t i = 0; i < m->n_paths; i++)
@@ -209,6 +212,15 @@ void flow_live__port(flow_sim *s, int e)
     mark_in(s, c->e_to[e], c->e_mat[e]);
 }
 
+void flow_live__keeps(flow_sim *s, int k)
+{
+    if (s->lv_tkeep[k])
+        return;
+    s->lv_tkeep[k] = 1;
+    s->lv_grown = 1;
+    flow_live__grow(s);
+}
+
 void flow_live__grow(flow_sim *s)
 {
     if (!s->lv_grown)
@@ -219,11 +231,11 @@ void flow_live__grow(flow_sim *s)
 
 void flow_live__free(flow_sim *s)
 {
-    void *arrs[] = { s->lv_pm,  s->lv_in, s->lv_e,     s->lv_port,  s->lv_m0,     s->lv_mat, s->lv_eo,   s->lv_neven,
+    void *arrs[] = { s->lv_pm,  s->lv_in, s->lv_tkeep, s->lv_e,     s->lv_port,  s->lv_m0,     s->lv_mat, s->lv_eo,   s->lv_neven,
                      s->lv_st, s->lv_todo, s->lv_g0, s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(s->alloc, arrs[i]);
-    s->lv_pm = s->lv_in = s->lv_e = s->lv_port = NULL;
+    s->lv_pm = s->lv_in = s->lv_tkeep = s->lv_e = s->lv_port = NULL;
     s->lv_m0 = s->lv_mat = s->lv_eo = s->lv_neven = s->lv_st = s->lv_todo = s->lv_g0 = s->lv_g = NULL;
     s->lv_items = s->lv_nitems = NULL;
     s->lv_i0 = NULL;

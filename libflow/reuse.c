@@ -293,7 +293,7 @@ static void live_clears(flow_sim *s)
             for (int i = runs[2 * r]; i < runs[2 * r] + runs[2 * r + 1]; i++) {
                 if (k == 0 && s->lv_e[i])
                     s->rclr[0][n++] = i;
-                else if (k == 1 && s->lv_pm[(size_t)c->s_proc[i] * M + (size_t)c->s_mat[i]])
+                else if (k == 1 && flow_live__stock(s, i))
                     s->rclr[1][n++] = i;
                 for (size_t m = 0; k == 2 && m < M; m++)
                     if (s->lv_pm[(size_t)i * M + m])

@@ -364,6 +364,8 @@ int flow_typed__coefs(const flow_step *st, int k)
     for (int m = 0; !s->tkeeps[k] && m < M; m++)
         if (1 - col[m] != 0)
             s->tkeeps[k] = 1;
+    if (s->tkeeps[k] && !s->lv_tkeep[k])
+        flow_live__keeps(s, k); /* its stock items are live from now on (live.c) */
     s->tvalid[k] = !touched;
     *verified |= verify;
     return 0;

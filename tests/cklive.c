@@ -32,7 +32,7 @@ int ck_live_check(const flow_sim *s, char *why, size_t n)
                 return 1;
             }
         for (int i = 0; i < c->S; i++)
-            if (!s->lv_pm[(size_t)c->s_proc[i] * M + (size_t)c->s_mat[i]] && holds(st + i)) {
+            if (!flow_live__stock(s, i) && holds(st + i)) {
                 snprintf(why, n, "stock item %d (%s), year index %d: %g, but not live", i, c->s_name[i], t, st[i]);
                 return 1;
             }

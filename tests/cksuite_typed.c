@@ -279,6 +279,11 @@ START_TEST(test_live_items)
     ck_assert_int_eq(s->lv_pm[f.landfill * M + f.ash], 1);
     ck_assert_int_eq(s->lv_pm[f.landfill * M + f.msw], 0);
     ck_assert_int_eq(s->lv_pm[f.air * M + f.flue], 1);
+    /* the burner sends all it receives (0.2 + 0.8 of each tonne): its
+     * stock of msw stays +0 and is not live, though it receives msw */
+    int st_item;
+    ck_assert_flow_ok(flow_model_find_item(f.m, FLOW_ITEM_STOCK, "plant:msw", &st_item));
+    ck_assert_int_eq(flow_live__stock(s, st_item), 0);
     /* the process's live materials, ascending: the landfill's is ash */
     ck_assert_int_eq(s->lv_m0[f.landfill + 1] - s->lv_m0[f.landfill], 1);
     ck_assert_int_eq(s->lv_mat[s->lv_m0[f.landfill]], f.ash);
@@ -455,6 +460,13 @@ START_TEST(test_stock_and_release)
     }
     /* it reads its stock: asked every year */
     ck_assert_int_eq(n_transfer, 3);
+    /* the yard keeps: its stock items are live (live.c), and every item
+     * that holds something is */
+    int st_item;
+    ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_STOCK, "yard:msw", &st_item));
+    ck_assert_int_eq(flow_live__stock(s, st_item), 1);
+    char why[300];
+    ck_assert_msg(ck_live_check(s, why, sizeof why) == 0, "%s", why);
     flow_sim_free(s);
     flow_model_free(m);
 
