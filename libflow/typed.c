@@ -236,6 +236,8 @@ int flow_typed__coefs(const flow_step *st, int k)
     flow_trow *tr = s->trtmp;
     const int *to = c->ty_port_to + ty->port0, *te = c->ty_edge + ty->edge0;
     int nnz = 0, nrow = 0, ncol = 0, *tcol = s->tct;
+    /* whether the process may receive anything at all (live.c) */
+    const int any_in = memchr(s->lv_in + (size_t)p * M, 1, (size_t)M) != NULL;
     /* most types release nothing: then the releases need no look each */
     const int rel_any = flow__bits_or(rel, NR) != 0;
     s->trel_any[k] = 0;
@@ -319,6 +321,13 @@ int flow_typed__coefs(const flow_step *st, int k)
                 nv[w++] = nv[i];
             }
         }
+        /* a row that neither releases nor takes anything of what the
+         * process may receive sends +0, as its flow's row holds: it is
+         * neither emitted nor live (a type that writes a row for every
+         * material, as the in-use stocks do, makes only those of its
+         * inputs live) */
+        if (!(rel_any && rel[r] != 0) && (u < 0 ? nnz == z0 : !any_in))
+            continue;
         tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, z0, nnz, u, rel[r] };
         if (!s->lv_e[te[r]]) /* the row can carry from now on (live.c) */
             flow_live__port(s, te[r]);

@@ -1082,6 +1082,52 @@ static flow_model *mirror_model(double bad, double release)
     return m;
 }
 
+/* A type that writes a row for every material (mirror: the diagonal, as
+ * the in-use stocks do) makes only the rows of what its process may
+ * receive live (live.c, typed_coefs): the city makes 7 t of m2 alone, so
+ * mirror[out]->sink carries m2 (7 t, by hand: the diagonal passes all
+ * on) and its rows of m0, m1, m3.. stay +0 and not live, nor are those
+ * materials live at the sink. */
+START_TEST(test_live_rows_of_inputs_only)
+{
+    ck_assert_flow_ok(flow_plugin_register(flow_plugin_mirror()));
+    flow_model *m;
+    int src, mi, sink, sink2, mats[5];
+    ck_assert_flow_ok(flow_model_new(&m, 2021, 2022, NULL));
+    ck_assert_flow_ok(flow_model_add_process(m, "city", FLOW_SOURCE, &src));
+    ck_assert_flow_ok(flow_model_add_typed_process(m, "mirror", "mirror", &mi));
+    ck_assert_flow_ok(flow_model_add_process(m, "sink", FLOW_SINK, &sink));
+    ck_assert_flow_ok(flow_model_add_process(m, "sink2", FLOW_SINK, &sink2));
+    for (int k = 0; k < 5; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "m%d", k);
+        ck_assert_flow_ok(flow_model_add_material(m, name, FLOW_CAT_DOMESTIC, "t", &mats[k]));
+    }
+    ck_assert_flow_ok(flow_model_set_generation(m, src, mats[2], 7, FLOW_NONE));
+    ck_assert_flow_ok(flow_model_add_flow(m, src, mi, FLOW_ALL, FLOW_REST, 0, FLOW_NONE, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, mi, "out", sink, NULL));
+    ck_assert_flow_ok(flow_model_add_port_flow(m, mi, "spare", sink2, NULL));
+    ck_assert_flow_ok(flow_model_compile(m));
+    flow_sim *s;
+    ck_assert_flow_ok(flow_sim_new(&s, m));
+    ck_assert_flow_ok(flow_sim_run(s));
+    for (int y = 2021; y <= 2022; y++)
+        ck_assert_double_eq_tol(get(s, FLOW_ITEM_FLOW, "mirror[out]->sink:m2", y), 7, TOL);
+    int item;
+    for (int k = 0; k < 5; k++) {
+        char name[40];
+        snprintf(name, sizeof name, "mirror[out]->sink:m%d", k);
+        ck_assert_flow_ok(flow_model_find_item(m, FLOW_ITEM_FLOW, name, &item));
+        ck_assert_msg(s->lv_e[item] == (k == 2), "%s: live %d", name, s->lv_e[item]);
+        ck_assert_int_eq(s->lv_pm[(size_t)sink * 5 + (size_t)mats[k]], k == 2);
+    }
+    char why[300];
+    ck_assert_msg(ck_live_check(s, why, sizeof why) == 0, "%s", why);
+    flow_sim_free(s);
+    flow_model_free(m);
+}
+END_TEST
+
 START_TEST(test_rows_read_by_blocks)
 {
     ck_assert_flow_ok(flow_plugin_register(flow_plugin_mirror()));
@@ -1142,6 +1188,7 @@ Suite *flow_typed_suite(void)
     tcase_add_test(tc, test_rows_read_by_blocks);
     tcase_add_test(tc, test_live_items);
     tcase_add_test(tc, test_live_input_arrives_later);
+    tcase_add_test(tc, test_live_rows_of_inputs_only);
     suite_add_tcase(s, tc);
     TCase *tf = tcase_create("facilities");
     tcase_set_timeout(tf, 120);
