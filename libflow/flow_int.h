@@ -597,6 +597,9 @@ struct flow_sim {
     double *tzv;
     int *tnnz;                /* [NT] */
     unsigned char *trel_any;  /* [NT] 1: the last transfer releases something */
+    unsigned char *trel_dirty; /* [NT] 0: its releases in trel are all +0 (bits) */
+    int *tvar0, *tvar;        /* [NT + 1], [ty_npar]: typed process k's parameters bound to a model
+                                 parameter are tvar[tvar0[k] .. tvar0[k + 1]) */
     unsigned char *tstate;    /* [ty_state] the types' per-process states ([ty_marks], cleared by
                                  each reset); then two blocks of typed.c that live as long as the
                                  simulation (no reset clears them): the row marks of the transfer

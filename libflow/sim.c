@@ -138,6 +138,17 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     SIM_ALLOC(s->tzcap, NT);
     SIM_ALLOC(s->tnnz, NT);
     SIM_ALLOC(s->trel_any, NT);
+    SIM_ALLOC(s->trel_dirty, NT);
+    SIM_ALLOC(s->tvar0, NT + 1);
+    SIM_ALLOC(s->tvar, c->ty_npar);
+    for (int k = 0, n = 0; k < c->NT; k++) {
+        const flow_process *pr = &m->procs[c->ty[k].p];
+        s->tvar0[k] = n;
+        for (int i = 0; i < c->ty[k].n_params; i++)
+            if (pr->tset[i] && pr->tparam[i] != FLOW_NONE)
+                s->tvar[n++] = i;
+        s->tvar0[k + 1] = n;
+    }
     SIM_ALLOC(s->tstate, c->ty_state);
     SIM_ALLOC(s->tacc, M);
     SIM_ALLOC(s->tam, M);
@@ -266,7 +277,7 @@ void flow_sim_free(flow_sim *s)
                      s->tcoef, s->trel, s->tcol, s->tpar, s->tvalid, s->tinit, s->tnz_row, s->tnz_col, s->tnz_v,
                      s->tnnz, s->trel_any, s->tstate, s->tacc, s->tout, s->txin, s->sj, s->trow, s->tnrow,
                      s->tkeeps, s->bal_p, s->trtmp, s->tr0, s->trcap, s->genh, s->plan, s->tzr, s->tzc, s->tzv,
-                     s->tz0, s->tzcap, s->tszero, s->init_nz, s->tam, s->trl, s->tct, s->prod };
+                     s->tz0, s->tzcap, s->tszero, s->init_nz, s->tam, s->trl, s->tct, s->trel_dirty, s->tvar0, s->tvar, s->prod };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     flow_solver__free(s->solver, a);

@@ -178,7 +178,12 @@ int flow_typed__coefs(const flow_step *st, int k)
         return 0;
     int changed = !s->tvalid[k];
     const flow_process *pr = &st->m->procs[p];
-    for (int i = 0; i < ty->n_params; i++) {
+    /* a transfer held for par: only the parameters bound to a model
+     * parameter can have changed since (the others are constants that par
+     * holds); else every one is evaluated */
+    const int npv = changed ? ty->n_params : s->tvar0[k + 1] - s->tvar0[k];
+    for (int j = 0; j < npv; j++) {
+        const int i = changed ? j : s->tvar[s->tvar0[k] + j];
         double v = !pr->tset[i] ? ty->t->params[i].def
                    : pr->tparam[i] == FLOW_NONE ? pr->tcoef[i] : pr->tcoef[i] * st->pv[pr->tparam[i]];
         if (v != par[i]) {
@@ -204,7 +209,11 @@ int flow_typed__coefs(const flow_step *st, int k)
      * whole block when it fails), which saves clearing n_ports x M x M
      * values before each call */
     double *coef = s->tcoef, *rel = s->trel + ty->rel0;
-    memset(rel, 0, (size_t)NR * sizeof *rel);
+    /* its releases are all +0 unless its last transfer set one (most
+     * types release nothing) */
+    if (s->trel_dirty[k])
+        memset(rel, 0, (size_t)NR * sizeof *rel);
+    s->trel_dirty[k] = 1; /* until read below */
     /* a type with state may read it, unless it says it does not */
     int touched = ty->t->state_size > 0 && !ty->t->transfer_stateless;
     const double *prev = st->sprev ? st->sprev + c->p_stock[p] : c->pm_init + (size_t)p * M;
@@ -241,6 +250,7 @@ int flow_typed__coefs(const flow_step *st, int k)
     /* most types release nothing: then the releases need no look each */
     const int rel_any = flow__bits_or(rel, NR) != 0;
     s->trel_any[k] = 0;
+    s->trel_dirty[k] = (unsigned char)rel_any;
     /* by rows: only the rows asked for hold values, and the rows that
      * release; read in increasing order as the full scan, so that the
      * step adds the same terms in the same order */
