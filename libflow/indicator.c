@@ -623,8 +623,11 @@ void flow_indicator__eval_year(flow_sim *s, int t, double *row)
     double *v = s->nodeval;
     if (s->lv_nodes_epoch != s->lv_epoch)
         live_items(s);
-    for (size_t k = 0; k < m->n_nodes; k++)
-        if (!s->reuse || !s->rnode[k]) /* else: the value of the run captured (reuse.c) */
+    if (s->reuse) /* the others keep the value of the run captured (reuse.c) */
+        for (int j = 0; j < s->nrnvar; j++)
+            v[(size_t)t * m->n_nodes + (size_t)s->rnvar[j]] = node_value(s, s->rnvar[j], t, v);
+    else
+        for (size_t k = 0; k < m->n_nodes; k++)
             v[(size_t)t * m->n_nodes + k] = node_value(s, (int)k, t, v);
     for (size_t i = 0; i < m->n_inds; i++)
         row[i] = v[(size_t)t * m->n_nodes + (size_t)m->inds[i].node];
