@@ -520,9 +520,12 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
         s->tszero[k] = 0;
         const double *col = s->tcol + (size_t)k * M, *rel = s->trel + ty->rel0;
         for (int j = 0; j < nl; j++) {
-            /* not live: neither held nor received, its stock is +0 (the
-             * row holds it), it adds +0 to the change and nothing to big */
+            /* not live, or neither held nor received this year: its stock
+             * is +0 (the row holds it), it adds +0 to the change and
+             * nothing to big */
             const int m = lm[j];
+            if ((bits(prev + m) | bits(acc + m)) == 0)
+                continue;
             stk[m] = prev[m] + acc[m] * (1 - col[m]);
             double b = acc[m] > prev[m] ? acc[m] : prev[m]; /* not fmax: a libm call */
             big = b > big ? b : big;
@@ -715,6 +718,8 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
     const int *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
     for (int j = 0; j < (in_cycle ? M : nl); j++) {
         const int m = in_cycle ? j : lm[j];
+        if (!in_cycle && (bits(prev + m) | bits(acc + m)) == 0)
+            continue;
         stk[m] = prev[m] + acc[m] * (1 - col[m]);
     }
     if (s->trel_any[k]) {
