@@ -290,6 +290,7 @@ typedef struct flow_trow {
     int r;                    /* port x M + material */
     int e;                    /* its flow item */
     int xi;                   /* the input it feeds: x[to x M + material] */
+    int m;                    /* its material, r % M */
     int z0, z1;               /* its non-zeros in tnz_col/tnz_v, from coef0 */
     double u;                 /* the one value of a row that takes every material alike, else -1 */
     double rel;               /* its release */

@@ -338,7 +338,7 @@ int flow_typed__coefs(const flow_step *st, int k)
          * inputs live) */
         if (!(rel_any && rel[r] != 0) && (u < 0 ? nnz == z0 : !any_in))
             continue;
-        tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, z0, nnz, u, rel[r] };
+        tr[nrow++] = (flow_trow){ r, te[r], to[r / M] * M + r % M, r % M, z0, nnz, u, rel[r] };
         if (!s->lv_e[te[r]]) /* the row can carry from now on (live.c) */
             flow_live__port(s, te[r]);
     }
@@ -531,8 +531,9 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
             big = b > big ? b : big;
         }
         if (s->trel_any[k]) {
-            for (int r = 0; r < ty->n_ports * M; r++)
-                stk[r % M] -= rel[r];
+            for (int q = 0; q < ty->n_ports; q++) /* row q x M + m: in the rows' order */
+                for (int m = 0; m < M; m++)
+                    stk[m] -= rel[q * M + m];
             for (int m = 0; m < M; m++)
                 if (stk[m] < 0) {
                     double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
@@ -605,7 +606,7 @@ static void emit_rows(const flow_step *st, int k, const double *acc, double *bou
 {
     const flow_compiled *c = st->c;
     flow_sim *s = st->s;
-    const int M = st->M, nrow = s->tnrow[k];
+    const int nrow = s->tnrow[k];
     const flow_trow *tr = s->trow + s->tr0[k];
     const int *nc = s->tnz_col + s->tz0[k];
     const double *nv = s->tnz_v + s->tz0[k];
@@ -634,8 +635,8 @@ static void emit_rows(const flow_step *st, int k, const double *acc, double *bou
         out[r] = v;
         if (v == 0)
             continue;
-        send(st, c->e_to[tr[i].e], r % M, v);
-        bout[r % M] += v;
+        send(st, c->e_to[tr[i].e], tr[i].m, v);
+        bout[tr[i].m] += v;
     }
 }
 
@@ -723,8 +724,9 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
         stk[m] = prev[m] + acc[m] * (1 - col[m]);
     }
     if (s->trel_any[k]) {
-        for (int r = 0; r < NR; r++)
-            stk[r % M] -= rel[r];
+        for (int q = 0; q < ty->n_ports; q++) /* row q x M + m: in the rows' order */
+            for (int m = 0; m < M; m++)
+                stk[m] -= rel[q * M + m];
         for (int m = 0; m < M; m++)
             if (stk[m] < 0) {
                 double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
