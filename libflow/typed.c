@@ -689,6 +689,12 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
     if (bl < 0 && ovf < 0 && rho == 1) {
         memcpy(acc, xp, (size_t)M * sizeof *acc);
         memset(bout, 0, (size_t)M * sizeof *bout);
+    } else if (bl < 0 && !in_cycle && rho == 1) {
+        /* it accepts all it received (+0 + 1 x x is x) and its overflow
+         * carries +0, which the flows' row holds: acc is its input */
+        acc = (double *)xp; /* read only from here on */
+        for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++)
+            bout[s->lv_mat[j]] = 0;
     } else if (bl < 0 && !in_cycle) {
         /* its live materials only (live.c): of the others it accepts +0
          * and its overflow carries +0, which the flows' row holds and
