@@ -11,7 +11,8 @@
  * the start, follows a stock path of, or receives through a flow item
  * that can carry. A typed process's port rows are what its type makes
  * of its inputs, which no declaration states: a port item is live from
- * the first transfer that gives its row a coefficient or a release
+ * the first transfer that gives its row a release or a coefficient for a
+ * material the process may receive
  * (flow_live__port, then flow_live__grow, from typed.c), and what it
  * reaches from then on; the typed process then counts the material as
  * one it may send (its balance sums what it sent of each). The
