@@ -631,6 +631,7 @@ struct flow_sim {
                                  vary, and the fixed ones with a replay */
     unsigned char *rnode;     /* [n_nodes] 1: the expression node's values are the captured run's */
     int *rnvar, nrnvar;       /* [n_nodes] the others, in order: those evaluated while reusing */
+    int *rprod, nrprod;       /* [NP] the products of a varying parameter, in the order of prod */
     int *rrep0;               /* [C + 1] component k's replay: entries [rrep0[k], rrep0[k + 1]) */
     int *rrep_e, *rrep_xi;    /* [E] of flow rrep_e, add its value to input rrep_xi (p x M + mat) */
     int *rzero[4], rnzero[4]; /* the items of flows, stocks and metrics of the processes that

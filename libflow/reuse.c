@@ -194,7 +194,8 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     s->rclr[2] = flow_alloc__malloc(a, ((size_t)c->P * (size_t)c->M + 1) * sizeof(int));
     s->rnode = flow_alloc__malloc(a, s->m->n_nodes + 1);
     s->rnvar = flow_alloc__malloc(a, (s->m->n_nodes + 1) * sizeof *s->rnvar);
-    if (!pv || !s->rnode || !s->rnvar || !s->rpvar || !s->rvary || !s->rfixed || !s->rvisit || !s->rrep0 || !s->rrep_e || !s->rrep_xi || !s->rzero[0] ||
+    s->rprod = flow_alloc__malloc(a, ((size_t)c->NP + 1) * sizeof *s->rprod);
+    if (!pv || !s->rnode || !s->rnvar || !s->rprod || !s->rpvar || !s->rvary || !s->rfixed || !s->rvisit || !s->rrep0 || !s->rrep_e || !s->rrep_xi || !s->rzero[0] ||
         !s->rzero[1] || !s->rzero[2] || !s->rzero[3] ||
         !s->rlogged || !s->rclr[0] || !s->rclr[1] || !s->rclr[2]) {
         flow_alloc__free(a, pv);
@@ -205,6 +206,10 @@ int flow_sim__reuse_prepare(flow_sim *s, const unsigned char *vary)
     varying_params(s->m, vary, pv);
     varying(s, pv, s->rpvar);
     fixed_nodes(s, pv);
+    s->nrprod = 0;
+    for (int i = 0; i < s->n_prod; i++)
+        if (pv[s->prod[i]])
+            s->rprod[s->nrprod++] = s->prod[i];
     flow_alloc__free(a, pv);
     s->nrnvar = 0;
     for (size_t k = 0; k < s->m->n_nodes; k++)
@@ -345,12 +350,12 @@ void flow_sim__reuse_off(flow_sim *s)
 void flow_sim__reuse_free(flow_sim *s)
 {
     const flow_allocator *a = s->alloc;
-    void *arrs[] = { s->rnode, s->rnvar, s->rpvar, s->rvary, s->rfixed, s->rvisit, s->rrep0, s->rrep_e, s->rrep_xi, s->rzero[0], s->rzero[1],
+    void *arrs[] = { s->rnode, s->rnvar, s->rprod, s->rpvar, s->rvary, s->rfixed, s->rvisit, s->rrep0, s->rrep_e, s->rrep_xi, s->rzero[0], s->rzero[1],
                      s->rzero[2], s->rzero[3], s->rlogged, s->rlog, s->rclr[0], s->rclr[1], s->rclr[2] };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(a, arrs[i]);
     s->rnode = s->rpvar = s->rvary = s->rfixed = NULL;
-    s->rnvar = NULL;
+    s->rnvar = s->rprod = NULL;
     s->rvisit = NULL;
     s->rrep0 = s->rrep_e = s->rrep_xi = NULL;
     s->rzero[0] = s->rzero[1] = s->rzero[2] = s->rzero[3] = NULL;

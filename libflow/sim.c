@@ -430,8 +430,12 @@ int flow_sim_reset(flow_sim *s)
 static int eval_products(const flow_step *st, double *pv)
 {
     const flow_model *m = st->m;
-    for (int i = 0; i < st->s->n_prod; i++) {
-        const int p = st->s->prod[i];
+    const flow_sim *s = st->s;
+    /* while reusing, those of a varying parameter: the others hold the
+     * values of the run captured, from the same factors (reuse.c) */
+    const int n = s->reuse ? s->nrprod : s->n_prod, *prod = s->reuse ? s->rprod : s->prod;
+    for (int i = 0; i < n; i++) {
+        const int p = prod[i];
         const flow_param *pr = &m->params[p];
         double v = pv[pr->a] * pv[pr->b];
         pv[p] = v;
