@@ -259,6 +259,7 @@ int flow_typed__coefs(const flow_step *st, int k)
         const int r = by_rows ? s->trl[li] : li;
         double *row = coef + (size_t)r * M;
         const int z0 = nnz, marked = mark[r];
+        int same = 1; /* every value of the row so far is its first */
         mark[r] = 0;
         /* most rows are all zeros: one test of the bits of the whole row
          * (no branch per value; a -0 passes on to the values, which skip it) */
@@ -280,6 +281,7 @@ int flow_typed__coefs(const flow_step *st, int k)
                     double v = row[m];
                     if (v == 0)
                         continue;
+                    same &= nnz == z0 || v == nv[z0];
                     if (!(v > 0) || !isfinite(v)) {
                         rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer sends %g of material '%s' to material "
                                        "'%s' of port '%s' (coefficients must be finite and >= 0)", v,
@@ -312,10 +314,11 @@ int flow_typed__coefs(const flow_step *st, int k)
          * input */
         if (nnz == z0 && !(rel_any && rel[r] != 0))
             continue;
-        double u = nnz - z0 == M ? nv[z0] : -1;
-        for (int i = z0 + 1; u >= 0 && i < nnz; i++)
-            if (nv[i] != u)
-                u = -1;
+        const double u = nnz - z0 == M && same ? nv[z0] : -1;
+        /* outside cycles such a row is u times what it accepted: its
+         * values need no keeping (emit_all, in a cycle, reads them) */
+        if (u >= 0 && !ty->in_cycle)
+            nnz = z0;
         /* a row summed term by term keeps the terms of the materials the
          * process can receive (live.c, lv_in): the others multiply +0 and
          * add +0 to the sum, which starts at +0. When it may receive
