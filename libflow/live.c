@@ -4,8 +4,8 @@
  * flow items that may be other than +0.
  *
  * A city's model routes dozens of materials through processes that each
- * see a few: in the Hengshui plan's ensemble 618 of the 5,844 flow items
- * are live, and 732 of the 4,730 (process, material) pairs. A flow item
+ * see a few: in the Hengshui plan's ensemble 293 of the 5,844 flow items
+ * are live, and 310 of the 4,730 (process, material) pairs. A flow item
  * can carry only when its process may hold its material, or when it is
  * a fixed amount; a process may hold a material it generates, holds at
  * the start, follows a stock path of, or receives through a flow item
