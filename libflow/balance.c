@@ -31,14 +31,6 @@ static int nothing_held(const flow_compiled *c, const double *st, const double *
     return 1;
 }
 
-/* The bits of one double. */
-static inline uint64_t bits(const double *v)
-{
-    uint64_t w;
-    memcpy(&w, v, sizeof w);
-    return w;
-}
-
 /* The worst residual found so far, for the message. */
 typedef struct bal_worst {
     double rel, res, in, out;
@@ -81,7 +73,7 @@ static void typed_sums(flow_sim *s, const double *st, const double *sp, const in
          * live materials in most years): each sum stays */
         if (items[0] >= 0 && items[1] < 0) {
             const double *now = st + items[0] + mat, *before = sp ? sp + items[0] + mat : init + mat;
-            if ((bits(&in) | bits(&out) | bits(now) | bits(before)) == 0)
+            if ((flow__bits(&in) | flow__bits(&out) | flow__bits(now) | flow__bits(before)) == 0)
                 continue;
         }
         double scale = flow__fmax(fabs(in), fabs(out));

@@ -53,6 +53,14 @@ static inline double flow__fmax(double a, double b)
     return b > a ? b : a == a ? a : b;
 }
 
+/* The bits of one double (a copy of its 8 bytes: one load). */
+static inline uint64_t flow__bits(const double *v)
+{
+    uint64_t w;
+    memcpy(&w, v, sizeof w);
+    return w;
+}
+
 /* The bits of v[0..n) ORed together: 0 exactly when every value is +0 (a
  * -0 or a NaN is not; callers then look at the values). Four independent
  * ORs, no branch per value: the year step skips runs of materials a
@@ -415,8 +423,6 @@ void flow_indicator__free_compiled(flow_model *m);
 int flow_indicator__compile(flow_model *m);
 /* Evaluates every indicator for year index t into row. */
 void flow_indicator__eval_year(struct flow_sim *s, int t, double *row);
-/* Allocates the lists of live items of a simulation's nodes (flow_sim_new). */
-int flow_indicator__live_new(struct flow_sim *s);
 
 /* compile.c, compile_check.c, compile_order.c, compile_typed.c --------- */
 
@@ -650,19 +656,18 @@ struct flow_sim {
     unsigned char *lv_tkeep;  /* [NT] the typed process may keep something in stock: it held
                                  some at the start, or a transfer kept some (tkeeps) */
     unsigned char *lv_e;      /* [E] the flow item may be other than +0 */
-    unsigned char *lv_port;   /* [E] a port item of a typed process (live by flow_live__port) */
     int *lv_m0, *lv_mat;      /* [P + 1], [P*M]: process p's live materials, ascending, are
                                  lv_mat[lv_m0[p] .. lv_m0[p + 1]) */
     int *lv_eo, *lv_neven;    /* [P*M], [P]: the same lists, the lv_neven[p] even materials first,
                                  then the odd ones, each ascending */
     int *lv_st, lv_s0[5];     /* [S]: the live stock items, by the sum of sum_abs (sim.c) they go
                                  to: sum r's are lv_st[lv_s0[r] .. lv_s0[r + 1]) */
-    int *lv_todo, lv_ntodo;   /* [P*M] the (process, material) pairs made live, to propagate */
+    int *lv_queue, lv_nqueue; /* [P*M] the (process, material) pairs made live, to propagate */
     int lv_grown;             /* flow_live__port marked an item since the last growth */
     int *lv_g0, *lv_g;        /* [P + 1], [G]: the routing groups run_split runs of process p are
                                  lv_g[lv_g0[p] .. lv_g0[p + 1]) (the others carry +0) */
     unsigned lv_epoch;        /* advanced by each growth (readers keep lists of their epoch) */
-    int *lv_items, *lv_nitems; /* indicator.c: each FLOWS or STOCKS node's live items, from */
+    int *lv_items, *lv_nitems; /* each FLOWS or STOCKS node's live items (indicator.c), from */
     size_t *lv_i0;            /* lv_i0[k], lv_nitems[k] of them, as of lv_epoch lv_nodes_epoch */
     unsigned lv_nodes_epoch;
     /* test hooks (FLOW_TESTHOOK, read once by flow_sim_new; off: -1 and

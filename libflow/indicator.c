@@ -579,21 +579,6 @@ static double node_value(const flow_sim *s, int k, int t, const double *v)
     }
 }
 
-int flow_indicator__live_new(flow_sim *s)
-{
-    const flow_model *m = s->m;
-    size_t n = 0;
-    for (size_t k = 0; k < m->n_nodes; k++)
-        n += (size_t)m->nodes[k].n_items;
-    s->lv_items = flow_alloc__malloc(s->alloc, (n + 1) * sizeof *s->lv_items);
-    s->lv_nitems = flow_alloc__calloc(s->alloc, m->n_nodes + 1, sizeof *s->lv_nitems);
-    s->lv_i0 = flow_alloc__calloc(s->alloc, m->n_nodes + 1, sizeof *s->lv_i0);
-    if (!s->lv_items || !s->lv_nitems || !s->lv_i0)
-        return flow_error__nomem("a simulation's indicator sums");
-    s->lv_nodes_epoch = s->lv_epoch - 1; /* built at the first evaluation */
-    return 0;
-}
-
 /* Each FLOWS and STOCKS node's items that are live (live.c), in the
  * order of its items. */
 static void live_items(flow_sim *s)

@@ -12,8 +12,8 @@
  * that can carry. A typed process's port rows are what its type makes
  * of its inputs, which no declaration states: a port item is live from
  * the first transfer that gives its row a release or a coefficient for a
- * material the process may receive
- * (flow_live__port, then flow_live__grow, from typed.c), and what it
+ * material the process may receive (flow_live__port, then
+ * flow_live__grow, from typed.c), and what it
  * reaches from then on; the typed process then counts the material as
  * one it may send (its balance sums what it sent of each). The
  * processes of cycles, solved as systems over all their materials, are
@@ -59,7 +59,7 @@ static void mark_pm(flow_sim *s, int p, int m)
     size_t pm = (size_t)p * (size_t)s->m->c.M + (size_t)m;
     if (!s->lv_pm[pm]) {
         s->lv_pm[pm] = 1;
-        s->lv_todo[s->lv_ntodo++] = (int)pm;
+        s->lv_queue[s->lv_nqueue++] = (int)pm;
     }
 }
 
@@ -115,10 +115,10 @@ static void close_over(flow_sim *s)
 {
     const flow_compiled *c = &s->m->c;
     const int M = c->M;
-    while (s->lv_ntodo > 0) {
-        const int pm = s->lv_todo[--s->lv_ntodo], p = pm / M, m = pm % M;
+    while (s->lv_nqueue > 0) {
+        const int pm = s->lv_queue[--s->lv_nqueue], p = pm / M, m = pm % M;
         for (int e = c->p_estart[p]; e < c->p_eend[p]; e++)
-            if (c->e_mat[e] == m && !s->lv_port[e]) {
+            if (c->e_mat[e] == m && c->e_mode[e] != FLOW_PORT) {
                 s->lv_e[e] = 1;
                 mark_in(s, c->e_to[e], m);
             }
@@ -156,19 +156,25 @@ int flow_live__new(flow_sim *s)
     s->lv_in = flow_alloc__calloc(s->alloc, PM + 1, 1);
     s->lv_tkeep = flow_alloc__calloc(s->alloc, (size_t)c->NT + 1, 1);
     s->lv_e = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
-    s->lv_port = flow_alloc__calloc(s->alloc, (size_t)c->E + 1, 1);
     s->lv_m0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_m0);
     s->lv_mat = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_mat);
-    s->lv_todo = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_todo);
+    s->lv_queue = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_queue);
     s->lv_eo = flow_alloc__malloc(s->alloc, (PM + 1) * sizeof *s->lv_eo);
     s->lv_neven = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_neven);
     s->lv_st = flow_alloc__malloc(s->alloc, ((size_t)c->S + 1) * sizeof *s->lv_st);
     s->lv_g0 = flow_alloc__malloc(s->alloc, ((size_t)c->P + 1) * sizeof *s->lv_g0);
     s->lv_g = flow_alloc__malloc(s->alloc, ((size_t)c->G + 1) * sizeof *s->lv_g);
-    if (!s->lv_pm || !s->lv_in || !s->lv_tkeep || !s->lv_e || !s->lv_port || !s->lv_m0 || !s->lv_mat || !s->lv_todo || !s->lv_eo || !s->lv_neven ||
-        !s->lv_st || !s->lv_g0 || !s->lv_g)
+    /* the indicators' lists of live items (indicator.c builds them) */
+    size_t n_items = 0;
+    for (size_t k = 0; k < m->n_nodes; k++)
+        n_items += (size_t)m->nodes[k].n_items;
+    s->lv_items = flow_alloc__malloc(s->alloc, (n_items + 1) * sizeof *s->lv_items);
+    s->lv_nitems = flow_alloc__calloc(s->alloc, m->n_nodes + 1, sizeof *s->lv_nitems);
+    s->lv_i0 = flow_alloc__calloc(s->alloc, m->n_nodes + 1, sizeof *s->lv_i0);
+    if (!s->lv_pm || !s->lv_in || !s->lv_tkeep || !s->lv_e || !s->lv_m0 || !s->lv_mat || !s->lv_queue || !s->lv_eo ||
+        !s->lv_neven || !s->lv_st || !s->lv_g0 || !s->lv_g || !s->lv_items || !s->lv_nitems || !s->lv_i0)
         return flow_error__nomem("a simulation's live items");
-    s->lv_ntodo = 0;
+    s->lv_nqueue = 0;
     for (int k = 0; k < c->NT; k++) /* an initial stock is kept until a transfer sends it */
         s->lv_tkeep[k] = flow__bits_or(c->pm_init + (size_t)c->ty[k].p * c->M, c->M) != 0;
     for (size_t i = 0; i < m->n_gens; i++)
@@ -178,14 +184,11 @@ int flow_live__new(flow_sim *s)
     for (size_t i = 0; i < PM; i++)
         if (c->pm_init[i] != 0)
             mark_pm(s, (int)(i / (size_t)c->M), (int)(i % (size_t)c->M));
-    for (int e = 0; e < c->E; e++) {
-        s->lv_port[e] = c->e_mode[e] == FLOW_PORT;
-        /* a fixed amount is sent whatever the process holds */
-        if (c->e_mode[e] == FLOW_FIXED) {
+    for (int e = 0; e < c->E; e++)
+        if (c->e_mode[e] == FLOW_FIXED) { /* sent whatever the process holds */
             s->lv_e[e] = 1;
             mark_in(s, c->e_to[e], c->e_mat[e]);
         }
-    }
     for (int k = 0; k < c->C; k++)
         for (int i = c->c_start[k]; c->c_cycle[k] && i < c->c_start[k + 1]; i++) {
             int p = c->order[i];
@@ -197,6 +200,7 @@ int flow_live__new(flow_sim *s)
             }
         }
     close_over(s);
+    s->lv_nodes_epoch = s->lv_epoch - 1; /* the indicators' lists: built at their first evaluation */
     return 0;
 }
 
@@ -232,12 +236,12 @@ void flow_live__grow(flow_sim *s)
 
 void flow_live__free(flow_sim *s)
 {
-    void *arrs[] = { s->lv_pm,  s->lv_in, s->lv_tkeep, s->lv_e,     s->lv_port,  s->lv_m0,     s->lv_mat, s->lv_eo,   s->lv_neven,
-                     s->lv_st, s->lv_todo, s->lv_g0, s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
+    void *arrs[] = { s->lv_pm, s->lv_in, s->lv_tkeep, s->lv_e,  s->lv_m0,    s->lv_mat,    s->lv_eo, s->lv_neven,
+                     s->lv_st, s->lv_queue, s->lv_g0,  s->lv_g, s->lv_items, s->lv_nitems, s->lv_i0 };
     for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++)
         flow_alloc__free(s->alloc, arrs[i]);
-    s->lv_pm = s->lv_in = s->lv_tkeep = s->lv_e = s->lv_port = NULL;
-    s->lv_m0 = s->lv_mat = s->lv_eo = s->lv_neven = s->lv_st = s->lv_todo = s->lv_g0 = s->lv_g = NULL;
+    s->lv_pm = s->lv_in = s->lv_tkeep = s->lv_e = NULL;
+    s->lv_m0 = s->lv_mat = s->lv_eo = s->lv_neven = s->lv_st = s->lv_queue = s->lv_g0 = s->lv_g = NULL;
     s->lv_items = s->lv_nitems = NULL;
     s->lv_i0 = NULL;
 }

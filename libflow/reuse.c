@@ -294,23 +294,20 @@ void flow_sim__reuse_capture(flow_sim *s)
  * live hold +0 already. */
 static void live_clears(flow_sim *s)
 {
-    const flow_compiled *c = &s->m->c;
-    const size_t M = (size_t)c->M;
-    for (int k = 0; k < 3; k++) {
-        const int *runs = s->rzero[k == 2 ? 3 : k];
-        int n = 0;
-        for (int r = 0; r < s->rnzero[k == 2 ? 3 : k]; r++)
-            for (int i = runs[2 * r]; i < runs[2 * r] + runs[2 * r + 1]; i++) {
-                if (k == 0 && s->lv_e[i])
-                    s->rclr[0][n++] = i;
-                else if (k == 1 && flow_live__stock(s, i))
-                    s->rclr[1][n++] = i;
-                for (size_t m = 0; k == 2 && m < M; m++)
-                    if (s->lv_pm[(size_t)i * M + m])
-                        s->rclr[2][n++] = (int)((size_t)i * M + m);
-            }
-        s->rnclr[k] = n;
-    }
+    const int M = s->m->c.M;
+    s->rnclr[0] = s->rnclr[1] = s->rnclr[2] = 0;
+    for (int r = 0; r < s->rnzero[0]; r++) /* flows */
+        for (int i = s->rzero[0][2 * r]; i < s->rzero[0][2 * r] + s->rzero[0][2 * r + 1]; i++)
+            if (s->lv_e[i])
+                s->rclr[0][s->rnclr[0]++] = i;
+    for (int r = 0; r < s->rnzero[1]; r++) /* stocks */
+        for (int i = s->rzero[1][2 * r]; i < s->rzero[1][2 * r] + s->rzero[1][2 * r + 1]; i++)
+            if (flow_live__stock(s, i))
+                s->rclr[1][s->rnclr[1]++] = i;
+    for (int r = 0; r < s->rnzero[3]; r++) /* inputs: processes */
+        for (int p = s->rzero[3][2 * r]; p < s->rzero[3][2 * r] + s->rzero[3][2 * r + 1]; p++)
+            for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++)
+                s->rclr[2][s->rnclr[2]++] = p * M + s->lv_mat[j];
     s->rclr_epoch = s->lv_epoch;
 }
 

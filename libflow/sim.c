@@ -250,8 +250,6 @@ int flow_sim_new(flow_sim **out, const flow_model *m)
     if (!rc)
         rc = flow_live__new(s);
     if (!rc)
-        rc = flow_indicator__live_new(s);
-    if (!rc)
         rc = flow_typed__init(s);
     if (rc) {
         flow_sim_free(s);

@@ -29,15 +29,6 @@ static int type_params(const flow_model *m, const flow_typed *ty, const double *
     return changed;
 }
 
-/* The bits of one double (memcpy of 8 bytes: one load). */
-static inline uint64_t bits(const double *v)
-{
-    uint64_t w;
-    memcpy(&w, v, sizeof w);
-    return w;
-}
-
-
 /* Calls fini() of every typed process whose init() ran. */
 void flow_typed__fini(flow_sim *s)
 {
@@ -461,6 +452,28 @@ static void send(const flow_step *st, int to, int mat, double v)
         s->x[q] += v;
 }
 
+/* Takes typed process k's releases from its stock stk (last year's:
+ * prev), port by port and material by material, in the order of the
+ * rows; rounding noise below 0 becomes 0, more is the type's error. */
+static int take_releases(const flow_step *st, int k, double *stk, const double *prev)
+{
+    const flow_typed *ty = &st->c->ty[k];
+    const int M = st->M;
+    const double *rel = st->s->trel + ty->rel0;
+    for (int q = 0; q < ty->n_ports; q++)
+        for (int m = 0; m < M; m++)
+            stk[m] -= rel[q * M + m];
+    for (int m = 0; m < M; m++)
+        if (stk[m] < 0) {
+            double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
+            if (stk[m] < -tol)
+                return err_typed(st, ty->p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it holds "
+                                 "(%.10g t short)", st->m->mats[m].name, -stk[m]);
+            stk[m] = 0;
+        }
+    return 0;
+}
+
 /* The lean case of typed_emit: no capacity, not in a cycle; acc is the
  * process's input. Only the rows that send something are computed and
  * written (typed_coefs lists them): the flow row of the year is all zeros
@@ -521,33 +534,20 @@ static int typed_lean(const flow_step *st, int k, const double *acc, const doubl
                 stk[m] = prev[m];
     } else {
         s->tszero[k] = 0;
-        const double *col = s->tcol + (size_t)k * M, *rel = s->trel + ty->rel0;
+        const double *col = s->tcol + (size_t)k * M;
         for (int j = 0; j < nl; j++) {
             /* not live, or neither held nor received this year: its stock
              * is +0 (the row holds it), it adds +0 to the change and
              * nothing to big */
             const int m = lm[j];
-            if ((bits(prev + m) | bits(acc + m)) == 0)
+            if ((flow__bits(prev + m) | flow__bits(acc + m)) == 0)
                 continue;
             stk[m] = prev[m] + acc[m] * (1 - col[m]);
             double b = acc[m] > prev[m] ? acc[m] : prev[m]; /* not fmax: a libm call */
             big = b > big ? b : big;
         }
-        if (s->trel_any[k]) {
-            for (int q = 0; q < ty->n_ports; q++) /* row q x M + m: in the rows' order */
-                for (int m = 0; m < M; m++)
-                    stk[m] -= rel[q * M + m];
-            for (int m = 0; m < M; m++)
-                if (stk[m] < 0) {
-                    double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
-                    if (stk[m] < -tol) {
-                        rc = err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
-                                       "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
-                        goto done;
-                    }
-                    stk[m] = 0;
-                }
-        }
+        if (s->trel_any[k] && (rc = take_releases(st, k, stk, prev)))
+            goto done;
         for (int j = 0; j < nl; j++) /* not live: +0 - +0, the sum stays */
             tds += stk[lm[j]] - prev[lm[j]];
     }
@@ -619,7 +619,7 @@ static void emit_rows(const flow_step *st, int k, const double *acc, double *bou
     const int p = c->ty[k].p, *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
     for (int j = 0; j < nl; j++) {
         am[na] = lm[j];
-        na += bits(acc + lm[j]) != 0;
+        na += flow__bits(acc + lm[j]) != 0;
     }
     for (int i = 0; i < nrow; i++) {
         double sum = 0;
@@ -682,7 +682,7 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
     const int M = st->M, p = ty->p, NR = ty->n_ports * M;
     const double rho = s->rho[p];
     double *acc = s->tacc, *out = s->tout;
-    const double *rel = s->trel + ty->rel0;
+    const double *accepted = acc; /* what it accepted: acc, or its input (below) */
     const int bl = c->p_backlog[p], ovf = c->p_ovf[p], in_cycle = s->loc[p] >= 0, sb = c->p_stock[p];
     /* last year's stock (before the first year: the initial stock) */
     const double *prev = st->sprev ? st->sprev + sb : c->pm_init + (size_t)p * M;
@@ -694,8 +694,8 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
         memset(bout, 0, (size_t)M * sizeof *bout);
     } else if (bl < 0 && !in_cycle && rho == 1) {
         /* it accepts all it received (+0 + 1 x x is x) and its overflow
-         * carries +0, which the flows' row holds: acc is its input */
-        acc = (double *)xp; /* read only from here on */
+         * carries +0, which the flows' row holds: its input as it is */
+        accepted = xp;
         for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++)
             bout[s->lv_mat[j]] = 0;
     } else if (bl < 0 && !in_cycle) {
@@ -716,9 +716,9 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
         /* balance.c reads the live materials (live.c); the others hold +0 */
         for (int j = s->lv_m0[p]; j < s->lv_m0[p + 1]; j++)
             bin[s->lv_mat[j]] = xp[s->lv_mat[j]];
-        emit_rows(st, k, acc, bout);
+        emit_rows(st, k, accepted, bout);
     } else {
-        emit_all(st, k, acc, bout);
+        emit_all(st, k, accepted, bout);
     }
     /* the stock: what the columns keep, less what was released */
     const double *col = s->tcol + (size_t)k * M;
@@ -728,24 +728,14 @@ int flow_typed__emit(const flow_step *st, int k, const double *xp)
     const int *lm = s->lv_mat + s->lv_m0[p], nl = s->lv_m0[p + 1] - s->lv_m0[p];
     for (int j = 0; j < (in_cycle ? M : nl); j++) {
         const int m = in_cycle ? j : lm[j];
-        if (!in_cycle && (bits(prev + m) | bits(acc + m)) == 0)
+        if (!in_cycle && (flow__bits(prev + m) | flow__bits(accepted + m)) == 0)
             continue;
-        stk[m] = prev[m] + acc[m] * (1 - col[m]);
+        stk[m] = prev[m] + accepted[m] * (1 - col[m]);
     }
-    if (s->trel_any[k]) {
-        for (int q = 0; q < ty->n_ports; q++) /* row q x M + m: in the rows' order */
-            for (int m = 0; m < M; m++)
-                stk[m] -= rel[q * M + m];
-        for (int m = 0; m < M; m++)
-            if (stk[m] < 0) {
-                double tol = flow__fmax(VALUE_TOL * fabs(prev[m]), st->floor);
-                if (stk[m] < -tol)
-                    return err_typed(st, p, FLOW_EPLUGIN, "its transfer releases more material '%s' than it "
-                                     "holds (%.10g t short)", st->m->mats[m].name, -stk[m]);
-                stk[m] = 0;
-            }
-    }
-    int rc = typed_step(st, k, acc, out, prev);
+    int rc = s->trel_any[k] ? take_releases(st, k, stk, prev) : 0;
+    if (rc)
+        return rc;
+    rc = typed_step(st, k, accepted, out, prev);
     /* typed_lean and emit_rows expect it clear */
     if (in_cycle) {
         memset(out, 0, (size_t)NR * sizeof *out);
